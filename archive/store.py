@@ -1,0 +1,252 @@
+"""Writing to the archive: portals, raw captures, articles with versions and view counts, runs.
+
+One article is one row, whatever URL reached it: its id is derived from the portal and the
+portal's own item id (or the canonical URL when the portal shows none). A new version row is written
+only when the content hash (title, date, body, source, author — not views) changes; the view count
+is recorded as a series in ``article_views`` whenever it changes. Every write is a transaction.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlite_utils import Database
+
+logger = logging.getLogger(__name__)
+
+CONTENT_FIELDS = ("title", "published_at", "body_text", "source", "author")
+
+
+def utc_now() -> str:
+    """The current time, ISO 8601 UTC with seconds."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def article_id(portal: str, item_id: str | None, canonical_url: str | None) -> str:
+    """The stable identity of an article: portal plus the portal's id, or its canonical URL."""
+    if item_id:
+        key = f"{portal}\x1fitem\x1f{item_id}"
+    elif canonical_url:
+        key = f"{portal}\x1furl\x1f{canonical_url}"
+    else:
+        raise ValueError("an article needs an item id or a canonical URL")
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    """What the article says (not how often it was read)."""
+    payload = json.dumps([record.get(f) for f in CONTENT_FIELDS], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class RunCounts:
+    """What a crawl run did to one portal."""
+
+    pages_fetched: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    articles_gone: int = 0
+    pages_failed: int = 0
+    fields_missing: dict[str, int] = field(default_factory=dict)
+
+
+class ArchiveStore:
+    """The write side of an archive opened with :func:`archive.db.open_archive`."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- portals and runs ---------------------------------------------------------------------
+    def upsert_portal(self, row: dict[str, Any]) -> None:
+        """Insert or update a portal row (lists are stored as JSON)."""
+        row = dict(row)
+        if isinstance(row.get("entry_points"), list):
+            row["entry_points"] = json.dumps(row["entry_points"], ensure_ascii=False)
+        row["updated_at"] = utc_now()
+        existing = self.db["portals"].count_where("slug = ?", [row["slug"]])
+        with self.db.conn:
+            if existing:
+                row.pop("detected_platform", None)
+                self.db["portals"].update(row["slug"], row)
+            else:
+                self.db["portals"].insert(row)
+
+    def record_detected_platform(self, slug: str, platform: str) -> None:
+        """Remember the platform detected at a portal's first crawl."""
+        with self.db.conn:
+            self.db["portals"].update(slug, {"detected_platform": platform})
+
+    def start_run(self, portal: str, mode: str) -> int:
+        """Open a crawl run for a portal; returns its id."""
+        with self.db.conn:
+            table = self.db["crawl_runs"].insert(
+                {"portal": portal, "started_at": utc_now(), "status": "running", "mode": mode}
+            )
+        return int(table.last_pk)
+
+    def finish_run(
+        self, run_id: int, counts: RunCounts, status: str, error: str | None = None
+    ) -> None:
+        """Close a crawl run with its counts and exit status."""
+        started = self.db["crawl_runs"].get(run_id)["started_at"]
+        finished = utc_now()
+        duration = (
+            datetime.fromisoformat(finished) - datetime.fromisoformat(started)
+        ).total_seconds()
+        row = {
+            "finished_at": finished,
+            "status": status,
+            "pages_fetched": counts.pages_fetched,
+            "articles_new": counts.articles_new,
+            "articles_updated": counts.articles_updated,
+            "articles_unchanged": counts.articles_unchanged,
+            "articles_gone": counts.articles_gone,
+            "pages_failed": counts.pages_failed,
+            "fields_missing": json.dumps(counts.fields_missing, ensure_ascii=False),
+            "duration_s": duration,
+            "error": error,
+        }
+        with self.db.conn:
+            self.db["crawl_runs"].update(run_id, row)
+
+    # --- captures and articles ----------------------------------------------------------------
+    def save_capture(
+        self,
+        *,
+        portal: str,
+        run_id: int | None,
+        url: str,
+        body: bytes,
+        http_status: int | None,
+        headers: dict[str, str],
+        fetched_at: str,
+    ) -> int:
+        """Keep the page as fetched; an identical body already kept for the URL is reused."""
+        digest = hashlib.sha256(body).hexdigest()
+        for row in self.db.query(
+            "select id from captures where url = ? and sha256 = ? order by id desc limit 1",
+            [url, digest],
+        ):
+            return int(row["id"])
+        with self.db.conn:
+            table = self.db["captures"].insert(
+                {
+                    "portal": portal,
+                    "run_id": run_id,
+                    "url": url,
+                    "fetched_at": fetched_at,
+                    "http_status": http_status,
+                    "content_type": headers.get("Content-Type"),
+                    "headers": json.dumps(headers, ensure_ascii=False),
+                    "sha256": digest,
+                    "size": len(body),
+                    "body_gz": gzip.compress(body, mtime=0),
+                }
+            )
+        return int(table.last_pk)
+
+    def save_article(self, record: dict[str, Any], capture_id: int | None = None) -> str:
+        """Insert or update an article; returns ``new``, ``updated`` or ``unchanged``."""
+        portal = record["portal"]
+        aid = article_id(portal, record.get("item_id"), record.get("canonical_url"))
+        now = record.get("fetched_at") or utc_now()
+        digest = content_hash(record)
+        row = {
+            "portal": portal,
+            "item_id": record.get("item_id"),
+            "canonical_url": record.get("canonical_url"),
+            "platform": record.get("platform"),
+            "category": record.get("category"),
+            "title": record.get("title"),
+            "published_at": record.get("published_at"),
+            "published_raw": record.get("published_raw"),
+            "views": record.get("views"),
+            "views_raw": record.get("views_raw"),
+            "body_text": record.get("body_text"),
+            "body_html": record.get("body_html"),
+            "source": record.get("source"),
+            "author": record.get("author"),
+            "images": json.dumps(record.get("images") or [], ensure_ascii=False),
+            "attachments": json.dumps(record.get("attachments") or [], ensure_ascii=False),
+            "extraction": json.dumps(record.get("extraction") or {}, ensure_ascii=False),
+            "problems": json.dumps(record.get("problems") or [], ensure_ascii=False),
+            "status": "incomplete" if record.get("problems") else "ok",
+            "content_hash": digest,
+            "last_seen_at": now,
+            "fetched_at": now,
+            "gone_at": None,
+            "capture_id": capture_id,
+        }
+        existing = next(self.db.query("select * from articles where id = ?", [aid]), None)
+        with self.db.conn:
+            if existing is None:
+                outcome = "new"
+                row.update(id=aid, url=record["url"], version=1, first_seen_at=now)
+                self.db["articles"].insert(row)
+                self._version(aid, 1, row, now, capture_id)
+            elif existing["content_hash"] != digest:
+                outcome = "updated"
+                row["version"] = (existing["version"] or 1) + 1
+                self.db["articles"].update(aid, row)
+                self._version(aid, row["version"], row, now, capture_id)
+            else:
+                outcome = "unchanged"
+                self.db["articles"].update(aid, row)
+            self._views(aid, record.get("views"), now)
+            self.db["article_urls"].insert(
+                {"url": record["url"], "article_id": aid, "first_seen_at": now}, ignore=True
+            )
+        return outcome
+
+    def _version(
+        self, aid: str, version: int, row: dict[str, Any], now: str, capture_id: int | None
+    ) -> None:
+        self.db["article_versions"].insert(
+            {
+                "article_id": aid,
+                "version": version,
+                "content_hash": row["content_hash"],
+                "title": row["title"],
+                "published_at": row["published_at"],
+                "body_text": row["body_text"],
+                "body_html": row["body_html"],
+                "source": row["source"],
+                "author": row["author"],
+                "observed_at": now,
+                "capture_id": capture_id,
+            }
+        )
+
+    def _views(self, aid: str, views: int | None, now: str) -> None:
+        if views is None:
+            return
+        last = next(
+            self.db.query(
+                "select views from article_views where article_id = ? "
+                "order by observed_at desc limit 1",
+                [aid],
+            ),
+            None,
+        )
+        if last is None or last["views"] != views:
+            self.db["article_views"].insert(
+                {"article_id": aid, "observed_at": now, "views": views}, replace=True
+            )
+
+    def mark_gone(self, aid: str, when: str | None = None) -> bool:
+        """Mark an article as no longer served (never deleted); True if it was not gone yet."""
+        when = when or utc_now()
+        with self.db.conn:
+            cursor = self.db.execute(
+                "update articles set status = 'gone', gone_at = ? where id = ? and gone_at is null",
+                [when, aid],
+            )
+        return cursor.rowcount > 0

@@ -1,0 +1,76 @@
+"""The article record that flows from a page object through the pipelines into the archive.
+
+A page object fills the raw strings (``published_raw``, ``views_raw``) and records, per field, how it
+was found (``extraction``). The normalise pipeline derives the parsed values (``published_at``,
+``views``) from the raw strings, so a record can always be derived again from its raw capture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Image:
+    """An image of the article body: absolute URL and its caption or alt text."""
+
+    url: str
+    caption: str | None = None
+
+
+@dataclass
+class Attachment:
+    """A downloadable file linked from the article: absolute URL and the link text."""
+
+    url: str
+    title: str | None = None
+
+
+@dataclass
+class ArticleItem:
+    """One article page as extracted: raw strings beside parsed values, plus provenance."""
+
+    url: str
+    portal: str | None = None
+    canonical_url: str | None = None
+    item_id: str | None = None
+    platform: str | None = None
+    category: str | None = None
+    title: str | None = None
+    published_raw: str | None = None
+    published_at: str | None = None
+    views_raw: str | None = None
+    views: int | None = None
+    body_text: str | None = None
+    body_html: str | None = None
+    source: str | None = None
+    author: str | None = None
+    images: list[Image] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    fetched_at: str | None = None
+    http_status: int | None = None
+    # field name -> how it was found, e.g. "platform:yenbai .ms-rteCustom-ArticleTitle" or
+    # "generic:og:title"
+    extraction: dict[str, str] = field(default_factory=dict)
+    # human-readable reasons why the record is incomplete, e.g. "published_at: no date found"
+    problems: list[str] = field(default_factory=list)
+    # the raw capture this record was derived from (bytes, not stored on the item row itself)
+    raw_body: bytes | None = field(default=None, repr=False)
+    raw_headers: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON-ready record (no raw capture bytes)."""
+        data = asdict(self)
+        data.pop("raw_body")
+        data.pop("raw_headers")
+        return data
+
+    def note(self, field_name: str, how: str) -> None:
+        """Record how a field was found."""
+        self.extraction[field_name] = how
+
+    def problem(self, reason: str) -> None:
+        """Record why the record is incomplete; the record is kept, not dropped."""
+        if reason not in self.problems:
+            self.problems.append(reason)

@@ -1,0 +1,99 @@
+"""Text clean-up for strings extracted from Vietnamese portal pages.
+
+Everything stored in the archive goes through these helpers: Unicode is normalised to NFC
+(portals mix precomposed and decomposed Vietnamese, sometimes on one page), invisible characters
+are removed and whitespace is collapsed. ``fold_vietnamese`` builds the accent-free form used by
+search indexes, where ``đ``/``Đ`` must become ``d``/``D`` explicitly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = ["clean_multiline", "clean_text", "fold_vietnamese", "nfc", "strip_label"]
+
+# Characters that carry no text: zero-width space/joiners, word joiner, BOM, soft hyphen.
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Any whitespace, including NBSP, narrow NBSP, figure space, ideographic space, line separators.
+_WHITESPACE_RE = re.compile(r"\s+")
+# Whitespace that stays inside one line (everything in \s except the line break itself).
+_INLINE_WHITESPACE_RE = re.compile(r"[^\S\n]+")
+_LINE_BREAK_RE = re.compile("\r\n|[\r\v\f\x85\u2028\u2029]")
+_BLANK_LINES_RE = re.compile(r"\n{3,}")
+
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def nfc(s: str) -> str:
+    """Return ``s`` in Unicode normalisation form NFC (precomposed)."""
+    return unicodedata.normalize("NFC", s)
+
+
+def _remove_invisible(s: str) -> str:
+    return _INVISIBLE_RE.sub("", s)
+
+
+def clean_text(s: str | None) -> str | None:
+    """Normalise a single-line string: NFC, no invisible characters, one space between words.
+
+    Every run of whitespace (line breaks included) becomes one space and the ends are stripped.
+    ``None`` stays ``None``; whitespace-only input gives ``''``.
+    """
+    if s is None:
+        return None
+    text = _remove_invisible(nfc(s))
+    return _WHITESPACE_RE.sub(" ", text).strip()
+
+
+def clean_multiline(s: str | None) -> str | None:
+    """Like :func:`clean_text` but keep line and paragraph structure.
+
+    Each line is cleaned and stripped; single line breaks are kept; paragraphs are separated by
+    exactly one blank line; there are no leading or trailing blank lines.
+    """
+    if s is None:
+        return None
+    text = _LINE_BREAK_RE.sub("\n", _remove_invisible(nfc(s)))
+    lines = [_INLINE_WHITESPACE_RE.sub(" ", line).strip() for line in text.split("\n")]
+    joined = "\n".join(lines)
+    return _BLANK_LINES_RE.sub("\n\n", joined).strip("\n")
+
+
+def fold_vietnamese(s: str | None) -> str | None:
+    """Remove diacritics and map ``đ``/``Đ`` to ``d``/``D`` (for search indexes).
+
+    ``"Đảng ủy"`` -> ``"Dang uy"``. NFC and NFD input give the same output.
+    """
+    if s is None:
+        return None
+    decomposed = unicodedata.normalize("NFD", s)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return nfc(stripped.translate(_FOLD_EXTRA))
+
+
+def _label_pattern(label: str) -> re.Pattern[str] | None:
+    words = nfc(label).strip().rstrip(":：").split()
+    if not words:
+        return None
+    body = r"\s+".join(re.escape(word) for word in words)
+    return re.compile(body + r"(?:\s*[:：]\s*|\s+|$)", re.IGNORECASE)
+
+
+def strip_label(s: str, labels: Iterable[str]) -> str:
+    """Remove one leading label such as ``"Nguồn:"`` or ``"Theo"`` from ``s``.
+
+    Matching is case-insensitive and respects accents (both sides are NFC-normalised). The label
+    must be followed by a colon, whitespace or the end of the string, so ``"Theo"`` does not eat
+    the start of ``"Theodore"``. Longer labels are tried first. The result is NFC and stripped.
+    """
+    text = nfc(s).strip()
+    for label in sorted(labels, key=len, reverse=True):
+        pattern = _label_pattern(label)
+        if pattern is None:
+            continue
+        match = pattern.match(text)
+        if match:
+            return text[match.end() :].strip()
+    return text

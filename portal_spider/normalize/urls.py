@@ -1,0 +1,133 @@
+"""URL helpers: one canonical form per page, same-site checks, link resolution.
+
+Portals reach one article through many URLs (``http``/``https``, with or without ``www.``,
+tracking parameters, reordered query strings). ``canonical_url`` maps them to one string so the
+archive can deduplicate; ``same_site`` and ``host_of`` decide what belongs to a portal;
+``absolute_url`` resolves ``href`` attributes and drops non-navigational ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+__all__ = ["absolute_url", "canonical_url", "host_of", "same_site"]
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_TRACKING_PARAMS = frozenset({"fbclid", "gclid", "zarsrc", "_ga", "mc_cid", "mc_eid"})
+_TRACKING_PREFIXES = ("utm_",)
+_WEB_SCHEMES = frozenset({"http", "https"})
+# Characters browsers strip from inside an href (tabs and line breaks).
+_HREF_JUNK = str.maketrans("", "", "\t\n\r")
+
+
+def _split(url: str) -> SplitResult:
+    """``urlsplit`` that also accepts a scheme-less ``host/path``."""
+    text = url.strip()
+    if "://" not in text and not text.startswith("//"):
+        text = "//" + text
+    return urlsplit(text)
+
+
+def _bare_host(hostname: str | None) -> str:
+    host = (hostname or "").lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def host_of(url: str) -> str:
+    """Lowercase host of ``url`` without a leading ``www.`` and without the port ('' if none)."""
+    try:
+        return _bare_host(_split(url).hostname)
+    except ValueError:
+        return ""
+
+
+def same_site(url: str, base_url: str) -> bool:
+    """True when both URLs have the same host, ignoring scheme, port and a leading ``www.``."""
+    host = host_of(url)
+    return bool(host) and host == host_of(base_url)
+
+
+def _is_tracking(key: str, extra: frozenset[str]) -> bool:
+    name = unquote(key.replace("+", " ")).lower()
+    return name in _TRACKING_PARAMS or name in extra or name.startswith(_TRACKING_PREFIXES)
+
+
+def _drop_query_params(query: str, extra: frozenset[str]) -> str:
+    parts = [part for part in query.split("&") if part]
+    kept = [part for part in parts if not _is_tracking(part.split("=", 1)[0], extra)]
+    return "&".join(kept)
+
+
+def _effective_port(scheme: str, port: int | None) -> int | None:
+    return _DEFAULT_PORTS.get(scheme) if port is None else port
+
+
+def _netloc(scheme: str, hostname: str, port: int | None, userinfo: str) -> str:
+    host = f"[{hostname}]" if ":" in hostname else hostname
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{port}"
+    return f"{userinfo}@{host}" if userinfo else host
+
+
+def _userinfo(netloc: str) -> str:
+    return netloc.rpartition("@")[0] if "@" in netloc else ""
+
+
+def _rebase(scheme: str, hostname: str, port: int | None, base_url: str) -> tuple[str, str, int]:
+    """Scheme, host and port of ``base_url`` when the URL is on the same site, else unchanged."""
+    base = _split(base_url)
+    base_scheme = (base.scheme or scheme).lower()
+    same_host = _bare_host(hostname) == _bare_host(base.hostname)
+    url_port = _effective_port(scheme, port)
+    same_port = url_port in (_DEFAULT_PORTS.get(scheme), _effective_port(base_scheme, base.port))
+    if base.hostname and same_host and same_port:
+        return base_scheme, (base.hostname or "").lower().rstrip("."), base.port
+    return scheme, hostname, port
+
+
+def canonical_url(url: str, *, base_url: str | None = None, drop_params: Iterable[str] = ()) -> str:
+    """One canonical string for all URLs of one page.
+
+    Lowercases scheme and host, drops default ports, the fragment and tracking parameters
+    (``utm_*``, ``fbclid``, ``gclid``, ``zarsrc``, ``_ga``, ``mc_cid``, ``mc_eid`` and
+    ``drop_params``), sorts the remaining query parameters (blank values kept), normalises
+    percent-encoding and keeps the case of the path. With ``base_url``, a relative URL is
+    resolved against it, and a URL on the same site (modulo ``www.`` and http/https) takes the
+    base's scheme and host.
+    """
+    raw = url.strip()
+    if base_url:
+        raw = urljoin(base_url, raw)
+    extra = frozenset(name.lower() for name in drop_params)
+    parts = urlsplit(raw)
+    filtered = parts._replace(query=_drop_query_params(parts.query, extra), fragment="")
+    canon = urlsplit(canonicalize_url(urlunsplit(filtered), keep_blank_values=True))
+    scheme = canon.scheme.lower()
+    hostname = (canon.hostname or "").lower().rstrip(".")
+    port = canon.port
+    if base_url:
+        scheme, hostname, port = _rebase(scheme, hostname, port, base_url)
+    netloc = _netloc(scheme, hostname, port, _userinfo(canon.netloc))
+    return urlunsplit((scheme, netloc, canon.path or "/", canon.query, ""))
+
+
+def absolute_url(href: str, base: str) -> str | None:
+    """Resolve ``href`` against ``base``; ``None`` for links that do not lead to a web page.
+
+    ``None`` for empty hrefs, fragment-only hrefs (``#top``), ``javascript:``, ``mailto:``,
+    ``tel:``, ``data:`` and any other result that is not http(s).
+    """
+    if href is None:
+        return None
+    cleaned = href.strip().translate(_HREF_JUNK)
+    if not cleaned or cleaned.startswith("#"):
+        return None
+    resolved = urljoin(base, cleaned)
+    try:
+        scheme = urlsplit(resolved).scheme.lower()
+    except ValueError:
+        return None
+    return resolved if scheme in _WEB_SCHEMES else None

@@ -1,0 +1,160 @@
+"""What every platform page object provides, and the helpers they share.
+
+A page object takes ``(url, html)`` and returns fields; it never fetches anything. Each platform
+(CMS family) subclasses :class:`Platform`; the spider only talks to this interface.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
+
+from portal_spider.items import ArticleItem, Attachment, Image
+from portal_spider.normalize.html import absolutize, clean_body_html, element_text
+from portal_spider.normalize.urls import absolute_url, canonical_url
+
+logger = logging.getLogger(__name__)
+
+ATTACHMENT_EXTENSIONS = re.compile(
+    r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|7z|odt|ods)(?:$|\?)", re.IGNORECASE
+)
+
+
+@dataclass
+class Listing:
+    """What a listing page links to: article pages and further listing pages."""
+
+    article_urls: list[str] = field(default_factory=list)
+    next_urls: list[str] = field(default_factory=list)
+    # listing-level dates of the articles when shown (url -> raw date string), for incremental stops
+    article_dates: dict[str, str] = field(default_factory=dict)
+
+
+def parse_html(html: str | bytes) -> HtmlElement:
+    """Parse a whole page; broken HTML is repaired by lxml rather than rejected."""
+    if isinstance(html, bytes):
+        return lxml_html.document_fromstring(html)
+    if not html.strip():
+        raise ValueError("empty document")
+    # lxml refuses str input that carries an XML encoding declaration
+    html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+    return lxml_html.document_fromstring(html)
+
+
+def first(tree: HtmlElement, *xpaths: str) -> tuple[HtmlElement | None, str | None]:
+    """The first element matched by the first xpath that matches, and that xpath."""
+    for xp in xpaths:
+        found = tree.xpath(xp)
+        if found:
+            return found[0], xp
+    return None, None
+
+
+def text_of(element: HtmlElement | None) -> str | None:
+    """Whitespace-normalised visible text of an element, or None."""
+    if element is None:
+        return None
+    text = " ".join(element_text(element).split())
+    return text or None
+
+
+def meta_content(tree: HtmlElement, *names: str) -> str | None:
+    """The content of the first ``<meta>`` with one of ``names`` as property, name or itemprop."""
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            values = tree.xpath(f"//meta[@{attr}=$n]/@content", n=name)
+            for value in values:
+                if value.strip():
+                    return value.strip()
+    return None
+
+
+def collect_media(body: HtmlElement, page_url: str) -> tuple[list[Image], list[Attachment]]:
+    """Images (with caption or alt) and attachment links found in a body element."""
+    images: list[Image] = []
+    seen: set[str] = set()
+    for img in body.iter("img"):
+        src = absolute_url(img.get("src") or img.get("data-src") or "", page_url)
+        if not src or src in seen:
+            continue
+        if img.get("width") in {"0", "1"}:
+            continue
+        seen.add(src)
+        caption = None
+        figure = img.getparent()
+        while figure is not None and figure.tag not in {"figure", "table", "div", "p"}:
+            figure = figure.getparent()
+        if figure is not None:
+            captions = figure.xpath(
+                ".//figcaption|.//*[contains(@class,'caption')]|"
+                "./following-sibling::*[1][self::p][contains(@class,'caption') or .//em]"
+            )
+            if captions:
+                caption = text_of(captions[0])
+        images.append(Image(url=src, caption=caption or (img.get("alt") or "").strip() or None))
+    attachments: list[Attachment] = []
+    for link in body.iter("a"):
+        href = absolute_url(link.get("href") or "", page_url)
+        if href and ATTACHMENT_EXTENSIONS.search(href) and href not in seen:
+            seen.add(href)
+            attachments.append(Attachment(url=href, title=text_of(link)))
+    return images, attachments
+
+
+class Platform:
+    """A CMS family: detection, URL rules, listing and article parsing."""
+
+    name: str = "base"
+
+    def detect(self, url: str, html: str | None) -> int:
+        """A score from 0 (not this platform) to 100 (certainly this platform)."""
+        return 0
+
+    def is_article_url(self, url: str) -> bool:
+        """Whether ``url`` looks like an article page of this platform."""
+        return False
+
+    def item_id(self, url: str) -> str | None:
+        """The portal's own id of the article at ``url``, when the URL carries one."""
+        return None
+
+    def canonical_article_url(self, url: str, base_url: str | None = None) -> str:
+        """One URL per article, whatever list or extra parameter reached it."""
+        return canonical_url(url, base_url=base_url)
+
+    def parse_listing(self, url: str, html: str) -> Listing:
+        """Article links and next-page links of a listing page."""
+        raise NotImplementedError
+
+    def parse_article(self, url: str, html: str) -> ArticleItem:
+        """The article record of an article page (raw strings; normalised later)."""
+        raise NotImplementedError
+
+    # shared by page objects
+    def body_fields(
+        self,
+        item: ArticleItem,
+        body: HtmlElement,
+        page_url: str,
+        how: str,
+        text_root: HtmlElement | None = None,
+    ) -> None:
+        """Fill body_text, body_html, images and attachments from a body element.
+
+        ``text_root`` is the element to take the text from when it differs from the stored HTML
+        (for example the body without its image captions).
+        """
+        absolutize(body, page_url)
+        item.images, item.attachments = collect_media(body, page_url)
+        item.body_text = element_text(body if text_root is None else text_root) or None
+        item.body_html = clean_body_html(body, page_url) if item.body_text else None
+        if item.body_text:
+            item.note("body_text", how)
+        if item.images:
+            item.note("images", how)
+        if item.attachments:
+            item.note("attachments", how)

@@ -1,0 +1,237 @@
+"""Page object for the Yên Bái SharePoint family (province, district and commune subsites).
+
+Articles: ``/noidung/tintuc/Pages/chi-tiet-tin-tuc.aspx?ItemID=<n>&l=<List>``; the same path with
+``l=``, ``lv=`` and ``page=`` (no ItemID) is a paged listing. One ItemID is one article whatever
+``l=`` or extra parameter reached it. The article block holds the title, the .NET vi-VN timestamp
+(``14/07/2023 8:00:02 SA``), the view counter (``4829 lượt xem``), the print and read-aloud tools,
+the body, a ``Nguồn:`` line and an author line; the page around it has the "Các tin khác" list with
+its pager, a photo gallery and the site-wide visitor counter, none of which belong to the record.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from copy import deepcopy
+from urllib.parse import parse_qsl, urlsplit
+
+from lxml.html import HtmlElement
+
+from portal_spider.items import ArticleItem
+from portal_spider.normalize.dates_vi import find_dates
+from portal_spider.normalize.text import clean_text, strip_label
+from portal_spider.normalize.urls import absolute_url, canonical_url
+from portal_spider.platforms.base import Listing, Platform, first, meta_content, parse_html, text_of
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_PAGE = re.compile(r"/noidung/[^?]*/pages/chi-tiet-[^/?]*\.aspx$", re.IGNORECASE)
+VIEWS = re.compile(r"(\d[\d.,\s]*)\s*lượt\s*xem|(?:lượt\s*xem|số\s*lần\s*xem)\s*:?\s*(\d[\d.,]*)", re.I)
+SOURCE_LABELS = ("Nguồn:", "Nguồn :", "Theo")
+AUTHOR_LINE = re.compile(
+    r"^(Tin,?\s*ảnh|Tin\s+và\s+ảnh|Bài,?\s*ảnh|Bài\s+và\s+ảnh|Tác\s+giả|Bài|Tin|Ảnh)\s*:\s*(.+)$",
+    re.IGNORECASE,
+)
+TOOL_WORDS = {"in", "đọc bài", "in bài", "gửi email", "chia sẻ", "lưu", "in trang"}
+
+ARTICLE_BLOCKS = (
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' news-detail ')]",
+    "//*[contains(@id, 'NewsDetail') or contains(@class, 'NewsDetail')]",
+    "//*[contains(@class, 'chi-tiet') or contains(@class, 'ChiTiet') or contains(@class, 'detail')]",
+)
+TITLE_PATHS = (
+    ".//*[contains(@class, 'news-title') or contains(@class, 'title-news')]",
+    ".//h1",
+    ".//h2",
+)
+BODY_PATHS = (
+    ".//*[contains(@class, 'news-content')]",
+    ".//*[contains(@class, 'ms-rtestate-field')]",
+    ".//*[contains(@class, 'content-detail') or contains(@class, 'noi-dung')]",
+)
+DATE_PATHS = (
+    ".//*[contains(@class, 'news-date') or contains(@class, 'date-news')]",
+    ".//*[contains(@class, 'news-info')]",
+    ".//*[contains(@class, 'date') or contains(@class, 'time')]",
+)
+
+
+def _query(url: str) -> dict[str, str]:
+    return {k.lower(): v for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True)}
+
+
+class YenBaiPlatform(Platform):
+    """The SharePoint portals of Yên Bái province and its districts and communes."""
+
+    name = "yenbai"
+
+    def detect(self, url: str, html: str | None) -> int:
+        host = urlsplit(url).hostname or ""
+        score = 0
+        if host == "yenbai.gov.vn" or host.endswith(".yenbai.gov.vn"):
+            score += 60
+        if ARTICLE_PAGE.search(urlsplit(url).path):
+            score += 30
+        if html:
+            if "chi-tiet-tin-tuc.aspx" in html:
+                score += 30
+            if "_spPageContextInfo" in html or "ms-rtestate-field" in html:
+                score += 15
+            if "/noidung/tintuc/PublishingImages/" in html:
+                score += 15
+        return min(score, 100)
+
+    def is_article_url(self, url: str) -> bool:
+        return bool(ARTICLE_PAGE.search(urlsplit(url).path)) and "itemid" in _query(url)
+
+    def is_listing_url(self, url: str) -> bool:
+        """A paged list: the article page path with ``l=`` and no ItemID."""
+        query = _query(url)
+        return bool(ARTICLE_PAGE.search(urlsplit(url).path)) and "itemid" not in query
+
+    def item_id(self, url: str) -> str | None:
+        value = _query(url).get("itemid", "").strip()
+        return value if value.isdigit() else None
+
+    def canonical_article_url(self, url: str, base_url: str | None = None) -> str:
+        item_id = self.item_id(url)
+        if item_id is None:
+            return canonical_url(url, base_url=base_url)
+        parts = urlsplit(url)
+        return canonical_url(
+            f"{parts.scheme}://{parts.netloc}{parts.path}?ItemID={item_id}", base_url=base_url
+        )
+
+    # --- listings -----------------------------------------------------------------------------
+    def parse_listing(self, url: str, html: str) -> Listing:
+        tree = parse_html(html)
+        container, _ = first(
+            tree,
+            "//*[contains(@class, 'list-news') or contains(@id, 'ListNews')]",
+            "//*[contains(@class, 'main-left') or contains(@class, 'main-content')]",
+        )
+        scope = container if container is not None else tree
+        listing = Listing()
+        seen: set[str] = set()
+        current_list = _query(url).get("l")
+        if current_list is None:
+            # a home or section page: every list linked from it (menus included) is an entry point
+            for link in tree.iter("a"):
+                href = absolute_url(link.get("href") or "", url)
+                if href and self.is_listing_url(href) and "l" in _query(href):
+                    if href not in listing.next_urls:
+                        listing.next_urls.append(href)
+        for link in scope.iter("a"):
+            href = absolute_url(link.get("href") or "", url)
+            if not href:
+                continue
+            if self.is_article_url(href):
+                key = self.canonical_article_url(href)
+                if key in seen:
+                    continue
+                seen.add(key)
+                listing.article_urls.append(href)
+                item = link.xpath(
+                    "ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' news-item ')][1]"
+                )
+                if item:
+                    dates = find_dates(text_of(item[0]) or "")
+                    if dates:
+                        listing.article_dates[href] = dates[0]
+            elif self.is_listing_url(href) and _query(href).get("l") == current_list:
+                if href not in listing.next_urls and canonical_url(href) != canonical_url(url):
+                    listing.next_urls.append(href)
+        return listing
+
+    # --- articles -----------------------------------------------------------------------------
+    def parse_article(self, url: str, html: str) -> ArticleItem:
+        tree = parse_html(html)
+        item = ArticleItem(url=url, platform=self.name, item_id=self.item_id(url))
+        block, block_how = first(tree, *ARTICLE_BLOCKS)
+        if block is None:
+            block, block_how = tree, "page"
+        self._title(item, tree, block)
+        self._date(item, block)
+        self._views(item, block)
+        self._category(item, tree, url)
+        body, body_how = first(block, *BODY_PATHS)
+        if body is not None:
+            self._source_outside_body(item, block)
+            self._body(item, body, url, f"platform:yenbai {body_how}")
+        return item
+
+    def _title(self, item: ArticleItem, tree: HtmlElement, block: HtmlElement) -> None:
+        element, how = first(block, *TITLE_PATHS)
+        title = text_of(element)
+        if title:
+            item.title = title
+            item.note("title", f"platform:yenbai {how}")
+            return
+        og_title = meta_content(tree, "og:title")
+        if og_title:
+            item.title = clean_text(og_title)
+            item.note("title", "platform:yenbai meta og:title")
+
+    def _date(self, item: ArticleItem, block: HtmlElement) -> None:
+        for path in DATE_PATHS:
+            for element in block.xpath(path):
+                dates = find_dates(text_of(element) or "")
+                if dates:
+                    item.published_raw = dates[0]
+                    item.note("published_at", f"platform:yenbai {path}")
+                    return
+
+    def _views(self, item: ArticleItem, block: HtmlElement) -> None:
+        element, how = first(
+            block, ".//*[contains(@class, 'news-view') or contains(@class, 'view-count')]"
+        )
+        candidates = [(element, how)] if element is not None else []
+        info, info_how = first(block, ".//*[contains(@class, 'news-info')]")
+        if info is not None:
+            candidates.append((info, info_how))
+        for candidate, path in candidates:
+            match = VIEWS.search(text_of(candidate) or "")
+            if match:
+                item.views_raw = match.group(0).strip()
+                item.note("views", f"platform:yenbai {path}")
+                return
+
+    def _category(self, item: ArticleItem, tree: HtmlElement, url: str) -> None:
+        crumbs = tree.xpath("//*[contains(@class, 'breadcrumb')]//a")
+        if len(crumbs) >= 2:
+            item.category = text_of(crumbs[-1])
+            item.note("category", "platform:yenbai .breadcrumb a[last]")
+        elif _query(url).get("l"):
+            item.category = _query(url)["l"]
+            item.note("category", "platform:yenbai url l=")
+
+    def _source_outside_body(self, item: ArticleItem, block: HtmlElement) -> None:
+        element, how = first(block, ".//*[contains(@class, 'news-source')]")
+        text = text_of(element)
+        if text:
+            item.source = strip_label(text, SOURCE_LABELS) or None
+            item.note("source", f"platform:yenbai {how}")
+
+    def _body(self, item: ArticleItem, body: HtmlElement, url: str, how: str) -> None:
+        body = deepcopy(body)
+        paragraphs = [p for p in body.xpath("./p|./div") if (text_of(p) or "").strip()]
+        # trailing attribution lines: author (a person) and source (an organisation)
+        for paragraph in reversed(paragraphs[-3:]):
+            text = text_of(paragraph) or ""
+            author = AUTHOR_LINE.match(text)
+            if author and item.author is None and len(text) < 120:
+                item.author = author.group(2).strip()
+                item.note("author", f"{how} last p (author label)")
+                paragraph.drop_tree()
+            elif text.lower().startswith(("nguồn:", "nguồn :")) and len(text) < 200:
+                if item.source is None:
+                    item.source = strip_label(text, SOURCE_LABELS) or None
+                    item.note("source", f"{how} last p (Nguồn:)")
+                paragraph.drop_tree()
+        for element in body.iter("a", "span", "button"):
+            if (text_of(element) or "").lower() in TOOL_WORDS:
+                element.drop_tree()
+        text_only = deepcopy(body)
+        for caption in text_only.xpath(".//table[contains(@class,'image-caption')]|.//figure"):
+            caption.drop_tree()
+        self.body_fields(item, body, url, how, text_root=text_only)

@@ -1,0 +1,129 @@
+"""The registry of portals: data (``portals.toml``), loaded into :class:`Portal` rows.
+
+A portal on a known platform is added by a table in ``portals.toml``, not by Python. A URL that is
+not in the registry becomes an ad-hoc portal whose platform is detected at the first crawl.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from portal_spider.normalize.urls import host_of
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+logger = logging.getLogger(__name__)
+
+REGISTRY_FILE = Path(__file__).with_name("portals.toml")
+LEVELS = {"tỉnh", "huyện", "xã"}
+STATUSES = {"active", "frozen", "redirected", "offline"}
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass
+class Portal:
+    """One portal: who it belongs to, where it is, what it runs, and how to crawl it."""
+
+    slug: str
+    name: str
+    base_url: str
+    level: str | None = None
+    province: str | None = None
+    platform: str = "auto"
+    status: str = "active"
+    successor: str | None = None
+    unit_code: str | None = None
+    entry_points: list[str] = field(default_factory=list)
+    day_first: bool = True
+    notes: str | None = None
+
+    def start_urls(self) -> list[str]:
+        """The listing pages to start from: entry points (relative to base_url), or the home page."""
+        base = self.base_url.rstrip("/")
+        return [p if "://" in p else base + "/" + p.lstrip("/") for p in self.entry_points] or [
+            self.base_url
+        ]
+
+    def owns(self, url: str) -> bool:
+        """Whether ``url`` is on this portal's host (``www.`` and scheme ignored, port kept)."""
+        return _site_key(url) == _site_key(self.base_url)
+
+    def to_row(self) -> dict[str, Any]:
+        """The ``portals`` table row."""
+        row = asdict(self)
+        row.pop("day_first")
+        return row
+
+
+def _site_key(url: str) -> str:
+    port = urlsplit(url).port
+    return f"{host_of(url)}:{port}" if port else host_of(url)
+
+
+def load_registry(path: Path | None = None) -> list[Portal]:
+    """Every portal of the registry file, validated."""
+    path = path or REGISTRY_FILE
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    portals = [Portal(**row) for row in data.get("portal", [])]
+    problems = validate(portals)
+    if problems:
+        raise ValueError(f"{path}: " + "; ".join(problems))
+    return portals
+
+
+def validate(portals: list[Portal]) -> list[str]:
+    """What is wrong with a list of portals (empty when nothing is)."""
+    from portal_spider.platforms import all_platforms
+
+    known = set(all_platforms()) | {"auto"}
+    problems = []
+    seen: set[str] = set()
+    for portal in portals:
+        if not SLUG.match(portal.slug):
+            problems.append(f"{portal.slug}: slug must be lowercase ASCII, digits and hyphens")
+        if portal.slug in seen:
+            problems.append(f"{portal.slug}: duplicate slug")
+        seen.add(portal.slug)
+        parts = urlsplit(portal.base_url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            problems.append(f"{portal.slug}: base_url {portal.base_url!r} is not an http(s) URL")
+        if portal.platform not in known:
+            problems.append(f"{portal.slug}: unknown platform {portal.platform!r}")
+        if portal.status not in STATUSES:
+            problems.append(f"{portal.slug}: status must be one of {sorted(STATUSES)}")
+        if portal.level is not None and portal.level not in LEVELS:
+            problems.append(f"{portal.slug}: level must be one of {sorted(LEVELS)}")
+    return problems
+
+
+def find_portal(target: str, portals: list[Portal]) -> Portal | None:
+    """The portal named by slug, or the one whose host serves ``target`` when it is a URL."""
+    for portal in portals:
+        if portal.slug == target:
+            return portal
+    if "://" in target:
+        for portal in portals:
+            if portal.owns(target):
+                return portal
+    return None
+
+
+def adhoc_portal(url: str) -> Portal:
+    """A portal not in the registry, named after its host; its platform is detected."""
+    host = host_of(url)
+    port = urlsplit(url).port
+    slug = re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-") + (f"-{port}" if port else "")
+    parts = urlsplit(url)
+    base = f"{parts.scheme}://{parts.netloc}/"
+    entry = [url] if parts.path not in {"", "/"} or parts.query else []
+    return Portal(slug=slug, name=host, base_url=base, entry_points=entry)

@@ -1,0 +1,55 @@
+"""Running a crawl in this process: settings, the Scrapy process, and what it returns."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from portal_spider.registry import Portal
+from portal_spider.spiders.portal import PortalSpider
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class CrawlResult:
+    """What a crawl did: Scrapy's final stats, and why it stopped."""
+
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def finish_reason(self) -> str:
+        return str(self.stats.get("finish_reason", "unknown"))
+
+    def portal_value(self, slug: str, key: str) -> int:
+        """A per-portal counter (``portal/<slug>/<key>``), 0 when never counted."""
+        return int(self.stats.get(f"portal/{slug}/{key}", 0) or 0)
+
+
+def crawl_settings(db_path: str | Path, overrides: dict[str, Any] | None = None) -> Settings:
+    """The project's settings, with the archive path and any overrides applied."""
+    settings = Settings()
+    settings.setmodule("portal_spider.settings", priority="project")
+    settings.set("PORTAL_ARCHIVE_DB", str(db_path), priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    portals: list[Portal], db_path: str | Path, overrides: dict[str, Any] | None = None
+) -> CrawlResult:
+    """Crawl ``portals`` into the archive at ``db_path``; blocks until the crawl ends.
+
+    Scrapy's reactor can start once per process, so call this once per process.
+    """
+    process = CrawlerProcess(crawl_settings(db_path, overrides), install_root_handler=True)
+    crawler = process.create_crawler(PortalSpider)
+    process.crawl(crawler, portals=portals)
+    process.start()
+    return CrawlResult(stats=dict(crawler.stats.get_stats()))

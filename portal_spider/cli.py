@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -44,22 +45,33 @@ def _setting_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def resolve_targets(targets: tuple[str, ...], crawl_all: bool) -> list[Portal]:
-    """Registry portals named by slug or URL; a URL not in the registry becomes an ad-hoc portal."""
+    """The portals to crawl.
+
+    A slug names a registry portal, crawled from its entry points. A URL is crawled from that URL,
+    as the registry portal serving it or, when none does, as an ad-hoc portal named after its host;
+    several URLs of one portal make one portal with several entry points.
+    """
     registry = load_registry()
     if crawl_all:
         return [p for p in registry if p.status == "active"]
-    portals = []
+    portals: dict[str, Portal] = {}
+    from_urls: set[str] = set()
     for target in targets:
         portal = find_portal(target, registry)
-        if portal is None and "://" in target:
-            portal = adhoc_portal(target)
-        if portal is None:
+        if "://" in target:
+            base = portal or adhoc_portal(target)
+            if base.slug not in from_urls:
+                portals[base.slug] = replace(base, entry_points=[])
+                from_urls.add(base.slug)
+            portals[base.slug].entry_points.append(target)
+        elif portal is not None:
+            portals.setdefault(portal.slug, portal)
+        else:
             raise click.ClickException(
                 f"no portal {target!r} in the registry (see `portal-archive sites`), "
                 "and it is not a URL"
             )
-        portals.append(portal)
-    return portals
+    return list(portals.values())
 
 
 @main.command()

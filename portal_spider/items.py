@@ -1,8 +1,9 @@
 """The article record that flows from a page object through the pipelines into the archive.
 
-A page object fills the raw strings (``published_raw``, ``views_raw``) and records, per field, how it
-was found (``extraction``). The normalise pipeline derives the parsed values (``published_at``,
-``views``) from the raw strings, so a record can always be derived again from its raw capture.
+A page object fills the raw strings (``published_raw``, ``views_raw``) and records, per
+field, how it was found (``extraction``). The normalise pipeline derives the parsed values
+(``published_at``, ``views``) from the raw strings, so a record can always be derived again
+from its raw capture.
 """
 
 from __future__ import annotations

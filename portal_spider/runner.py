@@ -48,7 +48,7 @@ def run_crawl(
 
     Scrapy's reactor can start once per process, so call this once per process.
     """
-    process = CrawlerProcess(crawl_settings(db_path, overrides), install_root_handler=True)
+    process = CrawlerProcess(crawl_settings(db_path, overrides))
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, portals=portals)
     process.start()

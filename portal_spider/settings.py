@@ -25,7 +25,7 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # Keep above 0: with the asyncio reactor and no delay, Scrapy 2.19 was seen to exceed the
 # per-host limit.
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50 % around the delay
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0

@@ -149,7 +149,7 @@ class YenBaiSite:
         html = self._layout(
             "Không tìm thấy trang",
             '<div class="error-page"><h2>Không tìm thấy trang yêu cầu</h2>'
-            '<p>Trang bạn tìm không tồn tại hoặc đã bị gỡ bỏ.</p></div>',
+            "<p>Trang bạn tìm không tồn tại hoặc đã bị gỡ bỏ.</p></div>",
         )
         return Reply(404, "text/html; charset=utf-8", html.encode("utf-8"))
 
@@ -162,7 +162,7 @@ class YenBaiSite:
         return (
             '<div id="topmenu" class="ms-core-navigation"><ul class="root">'
             '<li><a href="/">Trang chủ</a></li><li><a href="/Pages/gioi-thieu.aspx">Giới thiệu</a>'
-            f"</li>{items}<li><a href=\"/_layouts/15/lienhe.aspx\">Liên hệ</a></li></ul></div>"
+            f'</li>{items}<li><a href="/_layouts/15/lienhe.aspx">Liên hệ</a></li></ul></div>'
         )
 
     def _sidebar(self) -> str:
@@ -208,17 +208,19 @@ webLanguage: 1066, currentLanguage: 1066}};</script>
 </head>
 <body>
 <form method="post" action="./" id="aspnetForm">
-<input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="/wEPDwUBMA9kFgJmD2QWAgIBD2QWBAIBD2QWAg">
+<input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="/wEPDwUBMA9kFgJmD2QWAgIBD2QWBA">
 <div id="s4-workspace"><div id="s4-bodyContainer">
-<div class="header"><div class="banner"><a href="/"><img src="{IMAGE_PATH}banner/banner-tramtau.jpg" \
-alt="{site}"></a><span class="site-name">{site}</span></div>{self._menu()}</div>
+<div class="header"><div class="banner"><a href="/">\
+<img src="{IMAGE_PATH}banner/banner-tramtau.jpg" alt="{site}"></a>\
+<span class="site-name">{site}</span></div>{self._menu()}</div>
 <div class="container"><div class="main-left">
 {main}
 </div>
 {self._sidebar()}
 </div>
-<div class="footer"><p>Cơ quan chủ quản: Ủy ban nhân dân huyện {escape(self.portal.get("unit", "Trạm Tấu"))}\
- - tỉnh {escape(self.portal["province"])}</p><p>Địa chỉ: Tổ dân phố 1, thị trấn Trạm Tấu</p>\
+<div class="footer"><p>Cơ quan chủ quản: Ủy ban nhân dân huyện \
+{escape(self.portal.get("unit", "Trạm Tấu"))} - tỉnh {escape(self.portal["province"])}</p>\
+<p>Địa chỉ: Tổ dân phố 1, thị trấn Trạm Tấu</p>\
 <p>Ghi rõ nguồn khi phát hành lại thông tin từ cổng thông tin này.</p></div>
 </div></div>
 </form>
@@ -295,7 +297,8 @@ alt="{site}"></a><span class="site-name">{site}</span></div>{self._menu()}</div>
             parts.append(self._figure(image))
         for attachment in a.get("attachments") or []:
             parts.append(
-                f'<p><strong>File đính kèm:</strong> <a href="{FILE_PATH}{escape(attachment["file"])}">'
+                "<p><strong>File đính kèm:</strong> "
+                f'<a href="{FILE_PATH}{escape(attachment["file"])}">'
                 f"{escape(attachment['title'])}</a></p>"
             )
         if a.get("author"):
@@ -353,4 +356,3 @@ alt="{site}"></a><span class="site-name">{site}</span></div>{self._menu()}</div>
 {pager}
 </div>"""
         return self._layout(a["title"], main)
-

@@ -36,7 +36,9 @@ VIEW_LABELS = re.compile(
     re.IGNORECASE,
 )
 SITE_COUNTER = re.compile(r"lượt\s*truy\s*cập|đang\s*truy\s*cập|đang\s*online|hôm\s*nay", re.I)
-ARTICLE_PATH_HINT = re.compile(r"(-\d{3,}\.html?$|/\d{4}/\d{1,2}/|[?&](itemid|id|newsid)=\d+)", re.I)
+ARTICLE_PATH_HINT = re.compile(
+    r"(-\d{3,}\.html?$|/\d{4}/\d{1,2}/|[?&](itemid|id|newsid)=\d+)", re.I
+)
 
 
 def _json_ld(tree: HtmlElement) -> list[dict]:

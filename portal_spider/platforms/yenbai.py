@@ -26,7 +26,9 @@ from portal_spider.platforms.base import Listing, Platform, first, meta_content,
 logger = logging.getLogger(__name__)
 
 ARTICLE_PAGE = re.compile(r"/noidung/[^?]*/pages/chi-tiet-[^/?]*\.aspx$", re.IGNORECASE)
-VIEWS = re.compile(r"(\d[\d.,\s]*)\s*lượt\s*xem|(?:lượt\s*xem|số\s*lần\s*xem)\s*:?\s*(\d[\d.,]*)", re.I)
+VIEWS = re.compile(
+    r"(\d[\d.,\s]*)\s*lượt\s*xem|(?:lượt\s*xem|số\s*lần\s*xem)\s*:?\s*(\d[\d.,]*)", re.I
+)
 SOURCE_LABELS = ("Nguồn:", "Nguồn :", "Theo")
 AUTHOR_LINE = re.compile(
     r"^(Tin,?\s*ảnh|Tin\s+và\s+ảnh|Bài,?\s*ảnh|Bài\s+và\s+ảnh|Tác\s+giả|Bài|Tin|Ảnh)\s*:\s*(.+)$",
@@ -37,8 +39,10 @@ TOOL_WORDS = {"in", "đọc bài", "in bài", "gửi email", "chia sẻ", "lưu"
 ARTICLE_BLOCKS = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' news-detail ')]",
     "//*[contains(@id, 'NewsDetail') or contains(@class, 'NewsDetail')]",
-    "//*[contains(@class, 'chi-tiet') or contains(@class, 'ChiTiet') or contains(@class, 'detail')]",
+    "//*[contains(@class, 'chi-tiet') or contains(@class, 'ChiTiet')]",
+    "//*[contains(@class, 'detail')]",
 )
+NEWS_ITEM = "ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' news-item ')][1]"
 TITLE_PATHS = (
     ".//*[contains(@class, 'news-title') or contains(@class, 'title-news')]",
     ".//h1",
@@ -118,9 +122,9 @@ class YenBaiPlatform(Platform):
             # a home or section page: every list linked from it (menus included) is an entry point
             for link in tree.iter("a"):
                 href = absolute_url(link.get("href") or "", url)
-                if href and self.is_listing_url(href) and "l" in _query(href):
-                    if href not in listing.next_urls:
-                        listing.next_urls.append(href)
+                is_list = href and self.is_listing_url(href) and "l" in _query(href)
+                if is_list and href not in listing.next_urls:
+                    listing.next_urls.append(href)
         for link in scope.iter("a"):
             href = absolute_url(link.get("href") or "", url)
             if not href:
@@ -131,25 +135,27 @@ class YenBaiPlatform(Platform):
                     continue
                 seen.add(key)
                 listing.article_urls.append(href)
-                item = link.xpath(
-                    "ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' news-item ')][1]"
-                )
+                item = link.xpath(NEWS_ITEM)
                 if item:
                     dates = find_dates(text_of(item[0]) or "")
                     if dates:
                         listing.article_dates[href] = dates[0]
-            elif self.is_listing_url(href) and _query(href).get("l") == current_list:
-                if href not in listing.next_urls and canonical_url(href) != canonical_url(url):
-                    listing.next_urls.append(href)
+            elif (
+                self.is_listing_url(href)
+                and _query(href).get("l") == current_list
+                and href not in listing.next_urls
+                and canonical_url(href) != canonical_url(url)
+            ):
+                listing.next_urls.append(href)
         return listing
 
     # --- articles -----------------------------------------------------------------------------
     def parse_article(self, url: str, html: str) -> ArticleItem:
         tree = parse_html(html)
         item = ArticleItem(url=url, platform=self.name, item_id=self.item_id(url))
-        block, block_how = first(tree, *ARTICLE_BLOCKS)
+        block, _ = first(tree, *ARTICLE_BLOCKS)
         if block is None:
-            block, block_how = tree, "page"
+            block = tree
         self._title(item, tree, block)
         self._date(item, block)
         self._views(item, block)

@@ -7,6 +7,7 @@ not in the registry becomes an ad-hoc portal whose platform is detected at the f
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 from dataclasses import asdict, dataclass, field
@@ -47,7 +48,7 @@ class Portal:
     notes: str | None = None
 
     def start_urls(self) -> list[str]:
-        """The listing pages to start from: entry points (relative to base_url), or the home page."""
+        """Where to start: the entry points (relative to base_url), or else the home page."""
         base = self.base_url.rstrip("/")
         return [p if "://" in p else base + "/" + p.lstrip("/") for p in self.entry_points] or [
             self.base_url
@@ -70,8 +71,8 @@ def _site_key(url: str) -> str:
 
 
 def load_registry(path: Path | None = None) -> list[Portal]:
-    """Every portal of the registry file, validated."""
-    path = path or REGISTRY_FILE
+    """Every portal of the registry file (``PORTAL_ARCHIVE_REGISTRY`` if set), validated."""
+    path = path or Path(os.environ.get("PORTAL_ARCHIVE_REGISTRY") or REGISTRY_FILE)
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     portals = [Portal(**row) for row in data.get("portal", [])]

@@ -68,7 +68,10 @@ class PortalSpider(scrapy.Spider):
         for portal in self.portals.values():
             for url in portal.start_urls():
                 yield scrapy.Request(
-                    url, callback=self.parse_listing, errback=self.failed, meta={"portal": portal.slug}
+                    url,
+                    callback=self.parse_listing,
+                    errback=self.failed,
+                    meta={"portal": portal.slug},
                 )
 
     # --- platform -------------------------------------------------------------------------------
@@ -118,6 +121,8 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"portal/{slug}/parse_errors")
             item = ArticleItem(url=response.url, platform=platform.name)
             item.problem(f"parse: the page could not be parsed ({type(error).__name__}: {error})")
+        if b"</html>" not in response.body[-4096:].lower():
+            item.problem("html: the page ends before </html> (truncated or broken markup)")
         item.portal = slug
         item.item_id = item.item_id or platform.item_id(response.url)
         item.canonical_url = platform.canonical_article_url(
@@ -127,7 +132,8 @@ class PortalSpider(scrapy.Spider):
         item.http_status = response.status
         item.raw_body = response.body
         item.raw_headers = {
-            k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()
+            k.decode("latin-1"): b", ".join(v).decode("latin-1")
+            for k, v in response.headers.items()
         }
         yield item
 

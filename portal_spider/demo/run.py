@@ -40,6 +40,28 @@ def demo_portal(site: YenBaiSite, base_url: str) -> Portal:
     )
 
 
+def verify_against_site(db, site: YenBaiSite) -> list[str]:
+    """Differences between the archived rows and the demo portal's own data (empty when none)."""
+    rows = {r["item_id"]: r for r in db["articles"].rows_where("portal = ?", [DEMO_SLUG])}
+    differences = []
+    for item_id, article in site.articles.items():
+        row = rows.get(str(item_id))
+        if row is None:
+            differences.append(f"ItemID {item_id}: not archived")
+            continue
+        expected = {
+            "title": article["title"],
+            "published_at": article["published_at"],
+            "views": article["views"],
+            "source": article["source"],
+            "author": article["author"],
+        }
+        for name, value in expected.items():
+            if row[name] != value:
+                differences.append(f"ItemID {item_id}: {name} is {row[name]!r}, not {value!r}")
+    return differences
+
+
 def run_demo(db_path: Path) -> int:
     """Run the demo; returns the exit status."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -71,8 +93,17 @@ def run_demo(db_path: Path) -> int:
             f"{run['articles_unchanged']} unchanged, {run['pages_failed']} failed pages; "
             f"fields not found: {missing or 'none'}"
         )
+    differences = verify_against_site(db, site)
+    checked = "title, published_at, views, source, author"
+    if differences:
+        click.echo(f"{len(differences)} value(s) differ from the portal's data:")
+        for line in differences[:20]:
+            click.echo("  " + line)
+    else:
+        click.echo(f"Checked {total} articles against the portal's own data ({checked}): all match")
     quoted = shlex.quote(str(db_path))
     click.echo("Browse it:  .venv/bin/portal-archive serve --db " + quoted)
     click.echo("       or:  .venv/bin/datasette " + quoted)
     click.echo('Search it:  .venv/bin/portal-archive search "tuyen giao" --db ' + quoted)
-    return 0 if total == len(site.articles) and result.finish_reason == "finished" else 1
+    complete = total == len(site.articles) and result.finish_reason == "finished"
+    return 0 if complete and not differences else 1

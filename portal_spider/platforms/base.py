@@ -134,6 +134,10 @@ class Platform:
         """The article record of an article page (raw strings; normalised later)."""
         raise NotImplementedError
 
+    def parse_related(self, url: str, html: str) -> Listing:
+        """The related-news list of an article page ("Các tin khác"), when the platform has one."""
+        return Listing()
+
     # shared by page objects
     def body_fields(
         self,

@@ -241,3 +241,28 @@ class YenBaiPlatform(Platform):
         for caption in text_only.xpath(".//table[contains(@class,'image-caption')]|.//figure"):
             caption.drop_tree()
         self.body_fields(item, body, url, how, text_root=text_only)
+
+    # --- the "Các tin khác" list of an article page ------------------------------------------
+    def parse_related(self, url: str, html: str) -> Listing:
+        """Articles of the related list and the pages of its pager (same article, ``page=N``)."""
+        tree = parse_html(html)
+        block, _ = first(
+            tree,
+            "//*[contains(@class, 'other-news')]",
+            "//*[self::h2 or self::h3 or self::div][starts-with(normalize-space(.), 'Các tin khác')]"
+            "/parent::*",
+        )
+        listing = Listing()
+        if block is None:
+            return listing
+        current = self.item_id(url)
+        for link in block.iter("a"):
+            href = absolute_url(link.get("href") or "", url)
+            if not href or not self.is_article_url(href):
+                continue
+            if self.item_id(href) == current:
+                if href not in listing.next_urls:
+                    listing.next_urls.append(href)
+            elif href not in listing.article_urls:
+                listing.article_urls.append(href)
+        return listing

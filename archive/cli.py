@@ -1,0 +1,243 @@
+"""The researcher commands: search, export, serve, stats.
+
+``register(group)`` adds them to the main ``portal-archive`` command group;
+``python -m archive.cli`` runs them on their own (the crawler need not be installed).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from archive.db import DEFAULT_ARCHIVE, open_archive
+from archive.export import FORMATS, export
+from archive.filters import ArticleFilter, check_date_bound
+from archive.search import SearchSyntaxError, search
+from archive.stats import archive_stats, format_stats
+
+logger = logging.getLogger(__name__)
+
+ARCHIVE_ENV = "PORTAL_ARCHIVE_DB"
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEFAULT_ARCHIVE,
+    envvar=ARCHIVE_ENV,
+    show_default=True,
+    help=f"The archive file (or set {ARCHIVE_ENV}).",
+)
+
+
+def _date_bound(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback: check a YYYY[-MM[-DD]] date bound."""
+    try:
+        return check_date_bound(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def filter_options(multiple_portals: bool) -> list[Callable[[Any], Any]]:
+    """--portal, --province, --since, --until, shared by search and export."""
+    portal_help = "Only this portal (its slug, e.g. tramtau)"
+    return [
+        click.option(
+            "--portal",
+            multiple=multiple_portals,
+            help=portal_help + ("; repeat for several." if multiple_portals else "."),
+        ),
+        click.option(
+            "--province", help="Only portals of this province (case and accents ignored)."
+        ),
+        click.option("--since", callback=_date_bound, help="Published on or after YYYY[-MM[-DD]]."),
+        click.option(
+            "--until",
+            callback=_date_bound,
+            help="Published on or before YYYY[-MM[-DD]], inclusive.",
+        ),
+    ]
+
+
+def with_options(options: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
+    """Apply a list of click options to a command function, first option first in --help."""
+
+    def decorate(fn: Any) -> Any:
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+
+    return decorate
+
+
+@click.command("search")
+@click.argument("query")
+@db_option
+@with_options(filter_options(multiple_portals=False))
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Hits.")
+@click.option("--literal", is_flag=True, help="Search the words as typed, ignoring FTS syntax.")
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON array.")
+def search_command(
+    query: str,
+    db_path: Path,
+    portal: str | None,
+    province: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+    literal: bool,
+    as_json: bool,
+) -> None:
+    """Search articles' title, body and source; best matches first.
+
+    Words match with or without diacritics: "tuyen giao" finds "tuyên giáo" and "dang uy" finds
+    "Đảng ủy". QUERY uses SQLite FTS5 syntax: "a phrase" in double quotes, AND / OR / NOT in
+    capitals, word* for a prefix, title: to search one field. Matches are shown in [brackets].
+    """
+    db = open_archive(db_path)
+    try:
+        hits = search(db, query, portal, province, since, until, limit, literal=literal)
+    except SearchSyntaxError as error:
+        hint = "" if literal else " Or use --literal to search the words as typed."
+        raise click.ClickException(f"{error}{hint}") from None
+    if as_json:
+        click.echo(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        click.echo(f"No articles match {query!r}.", err=True)
+        return
+    for rank, hit in enumerate(hits, 1):
+        where = hit.portal or "?"
+        if hit.province:
+            where += f" ({hit.province})"
+        date = (hit.published_at or "undated")[:10]
+        views = "" if hit.views is None else f" · {hit.views} views"
+        click.echo(f"{rank}. {hit.title_highlighted or hit.title or '(untitled)'}")
+        click.echo(f"   {where} · {date}{views} · {hit.id}")
+        if hit.snippet:
+            click.echo(f"   {hit.snippet}")
+        if hit.url:
+            click.echo(f"   {hit.url}")
+        click.echo("")
+
+
+@contextmanager
+def _output(path: Path | None, encoding: str, newline: str) -> Iterator[TextIO]:
+    """A text stream to ``path`` (written to a temporary name, renamed when complete) or stdout."""
+    if path is None:
+        sys.stdout.flush()
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline=newline)
+        try:
+            yield stream
+        finally:
+            stream.flush()
+            stream.detach()
+        return
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with open(partial, "w", encoding=encoding, newline=newline) as stream:
+            yield stream
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+@click.command("export")
+@db_option
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True, help="Format."
+)
+@with_options(filter_options(multiple_portals=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File (default: stdout).",
+)
+@click.option("--bom", is_flag=True, help="Start the CSV with a UTF-8 BOM (for Excel).")
+@click.option("--html", "include_html", is_flag=True, help="Add the body_html column.")
+def export_command(
+    db_path: Path,
+    fmt: str,
+    portal: tuple[str, ...],
+    province: str | None,
+    since: str | None,
+    until: str | None,
+    output: Path | None,
+    bom: bool,
+    include_html: bool,
+) -> None:
+    """Export articles, with their portal's name, province and level, as CSV or JSON Lines.
+
+    Rows are ordered by portal, publication date and id, so repeated exports are identical. Text
+    is UTF-8 as stored (NFC). JSON Lines decodes the JSON columns (images, attachments, problems,
+    extraction) into lists and objects; CSV keeps them as text. The export streams: memory use
+    does not grow with the archive.
+    """
+    if bom and fmt != "csv":
+        raise click.UsageError("--bom is for CSV only.")
+    filters = ArticleFilter(portals=portal, province=province, since=since, until=until)
+    db = open_archive(db_path)
+    encoding = "utf-8-sig" if bom else "utf-8"
+    with _output(output, encoding, "" if fmt == "csv" else "\n") as stream:
+        count = export(db, stream, fmt, filters, include_html)
+    click.echo(f"Exported {count} article(s){f' to {output}' if output else ''}.", err=True)
+
+
+@click.command("serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="Port."
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the archive in a web browser.")
+def serve_command(db_path: Path, host: str, port: int, open_browser: bool) -> None:
+    """Browse and search the archive in datasette, with the archive's metadata, facets and
+    stored queries. Listens on 127.0.0.1 unless told otherwise; stop with Ctrl+C."""
+    from archive.serve import serve  # imports datasette: only when serving
+
+    open_archive(db_path).close()  # brings the schema (and search index) up to date first
+    click.echo(f"Serving {db_path} at http://{host}:{port}/", err=True)
+    serve(db_path, host=host, port=port, open_browser=open_browser)
+
+
+@click.command("stats")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+def stats_command(db_path: Path, as_json: bool) -> None:
+    """Show what the archive holds: articles, dates and views per portal, and the last crawl."""
+    stats = archive_stats(open_archive(db_path))
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_stats(stats))
+
+
+COMMANDS = (search_command, export_command, serve_command, stats_command)
+
+
+def register(group: click.Group) -> None:
+    """Add the researcher commands to ``group``."""
+    for command in COMMANDS:
+        group.add_command(command)
+
+
+@click.group("portal-archive")
+def main() -> None:
+    """Search, export, serve and summarise a portal-archive database."""
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+
+
+register(main)
+
+if __name__ == "__main__":
+    main()

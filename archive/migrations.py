@@ -1,0 +1,282 @@
+"""The archive schema, owned by sqlite-utils migrations.
+
+Every change to the schema is a new migration function appended here; applied migrations are
+recorded in ``_sqlite_migrations`` so an archive of any age is brought up to date on open.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("portal-archive")
+
+
+@migrations()
+def m001_core_tables(db: Database) -> None:
+    """Portals, raw captures, articles, the URLs that reached them, crawl runs."""
+    db["portals"].create(
+        {
+            "slug": str,
+            "name": str,
+            "level": str,
+            "province": str,
+            "base_url": str,
+            "platform": str,
+            "detected_platform": str,
+            "status": str,
+            "successor": str,
+            "unit_code": str,
+            "entry_points": str,  # JSON list of listing URLs
+            "notes": str,
+            "updated_at": str,
+        },
+        pk="slug",
+    )
+    db["captures"].create(
+        {
+            "id": int,
+            "portal": str,
+            "run_id": int,
+            "url": str,
+            "fetched_at": str,
+            "http_status": int,
+            "content_type": str,
+            "headers": str,  # JSON object
+            "sha256": str,
+            "size": int,
+            "body_gz": bytes,  # gzip of the body exactly as received (after transfer decoding)
+        },
+        pk="id",
+    )
+    db["captures"].create_index(["url"])
+    db["captures"].create_index(["sha256"])
+    db["articles"].create(
+        {
+            "id": str,  # stable identity: see archive.store.article_id
+            "portal": str,
+            "item_id": str,
+            "canonical_url": str,
+            "url": str,  # the first URL the article was fetched from
+            "platform": str,
+            "category": str,
+            "title": str,
+            "published_at": str,
+            "published_raw": str,
+            "views": int,
+            "views_raw": str,
+            "body_text": str,
+            "body_html": str,
+            "source": str,
+            "author": str,
+            "images": str,  # JSON list of {url, caption}
+            "attachments": str,  # JSON list of {url, title}
+            "extraction": str,  # JSON object field -> how it was found
+            "problems": str,  # JSON list of reasons the record is incomplete
+            "status": str,  # ok | incomplete | gone
+            "content_hash": str,
+            "version": int,
+            "first_seen_at": str,
+            "last_seen_at": str,
+            "fetched_at": str,
+            "gone_at": str,
+            "capture_id": int,
+        },
+        pk="id",
+        foreign_keys=[("portal", "portals", "slug"), ("capture_id", "captures", "id")],
+    )
+    db["articles"].create_index(["portal", "published_at"])
+    db["articles"].create_index(["canonical_url"])
+    db["article_urls"].create(
+        {"url": str, "article_id": str, "first_seen_at": str},
+        pk="url",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["article_urls"].create_index(["article_id"])
+    db["article_versions"].create(
+        {
+            "article_id": str,
+            "version": int,
+            "content_hash": str,
+            "title": str,
+            "published_at": str,
+            "body_text": str,
+            "body_html": str,
+            "source": str,
+            "author": str,
+            "observed_at": str,
+            "capture_id": int,
+        },
+        pk=("article_id", "version"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["article_views"].create(
+        {"article_id": str, "observed_at": str, "views": int},
+        pk=("article_id", "observed_at"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "portal": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,  # running | ok | failed | interrupted
+            "mode": str,  # incremental | full
+            "pages_fetched": int,
+            "articles_new": int,
+            "articles_updated": int,
+            "articles_unchanged": int,
+            "articles_gone": int,
+            "pages_failed": int,
+            "fields_missing": str,  # JSON object field -> count of pages without it
+            "duration_s": float,
+            "error": str,
+        },
+        pk="id",
+    )
+    db["crawl_runs"].create_index(["portal", "started_at"])
+
+
+# Letters that unicode61's remove_diacritics does not fold, mapped to their plain Latin form.
+# đ/Đ are Vietnamese letters of their own; ð/Ð (Icelandic eth) stand in for them in text that went
+# through old Vietnamese font encodings. archive.search folds queries with the same table. The
+# index built by m002 bakes this table in: changing it needs a new migration that rebuilds it.
+FOLDED_LETTERS = {"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"}
+
+_FTS_COLUMNS = ("title", "body_text", "source")
+
+
+def _fold_sql(expr: str) -> str:
+    """SQL that folds ``expr`` with FOLDED_LETTERS, in plain SQL so every connection can run it."""
+    for letter, plain in FOLDED_LETTERS.items():
+        expr = f"replace({expr}, '{letter}', '{plain}')"
+    return expr
+
+
+def _fts_values(row: str) -> str:
+    """Indexed values of ``row`` (``new`` or ``old``): the text columns, then their folded forms."""
+    plain = [f"{row}.{column}" for column in _FTS_COLUMNS]
+    return ", ".join(plain + [_fold_sql(value) for value in plain])
+
+
+@migrations()
+def m002_search_index(db: Database) -> None:
+    """Full-text search over articles' title, body and source, with and without diacritics.
+
+    ``articles_fts`` is an FTS5 index whose content is the view ``articles_fts_content``: the three
+    text columns as stored, then the same columns with đ/Đ folded to d/D. With the unicode61
+    tokenizer's ``remove_diacritics 2`` a query matches with or without diacritics, and ``dang uy``
+    finds ``Đảng ủy`` through the folded columns. Triggers on ``articles`` keep the index in sync in
+    plain SQL, so rows written by any SQLite client are indexed. ``article_list`` is the view
+    researchers browse: one row per article with its portal's name, province and month.
+    """
+    folded = [f"{_fold_sql(column)} AS {column}_folded" for column in _FTS_COLUMNS]
+    db.execute(
+        "CREATE VIEW articles_fts_content AS SELECT rowid AS article_rowid, "
+        + ", ".join(_FTS_COLUMNS + tuple(folded))
+        + " FROM articles"
+    )
+    fts_columns = ", ".join(_FTS_COLUMNS + tuple(f"{c}_folded" for c in _FTS_COLUMNS))
+    db.execute(
+        f"CREATE VIRTUAL TABLE articles_fts USING fts5({fts_columns}, "
+        "content='articles_fts_content', content_rowid='article_rowid', "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    insert_new = (
+        f"INSERT INTO articles_fts(rowid, {fts_columns}) VALUES (new.rowid, {_fts_values('new')});"
+    )
+    delete_old = (
+        f"INSERT INTO articles_fts(articles_fts, rowid, {fts_columns}) "
+        f"VALUES ('delete', old.rowid, {_fts_values('old')});"
+    )
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in _FTS_COLUMNS)
+    db.execute(f"CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN {insert_new} END")
+    db.execute(f"CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN {delete_old} END")
+    db.execute(
+        "CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, body_text, source ON articles "
+        f"WHEN {changed} BEGIN {delete_old} {insert_new} END"
+    )
+    db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+    db.execute(
+        """
+        CREATE VIEW article_list AS
+        SELECT
+            a.id,
+            a.title,
+            a.published_at,
+            substr(a.published_at, 1, 7) AS month,
+            substr(a.published_at, 1, 4) AS year,
+            a.portal,
+            p.name AS portal_name,
+            p.province,
+            p.level,
+            a.category,
+            a.views,
+            a.source,
+            a.author,
+            a.status,
+            a.url,
+            a.rowid AS article_rowid
+        FROM articles AS a
+        LEFT JOIN portals AS p ON p.slug = a.portal
+        """
+    )
+
+
+@migrations()
+def m003_crawl_state(db: Database) -> None:
+    """What incremental, resumable crawling remembers between runs, and what a run reports.
+
+    ``crawl_state``: one row per listing of a portal (its URL without the page number): whether a
+    walk is open (begun, not completed) and when a walk last completed, so an incremental run may
+    stop early only after a complete walk. ``pending_articles``: article pages that failed, retried by later runs.
+    ``run_warnings``: what the monitor found at the end of a run. ``crawl_runs`` gains the pages
+    fetched by kind and the number of revisits.
+    """
+    db["crawl_state"].create(
+        {
+            "portal": str,
+            "listing": str,  # the listing URL without its page number
+            "first_url": str,
+            "walk_started_at": str,
+            "walk_open": int,  # 1 from a walk's start to its completion: 1 left = walk killed
+            "complete_at": str,  # when a walk last reached its end or its stop point
+            "complete_mode": str,  # full | incremental
+            "deepest_page": int,
+            "pages_last_walk": int,
+            "updated_at": str,
+        },
+        pk=("portal", "listing"),
+    )
+    db["pending_articles"].create(
+        {
+            "article_id": str,
+            "portal": str,
+            "url": str,
+            "first_failed_at": str,
+            "last_failed_at": str,
+            "attempts": int,
+            "last_error": str,
+        },
+        pk="article_id",
+    )
+    db["pending_articles"].create_index(["portal"])
+    db["run_warnings"].create(
+        {
+            "id": int,
+            "run_id": int,
+            "portal": str,
+            "kind": str,  # stale | field_missing | error_rate | no_articles
+            "message": str,
+            "value": float,
+            "threshold": float,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "crawl_runs", "id")],
+    )
+    db["run_warnings"].create_index(["run_id"])
+    db["run_warnings"].create_index(["portal", "created_at"])
+    for column in ("listing_pages", "article_pages", "revisits"):
+        db["crawl_runs"].add_column(column, int)

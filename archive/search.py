@@ -1,0 +1,230 @@
+"""Ranked full-text search over the archive's articles, with or without Vietnamese diacritics.
+
+The index (``articles_fts``, built by migration m002) holds each article's title, body text and
+source twice: as stored, and with đ/Đ folded to d/D. The query is folded the same way here, and the
+unicode61 tokenizer ignores the other diacritics, so ``tuyen giao`` finds ``tuyên giáo`` and
+``dang uy`` finds ``Đảng ủy``. Queries use SQLite FTS5 syntax: ``"phrase queries"``, ``AND``/``OR``/
+``NOT``, ``prefix*``. Highlights are taken from the folded columns (where every match of a folded
+query lies) and mapped back onto the stored text, which has the same length.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import asdict, dataclass
+
+from sqlite_utils import Database
+
+from archive.filters import ArticleFilter, fold_letters, register_functions
+
+logger = logging.getLogger(__name__)
+
+# Column weights for bm25, in index order: title, body_text, source, then their folded copies.
+WEIGHTS = (4.0, 1.0, 1.0, 4.0, 1.0, 1.0)
+TITLE_FOLDED, BODY_FOLDED = 3, 4
+# Internal highlight markers: control characters that do not occur in stored text.
+_OPEN, _CLOSE = "\x02", "\x03"
+SNIPPET_CHARS = 220
+
+
+class SearchSyntaxError(ValueError):
+    """The query is not valid FTS5 syntax; the message says why, in words a researcher can use."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result; ``title_highlighted`` and ``snippet`` mark matches with the markers."""
+
+    id: str
+    title: str | None
+    title_highlighted: str | None
+    snippet: str
+    portal: str | None
+    portal_name: str | None
+    province: str | None
+    published_at: str | None
+    views: int | None
+    source: str | None
+    url: str | None
+    score: float
+
+    def to_dict(self) -> dict:
+        """The hit as a JSON-ready dict."""
+        return asdict(self)
+
+
+def fold_query(query: str) -> str:
+    """The query as the index sees it: NFC, đ/Đ folded, surrounding space removed."""
+    return fold_letters(query).strip()
+
+
+def literal_query(text: str) -> str:
+    """Quote every word of ``text``: FTS5 operators and punctuation become plain words."""
+    words = [word.replace('"', "") for word in text.split()]
+    return " ".join(f'"{word}"' for word in words if word)
+
+
+def _syntax_error(query: str, error: sqlite3.OperationalError) -> SearchSyntaxError | None:
+    """Translate SQLite's complaint about a MATCH expression, or None if it is another error."""
+    message = str(error)
+    if message.startswith("fts5: syntax error near"):
+        near = message.removeprefix("fts5: syntax error near").strip()
+        where = "at the end of the query" if near == '""' else f"near {near}"
+        detail = f"the search syntax is not valid {where}"
+    elif message == "unterminated string":
+        detail = "a double quote is opened but never closed"
+    elif message.startswith("no such column:"):
+        column = message.removeprefix("no such column:").strip()
+        detail = (
+            f"{column!r} was read as a field name, but the fields are title, body_text and source"
+            ' (quote words that contain "-" or ":", e.g. "Covid-19")'
+        )
+    elif message.startswith("fts5:") or message.startswith("unknown special query"):
+        detail = message.removeprefix("fts5:").strip()
+    else:
+        return None
+    return SearchSyntaxError(
+        f"Cannot search for {query!r}: {detail}. Put a phrase in double quotes "
+        '("tuyên giáo"); write AND, OR, NOT in capitals; end a word with * to match a prefix.'
+    )
+
+
+def restore_letters(highlighted: str | None, original: str | None) -> str | None:
+    """Put the stored letters back into ``highlighted``, a highlight of the folded text.
+
+    Folding maps one character to one character, so outside the markers the two texts align.
+    """
+    if highlighted is None or original is None:
+        return original
+    out: list[str] = []
+    position = 0
+    for char in highlighted:
+        if char in (_OPEN, _CLOSE):
+            out.append(char)
+            continue
+        out.append(original[position] if position < len(original) else char)
+        position += 1
+    if position != len(original):
+        logger.warning("highlight and stored text differ in length; showing the folded text")
+        return highlighted
+    return "".join(out)
+
+
+def make_snippet(highlighted: str | None, width: int = SNIPPET_CHARS) -> str:
+    """A window of about ``width`` characters around the first highlighted match, whitespace
+    collapsed, with ``…`` where text was cut. Markers stay internal (_OPEN/_CLOSE)."""
+    if not highlighted:
+        return ""
+    text = " ".join(highlighted.split())
+    first = text.find(_OPEN)
+    start = 0 if first < width // 3 else text.rfind(" ", 0, first - width // 3) + 1
+    end = start + width
+    if end >= len(text):
+        end = len(text)
+    else:
+        space = text.find(" ", end)
+        end = len(text) if space == -1 else space
+        if text.count(_OPEN, 0, end) > text.count(_CLOSE, 0, end):
+            close = text.find(_CLOSE, end)
+            end = len(text) if close == -1 else close + 1
+    return ("…" if start > 0 else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+def show_markers(text: str | None, start: str, end: str) -> str | None:
+    """Replace the internal markers with the ones to display."""
+    if text is None:
+        return None
+    return text.replace(_OPEN, start).replace(_CLOSE, end)
+
+
+_SEARCH_SQL = """
+SELECT
+    a.id, a.title, a.portal, p.name AS portal_name, p.province, a.published_at, a.views,
+    a.source, a.url, a.body_text,
+    highlight(articles_fts, {title}, char(2), char(3)) AS title_hl,
+    highlight(articles_fts, {body}, char(2), char(3)) AS body_hl,
+    bm25(articles_fts, {weights}) AS score
+FROM articles_fts
+JOIN articles AS a ON a.rowid = articles_fts.rowid
+LEFT JOIN portals AS p ON p.slug = a.portal
+WHERE articles_fts MATCH :query AND {where}
+ORDER BY score, a.published_at DESC, a.id
+LIMIT :limit
+"""
+
+
+def search(
+    db: Database,
+    query: str,
+    portal: str | None = None,
+    province: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 20,
+    *,
+    literal: bool = False,
+    markers: tuple[str, str] = ("[", "]"),
+) -> list[Hit]:
+    """Search the archive; best matches first.
+
+    ``query`` is FTS5 syntax unless ``literal`` (then every word is searched as typed). ``portal``
+    is a portal slug, ``province`` matches without regard to case or diacritics, ``since`` and
+    ``until`` are inclusive YYYY[-MM[-DD]] bounds on the publication date.
+
+    Raises SearchSyntaxError for a query FTS5 cannot parse, ValueError for a bad date or limit.
+    """
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    folded = fold_query(literal_query(query) if literal else query)
+    if not folded or folded == '""':
+        raise SearchSyntaxError("The search query is empty: give at least one word.")
+    filters = ArticleFilter(
+        portals=(portal,) if portal else (), province=province, since=since, until=until
+    )
+    where, params = filters.where()
+    register_functions(db)
+    sql = _SEARCH_SQL.format(
+        title=TITLE_FOLDED,
+        body=BODY_FOLDED,
+        weights=", ".join(str(w) for w in WEIGHTS),
+        where=where,
+    )
+    try:
+        rows = list(db.query(sql, {**params, "query": folded, "limit": limit}))
+    except sqlite3.OperationalError as error:
+        translated = _syntax_error(query, error)
+        if translated is None:
+            raise
+        raise translated from None
+    start, end = markers
+    hits = [
+        Hit(
+            id=row["id"],
+            title=row["title"],
+            title_highlighted=show_markers(
+                restore_letters(row["title_hl"], row["title"]), start, end
+            ),
+            snippet=show_markers(
+                make_snippet(restore_letters(row["body_hl"], row["body_text"])), start, end
+            )
+            or "",
+            portal=row["portal"],
+            portal_name=row["portal_name"],
+            province=row["province"],
+            published_at=row["published_at"],
+            views=row["views"],
+            source=row["source"],
+            url=row["url"],
+            score=row["score"],
+        )
+        for row in rows
+    ]
+    logger.debug("search %r: %d hit(s)", folded, len(hits))
+    return hits
+
+
+def sql_snippet(highlighted: str | None, original: str | None) -> str:
+    """``archive_snippet(highlight(...folded column...), stored_text)`` for SQL (datasette plugin):
+    the snippet with the stored letters restored and matches in [brackets]."""
+    return show_markers(make_snippet(restore_letters(highlighted, original)), "[", "]") or ""

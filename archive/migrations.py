@@ -230,7 +230,8 @@ def m003_crawl_state(db: Database) -> None:
 
     ``crawl_state``: one row per listing of a portal (its URL without the page number): whether a
     walk is open (begun, not completed) and when a walk last completed, so an incremental run may
-    stop early only after a complete walk. ``pending_articles``: article pages that failed, retried by later runs.
+    stop early only after a complete walk. ``pending_articles``: article pages that failed,
+    retried by later runs.
     ``run_warnings``: what the monitor found at the end of a run. ``crawl_runs`` gains the pages
     fetched by kind and the number of revisits.
     """

@@ -249,8 +249,8 @@ class YenBaiPlatform(Platform):
         block, _ = first(
             tree,
             "//*[contains(@class, 'other-news')]",
-            "//*[self::h2 or self::h3 or self::div][starts-with(normalize-space(.), 'Các tin khác')]"
-            "/parent::*",
+            "//*[self::h2 or self::h3 or self::div]"
+            "[starts-with(normalize-space(.), 'Các tin khác')]/parent::*",
         )
         listing = Listing()
         if block is None:

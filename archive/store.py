@@ -50,6 +50,9 @@ class RunCounts:
     """What a crawl run did to one portal."""
 
     pages_fetched: int = 0
+    listing_pages: int = 0
+    article_pages: int = 0
+    revisits: int = 0
     articles_new: int = 0
     articles_updated: int = 0
     articles_unchanged: int = 0
@@ -67,7 +70,9 @@ class ArchiveStore:
     # --- portals and runs ---------------------------------------------------------------------
     def upsert_portal(self, row: dict[str, Any]) -> None:
         """Insert or update a portal row (lists are stored as JSON)."""
-        row = dict(row)
+        columns = set(self.db["portals"].columns_dict)
+        # registry fields the table does not keep (crawl politeness, schedules) are left out
+        row = {key: value for key, value in row.items() if key in columns}
         if isinstance(row.get("entry_points"), list):
             row["entry_points"] = json.dumps(row["entry_points"], ensure_ascii=False)
         row["updated_at"] = utc_now()
@@ -84,20 +89,30 @@ class ArchiveStore:
         with self.db.conn:
             self.db["portals"].update(slug, {"detected_platform": platform})
 
-    def start_run(self, portal: str, mode: str) -> int:
+    def start_run(self, portal: str, mode: str, started_at: str | None = None) -> int:
         """Open a crawl run for a portal; returns its id."""
         with self.db.conn:
             table = self.db["crawl_runs"].insert(
-                {"portal": portal, "started_at": utc_now(), "status": "running", "mode": mode}
+                {
+                    "portal": portal,
+                    "started_at": started_at or utc_now(),
+                    "status": "running",
+                    "mode": mode,
+                }
             )
         return int(table.last_pk)
 
     def finish_run(
-        self, run_id: int, counts: RunCounts, status: str, error: str | None = None
+        self,
+        run_id: int,
+        counts: RunCounts,
+        status: str,
+        error: str | None = None,
+        finished_at: str | None = None,
     ) -> None:
         """Close a crawl run with its counts and exit status."""
         started = self.db["crawl_runs"].get(run_id)["started_at"]
-        finished = utc_now()
+        finished = finished_at or utc_now()
         duration = (
             datetime.fromisoformat(finished) - datetime.fromisoformat(started)
         ).total_seconds()
@@ -105,13 +120,16 @@ class ArchiveStore:
             "finished_at": finished,
             "status": status,
             "pages_fetched": counts.pages_fetched,
+            "listing_pages": counts.listing_pages,
+            "article_pages": counts.article_pages,
+            "revisits": counts.revisits,
             "articles_new": counts.articles_new,
             "articles_updated": counts.articles_updated,
             "articles_unchanged": counts.articles_unchanged,
             "articles_gone": counts.articles_gone,
             "pages_failed": counts.pages_failed,
             "fields_missing": json.dumps(counts.fields_missing, ensure_ascii=False),
-            "duration_s": duration,
+            "duration_s": max(duration, 0.0),
             "error": error,
         }
         with self.db.conn:
@@ -130,31 +148,84 @@ class ArchiveStore:
         fetched_at: str,
     ) -> int:
         """Keep the page as fetched; an identical body already kept for the URL is reused."""
+        with self.db.conn:
+            return self._capture(
+                portal=portal,
+                run_id=run_id,
+                url=url,
+                body=body,
+                http_status=http_status,
+                headers=headers,
+                fetched_at=fetched_at,
+            )
+
+    def save_article(self, record: dict[str, Any], capture_id: int | None = None) -> str:
+        """Insert or update an article; returns ``new``, ``updated`` or ``unchanged``."""
+        with self.db.conn:
+            return self._article(record, capture_id)
+
+    def save_fetched(
+        self,
+        record: dict[str, Any],
+        *,
+        run_id: int | None,
+        body: bytes | None,
+        http_status: int | None,
+        headers: dict[str, str],
+    ) -> str:
+        """Keep the raw capture and the article in one transaction; returns the article outcome.
+
+        A process killed at any point leaves either both or neither, so a restarted crawl finds
+        the archive consistent.
+        """
+        with self.db.conn:
+            capture_id = None
+            if body is not None:
+                capture_id = self._capture(
+                    portal=record["portal"],
+                    run_id=run_id,
+                    url=record["url"],
+                    body=body,
+                    http_status=http_status,
+                    headers=headers,
+                    fetched_at=record.get("fetched_at") or utc_now(),
+                )
+            return self._article(record, capture_id)
+
+    def _capture(
+        self,
+        *,
+        portal: str,
+        run_id: int | None,
+        url: str,
+        body: bytes,
+        http_status: int | None,
+        headers: dict[str, str],
+        fetched_at: str,
+    ) -> int:
         digest = hashlib.sha256(body).hexdigest()
         for row in self.db.query(
             "select id from captures where url = ? and sha256 = ? order by id desc limit 1",
             [url, digest],
         ):
             return int(row["id"])
-        with self.db.conn:
-            table = self.db["captures"].insert(
-                {
-                    "portal": portal,
-                    "run_id": run_id,
-                    "url": url,
-                    "fetched_at": fetched_at,
-                    "http_status": http_status,
-                    "content_type": headers.get("Content-Type"),
-                    "headers": json.dumps(headers, ensure_ascii=False),
-                    "sha256": digest,
-                    "size": len(body),
-                    "body_gz": gzip.compress(body, mtime=0),
-                }
-            )
+        table = self.db["captures"].insert(
+            {
+                "portal": portal,
+                "run_id": run_id,
+                "url": url,
+                "fetched_at": fetched_at,
+                "http_status": http_status,
+                "content_type": headers.get("Content-Type"),
+                "headers": json.dumps(headers, ensure_ascii=False),
+                "sha256": digest,
+                "size": len(body),
+                "body_gz": gzip.compress(body, mtime=0),
+            }
+        )
         return int(table.last_pk)
 
-    def save_article(self, record: dict[str, Any], capture_id: int | None = None) -> str:
-        """Insert or update an article; returns ``new``, ``updated`` or ``unchanged``."""
+    def _article(self, record: dict[str, Any], capture_id: int | None) -> str:
         portal = record["portal"]
         aid = article_id(portal, record.get("item_id"), record.get("canonical_url"))
         now = record.get("fetched_at") or utc_now()
@@ -186,24 +257,25 @@ class ArchiveStore:
             "capture_id": capture_id,
         }
         existing = next(self.db.query("select * from articles where id = ?", [aid]), None)
-        with self.db.conn:
-            if existing is None:
-                outcome = "new"
-                row.update(id=aid, url=record["url"], version=1, first_seen_at=now)
-                self.db["articles"].insert(row)
-                self._version(aid, 1, row, now, capture_id)
-            elif existing["content_hash"] != digest:
-                outcome = "updated"
-                row["version"] = (existing["version"] or 1) + 1
-                self.db["articles"].update(aid, row)
-                self._version(aid, row["version"], row, now, capture_id)
-            else:
-                outcome = "unchanged"
-                self.db["articles"].update(aid, row)
-            self._views(aid, record.get("views"), now)
-            self.db["article_urls"].insert(
-                {"url": record["url"], "article_id": aid, "first_seen_at": now}, ignore=True
-            )
+        if existing is None:
+            outcome = "new"
+            row.update(id=aid, url=record["url"], version=1, first_seen_at=now)
+            self.db["articles"].insert(row)
+            self._version(aid, 1, row, now, capture_id)
+        elif existing["content_hash"] != digest:
+            outcome = "updated"
+            row["version"] = (existing["version"] or 1) + 1
+            self.db["articles"].update(aid, row)
+            self._version(aid, row["version"], row, now, capture_id)
+        else:
+            outcome = "unchanged"
+            self.db["articles"].update(aid, row)
+        self._views(aid, record.get("views"), now)
+        self.db["article_urls"].insert(
+            {"url": record["url"], "article_id": aid, "first_seen_at": now}, ignore=True
+        )
+        # an article that failed before and is now stored is no longer pending
+        self.db.execute("delete from pending_articles where article_id = ?", [aid])
         return outcome
 
     def _version(

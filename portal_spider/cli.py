@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 from w3lib.encoding import html_to_unicode
 
-from portal_spider.normalize.article import normalize_article
-from portal_spider.platforms import all_platforms, detect_platform, get_platform
+from portal_spider.normalize.text import fold_vietnamese
+from portal_spider.platforms import all_platforms
 from portal_spider.registry import Portal, adhoc_portal, find_portal, load_registry
 
 logger = logging.getLogger(__name__)
@@ -78,7 +78,9 @@ def resolve_targets(targets: tuple[str, ...], crawl_all: bool) -> list[Portal]:
 @click.argument("targets", nargs=-1)
 @click.option("--all", "crawl_all", is_flag=True, help="Crawl every active portal of the registry.")
 @DB_OPTION
-@click.option("--full", is_flag=True, help="Page through whole listings (backfill).")
+@click.option(
+    "--full", is_flag=True, help="Walk every listing to its end (backfill), not only new pages."
+)
 @click.option("--delay", type=float, default=None, help="Seconds between requests to one host.")
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting.")
 def crawl(
@@ -92,35 +94,71 @@ def crawl(
     """Crawl portals (registry slugs or URLs) into the archive.
 
     A URL of a portal that is not in the registry is crawled too: its platform is detected from its
-    first page. Exit status: 0 when every page was fetched, 1 when some pages failed, 2 on a usage
-    error.
+    first page. By default a run is incremental: listings are walked until pages of articles
+    already archived, articles due for a revisit are fetched again, failed pages are retried. A
+    killed run is continued by the next one. Only one crawl at a time writes to an archive.
+
+    Exit status: 0 every page fetched; 1 some pages failed (retried by the next runs); 2 usage or
+    configuration error; 3 the archive is locked by another crawl (nothing done); 4 the crawl
+    stopped before its end. See docs/OPERATIONS.md.
     """
+    from portal_spider.lock import ArchiveLocked
+    from portal_spider.report import EXIT_LOCKED, EXIT_USAGE, exit_status, print_report
     from portal_spider.runner import run_crawl
 
     if not targets and not crawl_all:
         raise click.UsageError("name at least one portal slug or URL, or use --all")
-    portals = resolve_targets(targets, crawl_all)
+    try:
+        portals = resolve_targets(targets, crawl_all)
+    except click.ClickException as error:
+        raise click.UsageError(error.message) from error
+    except ValueError as error:  # an invalid registry
+        click.echo(f"portal-archive: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    if not portals:
+        click.echo("portal-archive: no active portal in the registry", err=True)
+        sys.exit(EXIT_USAGE)
     overrides: dict[str, object] = dict(_setting_pairs(settings))
     if delay is not None:
         overrides["DOWNLOAD_DELAY"] = delay
         overrides["AUTOTHROTTLE_START_DELAY"] = delay
     if full:
         overrides["PORTAL_ARCHIVE_FULL"] = True
-    result = run_crawl(portals, db_path, overrides)
-    failed = sum(result.portal_value(p.slug, "pages_failed") for p in portals)
-    for portal in portals:
-        click.echo(
-            f"{portal.slug}: {result.portal_value(portal.slug, 'article_pages')} article pages, "
-            f"{result.portal_value(portal.slug, 'listing_pages')} listing pages, "
-            f"{result.portal_value(portal.slug, 'pages_failed')} failed"
-        )
-    click.echo(
-        f"archive {db_path}: {result.stats.get('archive/new', 0)} new, "
-        f"{result.stats.get('archive/updated', 0)} updated, "
-        f"{result.stats.get('archive/unchanged', 0)} unchanged ({result.finish_reason})"
-    )
-    if failed:
-        sys.exit(1)
+    try:
+        result = run_crawl(portals, db_path, overrides)
+    except ArchiveLocked as error:
+        click.echo(f"portal-archive: {error}", err=True)
+        sys.exit(EXIT_LOCKED)
+    print_report(result, db_path)
+    sys.exit(exit_status(result))
+
+
+@main.command()
+@DB_OPTION
+@click.option("--portal", help="Only the runs of this portal (its slug).")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of text.")
+def runs(db_path: str, portal: str | None, limit: int, as_json: bool) -> None:
+    """Show the latest crawl runs: status, pages, articles new/updated/gone, failures, warnings."""
+    from archive.db import open_archive
+    from archive.runs import format_run, latest_runs
+
+    if not Path(db_path).exists():
+        raise click.UsageError(f"no archive at {db_path}")
+    db = open_archive(db_path)
+    rows = latest_runs(db, portal, limit)
+    if not rows:
+        click.echo("no crawl run recorded" + (f" for {portal}" if portal else ""))
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+            continue
+        click.echo(f"#{row['id']} {row['started_at']}  {format_run(row)}")
+        if row["fields_missing"]:
+            missing = ", ".join(f"{k} {v}" for k, v in sorted(row["fields_missing"].items()))
+            click.echo(f"    fields not found: {missing}")
+        for message in row["warnings"]:
+            click.echo(f"    warning: {message}")
 
 
 def read_page(path: Path) -> str:
@@ -145,29 +183,35 @@ def read_page(path: Path) -> str:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--url", required=True, help="The URL the page was fetched from.")
 @click.option("--platform", "platform_name", default=None, help="Skip detection; use this one.")
-@click.option("--day-first/--month-first", default=True, help="Order of numeric dates.")
-def parse(file: Path, url: str, platform_name: str | None, day_first: bool) -> None:
+@click.option(
+    "--day-first/--month-first",
+    default=None,
+    help="Order of numeric dates (default: the portal's setting, else day first).",
+)
+def parse(file: Path, url: str, platform_name: str | None, day_first: bool | None) -> None:
     """Parse one saved article page and print its record as JSON (UTF-8).
 
-    The platform is detected from the URL and the HTML unless --platform names one.
+    The platform is --platform when given, else the registry's platform of the portal serving
+    URL, else the one detected from the URL and the HTML. The record's "extraction" says how
+    each field was found ("platform:<name> <selector>" or "generic:<rule>").
     """
+    from portal_spider.extract import parse_page
+
     text = read_page(file)
-    if platform_name:
-        try:
-            platform = get_platform(platform_name)
-        except KeyError as error:
-            raise click.ClickException(str(error.args[0])) from error
-    else:
-        platform = detect_platform(url, text)
-    item = platform.parse_article(url, text)
-    item.item_id = item.item_id or platform.item_id(url)
-    item.canonical_url = platform.canonical_article_url(url)
-    normalize_article(item, day_first=day_first)
+    try:
+        item = parse_page(text, url, platform_name=platform_name, day_first=day_first)
+    except KeyError as error:
+        raise click.ClickException(str(error.args[0])) from error
     click.echo(json.dumps(item.to_record(), ensure_ascii=False, indent=2))
 
 
+def _province_key(name: str | None) -> str:
+    """A province name compared without case, accents or spacing ("Yen Bai" = "Yên Bái")."""
+    return "".join((fold_vietnamese(name or "") or "").casefold().split())
+
+
 @main.command()
-@click.option("--province", help="Only portals of this province.")
+@click.option("--province", help="Only portals of this province (accents optional).")
 @click.option("--level", type=click.Choice(["tỉnh", "huyện", "xã"]), help="Only this level.")
 @click.option("--platform", "platform_name", help="Only portals on this platform.")
 @click.option(
@@ -185,7 +229,7 @@ def sites(
     portals = [
         p
         for p in load_registry()
-        if (province is None or (p.province or "").casefold() == province.casefold())
+        if (province is None or _province_key(p.province) == _province_key(province))
         and (level is None or p.level == level)
         and (platform_name is None or p.platform == platform_name)
         and (status is None or p.status == status)
@@ -216,6 +260,90 @@ def demo(db_path: str) -> None:
     from portal_spider.demo.run import run_demo
 
     sys.exit(run_demo(Path(db_path)))
+
+
+@main.command("bench-extract")
+@click.option(
+    "--dataset",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The article-extraction-benchmark directory (ground-truth.json and html/).",
+)
+@click.option("--min-f1", type=float, default=None, help="Exit 1 when the F1 is below this.")
+def bench_extract(dataset: Path, min_f1: float | None) -> None:
+    """Score the main-content (body) extractor on the public article-extraction benchmark.
+
+    Prints shingle-based precision, recall and F1 of the extracted body against the benchmark's
+    ground truth (articleBody), as computed by portal_spider.bench.
+    """
+    from portal_spider.bench import format_result, run_benchmark
+
+    if not (dataset / "ground-truth.json").is_file() or not (dataset / "html").is_dir():
+        raise click.ClickException(
+            f"{dataset}: not a benchmark directory (needs ground-truth.json and html/)"
+        )
+    result = run_benchmark(dataset)
+    click.echo(format_result(result))
+    if min_f1 is not None and result.f1 < min_f1:
+        click.echo(f"F1 {result.f1:.4f} is below the floor {min_f1:.4f}", err=True)
+        sys.exit(1)
+
+
+@main.group()
+def fixtures() -> None:
+    """The fixture pages of the parser tests (tests/fixtures/pages/<platform>/<case>/)."""
+
+
+@fixtures.command("regenerate")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="tests/fixtures/pages",
+    show_default=True,
+    help="Where the cases are.",
+)
+@click.option(
+    "--case",
+    "case_paths",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Only this case directory (repeatable).",
+)
+@click.option("--write", is_flag=True, help="Write the regenerated expected.json files.")
+def fixtures_regenerate(root: Path, case_paths: tuple[Path, ...], write: bool) -> None:
+    """Recompute expected.json from the current parsers and print a unified diff.
+
+    Nothing is written without --write. Look at the diff first: a regenerated value is only
+    right if a human checked it against the page. Hand-written entries (body_excludes, note)
+    are kept.
+    """
+    from portal_spider.fixture_pages import diff, dump, find_cases, load_case, regenerated
+
+    for path in case_paths:
+        if not (path / "page.html").is_file() or not (path / "url.txt").is_file():
+            raise click.ClickException(f"{path}: not a fixture case (needs page.html and url.txt)")
+    cases = [load_case(p) for p in case_paths] if case_paths else find_cases(root)
+    if not cases:
+        raise click.ClickException(f"{root}: no fixture cases found")
+    changed = 0
+    for case in cases:
+        values = regenerated(case)
+        text = diff(case, values)
+        if not text:
+            continue
+        changed += 1
+        click.echo(text, nl=False)
+        if write:
+            case.expected_file.write_text(dump(values), encoding="utf-8")
+    if not changed:
+        click.echo(f"{len(cases)} case(s) checked; every expected.json is up to date")
+    elif write:
+        click.echo(f"{len(cases)} case(s) checked; {changed} expected.json written")
+    else:
+        click.echo(
+            f"{len(cases)} case(s) checked; {changed} would change "
+            "(read the diff, then run again with --write)"
+        )
 
 
 def _register_archive_commands() -> None:

@@ -75,3 +75,17 @@ class ArticleItem:
         """Record why the record is incomplete; the record is kept, not dropped."""
         if reason not in self.problems:
             self.problems.append(reason)
+
+
+@dataclass
+class GoneArticle:
+    """An archived article its portal no longer serves: 404/410, or a redirect to the home page.
+
+    The store pipeline marks the article gone (never deletes it); ``reason`` says what was seen.
+    """
+
+    portal: str
+    article_id: str
+    url: str
+    reason: str
+    observed_at: str

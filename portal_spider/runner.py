@@ -10,6 +10,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from portal_spider.lock import ArchiveLock
 from portal_spider.registry import Portal
 from portal_spider.spiders.portal import PortalSpider
 
@@ -25,6 +26,11 @@ class CrawlResult:
     @property
     def finish_reason(self) -> str:
         return str(self.stats.get("finish_reason", "unknown"))
+
+    @property
+    def run_ids(self) -> dict[str, int]:
+        """The ``crawl_runs`` id of each portal of the crawl."""
+        return dict(self.stats.get("archive/run_ids") or {})
 
     def portal_value(self, slug: str, key: str) -> int:
         """A per-portal counter (``portal/<slug>/<key>``), 0 when never counted."""
@@ -46,10 +52,15 @@ def run_crawl(
 ) -> CrawlResult:
     """Crawl ``portals`` into the archive at ``db_path``; blocks until the crawl ends.
 
-    Scrapy's reactor can start once per process, so call this once per process.
+    Takes the archive's lock first and raises :class:`~portal_spider.lock.ArchiveLocked` when
+    another crawl holds it. Scrapy's reactor can start once per process, so call this once per
+    process.
     """
-    process = CrawlerProcess(crawl_settings(db_path, overrides))
-    crawler = process.create_crawler(PortalSpider)
-    process.crawl(crawler, portals=portals)
-    process.start()
+    with ArchiveLock(db_path):
+        settings = crawl_settings(db_path, overrides)
+        settings.set("PORTAL_ARCHIVE_LOCK_HELD", True, priority="cmdline")
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(PortalSpider)
+        process.crawl(crawler, portals=portals)
+        process.start()
     return CrawlResult(stats=dict(crawler.stats.get_stats()))

@@ -23,7 +23,8 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # Keep above 0: with the asyncio reactor and no delay, Scrapy 2.19 was seen to exceed the
-# per-host limit.
+# per-host limit; a lower value is raised to portal_spider.politeness.MIN_DOWNLOAD_DELAY.
+# A portal's registry row may set its own delay, concurrency, obey_robots and user_agent.
 DOWNLOAD_DELAY = 1.0
 DOWNLOAD_DELAY_JITTER = 0.5  # ±50 % around the delay
 AUTOTHROTTLE_ENABLED = True
@@ -43,6 +44,31 @@ COOKIES_ENABLED = False
 HTTPCACHE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+
+# Incremental, scheduled crawling (docs/OPERATIONS.md). PORTAL_ARCHIVE_NOW (ISO time) makes a run
+# act as if it ran then: for tests and replays only.
+PORTAL_ARCHIVE_NOW = os.environ.get("PORTAL_ARCHIVE_NOW") or None
+PORTAL_ARCHIVE_FULL = False  # True: walk every listing to its end (--full)
+PORTAL_ARCHIVE_OVERLAP_PAGES = 1  # pages walked past the first page of only known articles
+PORTAL_ARCHIVE_REVISIT_DAYS = [1, 7, 30, 90]  # re-fetch articles this many days after publication
+PORTAL_ARCHIVE_MAX_ATTEMPTS = 5  # runs that retry a failed article page before giving up
+# Monitoring: warn when the newest article is older than this, a field is missing on more than
+# this percent of a run's article pages, or more than this percent of requests failed.
+PORTAL_ARCHIVE_MONITOR_STALE_DAYS = 30
+PORTAL_ARCHIVE_MONITOR_FIELDS = {"title": 5, "published_at": 5, "body_text": 5, "views": 50}
+PORTAL_ARCHIVE_MONITOR_ERROR_PCT = 10
+PORTAL_ARCHIVE_MONITOR_MIN_PAGES = 5
+PORTAL_ARCHIVE_PROGRESS = True  # a live line on a terminal, a summary line per portal in logs
+PORTAL_ARCHIVE_PROGRESS_INTERVAL = 2.0
+
+DOWNLOADER_MIDDLEWARES = {
+    # a portal's own User-Agent, before Scrapy's UserAgentMiddleware (500) fills the default
+    "portal_spider.politeness.PortalUserAgentMiddleware": 450,
+}
+EXTENSIONS = {
+    "portal_spider.lock.ArchiveLockExtension": 0,
+    "portal_spider.progress.ProgressExtension": 500,
+}
 
 # registry -> spider -> page object -> item -> normalise -> dedup -> store
 ITEM_PIPELINES = {

@@ -1,7 +1,10 @@
 """Pipeline step 3: store the raw capture and the article in the SQLite archive.
 
-Opens the archive named by the ``PORTAL_ARCHIVE_DB`` setting when the spider opens, records the
-portals and one crawl run per portal, and closes each run with its counts when the spider closes.
+Opens the archive named by the ``PORTAL_ARCHIVE_DB`` setting when the spider opens, closes the
+runs a killed crawl left ``running``, records the portals and one crawl run per portal, writes each
+article with its raw capture in one transaction, and marks articles reported gone. When the spider
+has closed (only then is the reason known) it closes each run with its counts and status, and
+stores the monitor's warnings for it.
 """
 
 from __future__ import annotations
@@ -9,26 +12,41 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archive.db import open_archive
+from archive.runs import mark_interrupted_runs, save_warnings
 from archive.store import ArchiveStore, RunCounts
-from portal_spider.items import ArticleItem
+from portal_spider.clock import Clock
+from portal_spider.items import ArticleItem, GoneArticle
+from portal_spider.monitor import MonitorThresholds, check_run
 from portal_spider.pipelines.normalize import COUNTED_FIELDS
 
 logger = logging.getLogger(__name__)
 
 
+def run_status(reason: str, pages_fetched: int, pages_failed: int) -> str:
+    """A run's status from why the spider closed and what it fetched (see archive.runs)."""
+    if reason != "finished":
+        return "interrupted"
+    if pages_failed and not pages_fetched:
+        return "failed"
+    return "partial" if pages_failed else "ok"
+
+
 class StorePipeline:
-    """Write items to the archive, one transaction an item."""
+    """Write items to the archive, one transaction an item; record the runs."""
 
     def __init__(self, crawler: Crawler, db_path: str, mode: str) -> None:
         self.crawler = crawler
         self.db_path = db_path
         self.mode = mode
+        self.clock = Clock(crawler.settings.get("PORTAL_ARCHIVE_NOW"))
         self.store: ArchiveStore | None = None
         self.runs: dict[str, int] = {}
         self.counts: dict[str, RunCounts] = {}
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -38,51 +56,75 @@ class StorePipeline:
 
     def open_spider(self, spider: Any = None) -> None:
         self.store = ArchiveStore(open_archive(self.db_path))
+        # the lock is held (by the runner or the lock extension): a run still "running" is dead
+        mark_interrupted_runs(self.store.db, self.clock.iso())
         for portal in self.crawler.spider.portals.values():
             self.store.upsert_portal(portal.to_row())
-            self.runs[portal.slug] = self.store.start_run(portal.slug, self.mode)
+            self.runs[portal.slug] = self.store.start_run(portal.slug, self.mode, self.clock.iso())
             self.counts[portal.slug] = RunCounts()
         self.crawler.stats.set_value("archive/path", str(self.db_path))
+        self.crawler.stats.set_value("archive/run_ids", dict(self.runs))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        if not isinstance(item, ArticleItem) or self.store is None:
+        if self.store is None:
             return item
-        capture_id = None
-        if item.raw_body is not None:
-            capture_id = self.store.save_capture(
-                portal=item.portal or "",
-                run_id=self.runs.get(item.portal or ""),
-                url=item.url,
-                body=item.raw_body,
-                http_status=item.http_status,
-                headers=item.raw_headers,
-                fetched_at=item.fetched_at or "",
-            )
-        outcome = self.store.save_article(item.to_record(), capture_id)
-        counts = self.counts.setdefault(item.portal or "", RunCounts())
+        if isinstance(item, GoneArticle):
+            if self.store.mark_gone(item.article_id, item.observed_at):
+                self.counts.setdefault(item.portal, RunCounts()).articles_gone += 1
+                self.crawler.stats.inc_value(f"portal/{item.portal}/archive/gone")
+            return item
+        if not isinstance(item, ArticleItem):
+            return item
+        slug = item.portal or ""
+        outcome = self.store.save_fetched(
+            item.to_record(),
+            run_id=self.runs.get(slug),
+            body=item.raw_body,
+            http_status=item.http_status,
+            headers=item.raw_headers,
+        )
+        counts = self.counts.setdefault(slug, RunCounts())
         setattr(counts, f"articles_{outcome}", getattr(counts, f"articles_{outcome}") + 1)
         self.crawler.stats.inc_value(f"archive/{outcome}")
+        self.crawler.stats.inc_value(f"portal/{slug}/archive/{outcome}")
         return item
 
-    def close_spider(self, spider: Any = None) -> None:
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        """Close every run with its counts and status, then store the monitor's warnings."""
         if self.store is None:
             return
         stats = self.crawler.stats
-        reason = stats.get_value("finish_reason") or "finished"
+        thresholds = MonitorThresholds.from_settings(self.crawler.settings)
         for slug, run_id in self.runs.items():
             counts = self.counts[slug]
-            counts.pages_fetched = (stats.get_value(f"portal/{slug}/listing_pages") or 0) + (
-                stats.get_value(f"portal/{slug}/article_pages") or 0
-            )
-            counts.pages_failed = stats.get_value(f"portal/{slug}/pages_failed") or 0
+
+            def value(key: str, slug: str = slug) -> int:
+                return int(stats.get_value(f"portal/{slug}/{key}") or 0)
+
+            counts.listing_pages = value("listing_pages")
+            counts.article_pages = value("article_pages")
+            counts.revisits = value("revisits")
+            counts.pages_fetched = counts.listing_pages + counts.article_pages + value("gone_seen")
+            counts.pages_failed = value("pages_failed")
             counts.fields_missing = {
-                f: stats.get_value(f"portal/{slug}/missing/{f}")
-                for f in COUNTED_FIELDS
-                if stats.get_value(f"portal/{slug}/missing/{f}")
+                f: value(f"missing/{f}") for f in COUNTED_FIELDS if value(f"missing/{f}")
             }
             platform = stats.get_value(f"portal/{slug}/detected_platform")
             if platform:
                 self.store.record_detected_platform(slug, platform)
-            status = "ok" if reason == "finished" else "interrupted"
-            self.store.finish_run(run_id, counts, status)
+            status = run_status(reason, counts.pages_fetched, counts.pages_failed)
+            error = None if reason == "finished" else f"the crawl stopped early ({reason})"
+            self.store.finish_run(run_id, counts, status, error, finished_at=self.clock.iso())
+            warnings = check_run(
+                self.store.db,
+                run_id,
+                self.crawler.spider.portals[slug],
+                thresholds,
+                self.clock.now(),
+                listing_articles=value("listing_articles"),
+            )
+            save_warnings(self.store.db, run_id, warnings, self.clock.iso())
+            for warning in warnings:
+                logger.warning("portal %s: %s", slug, warning.message)
         self.store.db.close()
+        self.store = None

@@ -9,7 +9,13 @@ from __future__ import annotations
 import logging
 
 from portal_spider.platforms.base import Platform
+from portal_spider.platforms.dnn import DnnPlatform
 from portal_spider.platforms.generic import GenericPlatform
+from portal_spider.platforms.joomla import JoomlaPlatform
+from portal_spider.platforms.liferay import LiferayPlatform
+from portal_spider.platforms.sharepoint import SharePointPlatform
+from portal_spider.platforms.vendor import VendorPlatform
+from portal_spider.platforms.wordpress import WordPressPlatform
 from portal_spider.platforms.yenbai import YenBaiPlatform
 
 logger = logging.getLogger(__name__)
@@ -19,7 +25,16 @@ DETECTION_THRESHOLD = 40
 
 def all_platforms() -> dict[str, Platform]:
     """A fresh instance of every platform, by name (generic last)."""
-    platforms: list[Platform] = [YenBaiPlatform(), GenericPlatform()]
+    platforms: list[Platform] = [
+        YenBaiPlatform(),
+        SharePointPlatform(),
+        LiferayPlatform(),
+        DnnPlatform(),
+        WordPressPlatform(),
+        JoomlaPlatform(),
+        VendorPlatform(),
+        GenericPlatform(),
+    ]
     return {p.name: p for p in platforms}
 
 

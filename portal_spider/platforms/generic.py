@@ -1,66 +1,79 @@
 """The generic page object, for layouts no platform module knows.
 
-Fields come from structured data first (JSON-LD, ``og:``/``article:`` meta, ``<time>``), then from
-the Vietnamese labels portals print beside them, then from a main-content extractor for the body.
-Every field records which rule found it (``generic:<rule>``).
+Each field is taken, in order, from structured data (JSON-LD, microdata, ``og:``/``article:``
+meta), then from the Vietnamese cues portals print (labels, the article header between the title
+and the body), then, for the body, from the main-content extractor. The publication date printed
+in the article header wins over a declared one on another day (meta tags often carry the
+modification time); a declared time only refines a header date of the same day that has none. A
+view count is read only beside the article, never from the site counter; a date never from a
+sidebar. Every field records the rule that found it (``generic:<rule>``).
+
+Platform page objects call :meth:`GenericPlatform.complete` to fill what their own selectors
+did not find.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 
 from lxml.html import HtmlElement
 
 from portal_spider.items import ArticleItem
-from portal_spider.normalize.dates_vi import find_dates
 from portal_spider.normalize.html import clean_body_html
-from portal_spider.normalize.text import clean_text, strip_label
-from portal_spider.normalize.urls import absolute_url, same_site
-from portal_spider.platforms.base import (
-    Listing,
-    Platform,
-    collect_media,
-    first,
-    meta_content,
-    parse_html,
-    text_of,
+from portal_spider.normalize.text import clean_text
+from portal_spider.platforms.base import Listing, Platform, collect_media, parse_html, text_of
+from portal_spider.platforms.body import extract_body, note_attribution
+from portal_spider.platforms.cues import (
+    MODIFIED_LABEL_RE,
+    PUBLISH_LABEL_RE,
+    dates_in,
+    find_views,
+    header_date,
+    header_elements,
+    in_chrome,
+    precise_time,
+    read_attribution_line,
+    same_day,
+    short_text,
 )
-from portal_spider.platforms.content import extract_main_content
+from portal_spider.platforms.listing import ListingRules, parse_listing_with
+from portal_spider.platforms.locate import (
+    best_heading,
+    block_before,
+    common_ancestor,
+    heading_candidates,
+    key,
+    matching_heading,
+    paragraph_element,
+    text_block_matching,
+    title_parts,
+)
+from portal_spider.platforms.page import Page
+from portal_spider.platforms.structured import Found
 
 logger = logging.getLogger(__name__)
 
-VIEW_LABELS = re.compile(
-    r"(?:lượt\s*xem|số\s*lần\s*xem|lượt\s*đọc|đã\s*xem)\s*:?\s*(\d[\d.,]*)|(\d[\d.,]*)\s*lượt\s*xem",
-    re.IGNORECASE,
-)
-SITE_COUNTER = re.compile(r"lượt\s*truy\s*cập|đang\s*truy\s*cập|đang\s*online|hôm\s*nay", re.I)
+FIELDS = ("title", "published_at", "views", "body_text", "source", "author", "category")
 ARTICLE_PATH_HINT = re.compile(
-    r"(-\d{3,}\.html?$|/\d{4}/\d{1,2}/|[?&](itemid|id|newsid)=\d+)", re.I
+    r"(-\d{3,}\.html?$|/\d{4}/\d{1,2}/|[?&](itemid|id|newsid|articleid|p)=\d+|/\d+-[^/]+\.html?$)",
+    re.I,
 )
-
-
-def _json_ld(tree: HtmlElement) -> list[dict]:
-    found: list[dict] = []
-    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
-        stack = data if isinstance(data, list) else [data]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, dict):
-                found.append(node)
-                stack.extend(node.get("@graph", []) if isinstance(node.get("@graph"), list) else [])
-    return found
+BREADCRUMBS = (
+    "//*[contains(@class, 'crumb') or contains(@id, 'crumb') or contains(@class, 'Crumb') or "
+    "contains(@id, 'Crumb') or contains(@class, 'duong-dan') or contains(@class, 'path')]"
+    "[not(ancestor::*[contains(@class, 'crumb') or contains(@id, 'crumb') or "
+    "contains(@class, 'Crumb') or contains(@id, 'Crumb')])]"
+)
+CATEGORY_LINKS = "//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]"
+HOME_WORDS = {"trang chủ", "home", "trang chu", "trang nhất"}
 
 
 class GenericPlatform(Platform):
     """Structured data, Vietnamese labels and a main-content extractor."""
 
     name = "generic"
+    listing_rules = ListingRules(article_pattern=ARTICLE_PATH_HINT)
 
     def detect(self, url: str, html: str | None) -> int:
         return 1
@@ -69,92 +82,268 @@ class GenericPlatform(Platform):
         return bool(ARTICLE_PATH_HINT.search(url))
 
     def parse_listing(self, url: str, html: str) -> Listing:
-        tree = parse_html(html)
-        listing = Listing()
-        for link in tree.iter("a"):
-            href = absolute_url(link.get("href") or "", url)
-            if not href or not same_site(href, url):
-                continue
-            if self.is_article_url(href) and href not in listing.article_urls:
-                listing.article_urls.append(href)
-            elif re.search(r"(page|trang)[=/-]?\d+", href, re.I) and href not in listing.next_urls:
-                listing.next_urls.append(href)
-        return listing
+        return parse_listing_with(self, self.listing_rules, url, html)
 
     def parse_article(self, url: str, html: str) -> ArticleItem:
-        tree = parse_html(html)
         item = ArticleItem(url=url, platform=self.name)
-        ld = next((n for n in _json_ld(tree) if "headline" in n or "datePublished" in n), {})
-        self._title(item, tree, ld)
-        self._date(item, tree, ld)
-        self._views(item, tree)
-        self._body(item, html, url)
-        self._source(item, tree)
+        self.complete(item, Page(url, html))
         return item
 
-    def _title(self, item: ArticleItem, tree: HtmlElement, ld: dict) -> None:
-        h1 = tree.xpath("//h1")
-        candidates = [
-            (ld.get("headline"), "generic:json-ld headline"),
-            (meta_content(tree, "og:title"), "generic:og:title"),
-            (text_of(h1[0]) if h1 else None, "generic:h1"),
-        ]
-        for value, how in candidates:
-            if isinstance(value, str) and clean_text(value):
-                item.title = clean_text(value)
-                item.note("title", how)
-                return
+    # --- filling a record -------------------------------------------------------------------------
+    def complete(
+        self, item: ArticleItem, page: Page, fields: tuple[str, ...] = FIELDS, how: str = "generic"
+    ) -> None:
+        """Fill the fields of ``item`` that are still empty (among ``fields``) from ``page``."""
+        self._locate_title(item, page, fill="title" in fields and item.title is None, how=how)
+        if "body_text" in fields and item.body_text is None:
+            extract_body(self, item, page, how)
+            if "title" in fields:
+                self._title_from_body(item, page, how)
+        self._locate_body(item, page)
+        if "title" in fields:
+            self._title_near_body(item, page, how)
+        if "published_at" in fields and item.published_raw is None:
+            self._date(item, page, how)
+        if "views" in fields and item.views_raw is None:
+            self._views(item, page, how)
+        if ("source" in fields and item.source is None) or (
+            "author" in fields and item.author is None
+        ):
+            self._attribution(item, page, fields, how)
+        if "category" in fields and item.category is None:
+            self._category(item, page, how)
 
-    def _date(self, item: ArticleItem, tree: HtmlElement, ld: dict) -> None:
-        candidates = [
-            (ld.get("datePublished"), "generic:json-ld datePublished"),
-            (meta_content(tree, "article:published_time"), "generic:article:published_time"),
-        ]
-        times = tree.xpath("//article//time/@datetime|//time[@itemprop='datePublished']/@datetime")
-        candidates.append((times[0] if times else None, "generic:time[datetime]"))
-        for value, how in candidates:
-            if isinstance(value, str) and value.strip():
-                item.published_raw = value.strip()
-                item.note("published_at", how)
-                return
-        h1 = tree.xpath("//h1")
-        if h1:
-            following = h1[0].xpath("following::*[position() <= 12]")
-            for element in following:
-                dates = find_dates(" ".join((element.text or "").split()))
-                if dates:
-                    item.published_raw = dates[0]
-                    item.note("published_at", "generic:date near h1")
-                    return
-
-    def _views(self, item: ArticleItem, tree: HtmlElement) -> None:
-        for element in tree.xpath("//*[not(self::script)][contains(text(), 'xem')]"):
-            text = text_of(element) or ""
-            if SITE_COUNTER.search(text):
-                continue
-            match = VIEW_LABELS.search(text)
-            if match:
-                item.views_raw = match.group(0)
-                item.note("views", "generic:label lượt xem")
-                return
-
-    def _body(self, item: ArticleItem, html: str, url: str) -> None:
-        content = extract_main_content(html, url)
-        if content is None or not content.text.strip():
+    # --- title ------------------------------------------------------------------------------------
+    def _locate_title(self, item: ArticleItem, page: Page, fill: bool, how: str) -> None:
+        if page.title is not None and item.title:
             return
-        item.body_text = content.text
-        item.body_html = clean_body_html(content.html, url) if content.html else None
-        item.note("body_text", f"generic:{content.method}")
-        if content.html:
-            fragment = parse_html(f"<html><body>{content.html}</body></html>")
-            item.images, item.attachments = collect_media(fragment, url)
+        candidates = heading_candidates(page.tree)
+        if item.title:
+            page.title = matching_heading(candidates, item.title)
+            return
+        hints = list(page.data.headline)
+        titles = page.tree.xpath("//title")
+        page_title = clean_text(titles[0].text_content()) if titles else None
+        for hint in hints:
+            for part in title_parts(hint.value):
+                element = matching_heading(candidates, part)
+                if element is not None:
+                    page.title = element
+                    if fill:
+                        self._set_title(item, text_of(element), f"{how}:{hint.rule} = heading")
+                    return
+        if page_title:
+            for part in title_parts(page_title):
+                element = matching_heading(candidates, part)
+                if element is not None:
+                    page.title = element
+                    if fill:
+                        self._set_title(item, text_of(element), f"{how}:<title> = heading")
+                    return
+        for hint in [*hints, *([Found(page_title, "<title>")] if page_title else [])]:
+            for part in sorted(title_parts(hint.value), key=len, reverse=True):
+                element = text_block_matching(page.tree, part)
+                if element is not None:
+                    page.title = element
+                    if fill:
+                        self._set_title(item, text_of(element), f"{how}:{hint.rule} = text block")
+                    return
+        page.title = best_heading(page.tree)
+        if not fill:
+            return
+        declared = [h for h in hints if not h.rule.startswith("meta")]
+        if declared:
+            self._set_title(item, declared[0].value, f"{how}:{declared[0].rule}")
+        elif page.title is not None:
+            self._set_title(item, text_of(page.title), f"{how}:heading before prose")
+        elif hints:
+            self._set_title(item, hints[0].value, f"{how}:{hints[0].rule}")
+        elif page_title:
+            self._set_title(item, page_title, f"{how}:<title>")
 
-    def _source(self, item: ArticleItem, tree: HtmlElement) -> None:
-        element, _ = first(
-            tree,
-            "//*[self::p or self::div or self::span][starts-with(normalize-space(.), 'Nguồn:')]",
-        )
-        text = text_of(element)
-        if text and len(text) < 200:
-            item.source = strip_label(text, ("Nguồn:",)) or None
-            item.note("source", "generic:label Nguồn:")
+    def _title_from_body(self, item: ArticleItem, page: Page, how: str) -> None:
+        """A body that starts with a short headline line, when no heading was the title.
+
+        Pages whose ``<title>`` is generic ("Chi tiết tin") and whose headline is a styled
+        ``<font>`` or ``<b>`` give the extractor the headline as the body's first line.
+        """
+        weak = item.title is None or item.extraction.get("title", "").endswith(":<title>")
+        lines = (item.body_text or "").split("\n\n")
+        if not weak or len(lines) < 2 or page.title is not None:
+            return
+        first, second = lines[0], lines[1]
+        if not 3 <= len(first.split()) <= 30 or first.endswith((".", ":", ";", "…")):
+            return
+        if len(second.split()) < 20:
+            return
+        item.title = clean_text(first)
+        item.note("title", f"{how}:headline line before the body")
+        item.body_text = "\n\n".join(lines[1:])
+        if item.body_html:
+            root = parse_html(f"<html><body>{item.body_html}</body></html>").find("body")
+            for block in root.iter("p", "div", "h1", "h2", "h3", "h4", "font", "b", "strong"):
+                if key(block.text_content()) == key(first):
+                    block.drop_tree()
+                    break
+            item.body_html = clean_body_html(root, page.url) or None
+        page.title = text_block_matching(page.tree, first)
+
+    def _title_near_body(self, item: ArticleItem, page: Page, how: str) -> None:
+        """Replace a weakly found title by the headline block right before the body."""
+        rule = item.extraction.get("title", "")
+        weak = item.title is None or rule.endswith((":<title>", ":heading before prose"))
+        if not weak or page.body_start is None:
+            return
+        element = block_before(page.body_start, page.title)
+        if element is not None:
+            page.title = element
+            self._set_title(item, text_of(element), f"{how}:text block before the body")
+
+    @staticmethod
+    def _set_title(item: ArticleItem, value: str | None, rule: str) -> None:
+        value = clean_text(value)
+        if value:
+            item.title = value
+            item.note("title", rule)
+
+    def _locate_body(self, item: ArticleItem, page: Page) -> None:
+        if page.body_container is not None:
+            page.body_start = page.body_container
+            return
+        if not item.body_text:
+            return
+        lines = item.body_text.split("\n\n")
+        start = paragraph_element(page.tree, lines[0])
+        end = paragraph_element(page.tree, lines[-1]) if len(lines) > 1 else start
+        if start is None:
+            return
+        page.body_start = start
+        page.body_container = common_ancestor(start, end) if end is not None else start
+        if item.extraction.get("body_text", "").startswith("generic") and not item.images:
+            item.images, item.attachments = collect_media(page.body_container, page.url)
+            if item.images:
+                item.note("images", "generic:images in the body container")
+            if item.attachments:
+                item.note("attachments", "generic:links in the body container")
+
+    # --- date -------------------------------------------------------------------------------------
+    def _date(self, item: ArticleItem, page: Page, how: str) -> None:
+        declared = [
+            f for f in page.data.published if not f.rule.startswith("meta") and f.value.strip()
+        ]
+        header = header_date(page.title, page.body_start) if page.title is not None else None
+        if header is not None:
+            precise = None if header.has_time else precise_time(header)
+            if precise:
+                self._set_date(item, precise, f"{how}:time[datetime] in the article header")
+                return
+            for found in declared:
+                if not header.has_time and same_day(found.value, header.raw):
+                    self._set_date(item, found.value, f"{how}:{found.rule} (same day as header)")
+                    return
+            self._set_date(item, header.raw, f"{how}:date in the article header")
+            return
+        if declared:
+            self._set_date(item, declared[0].value, f"{how}:{declared[0].rule}")
+            return
+        labelled = self._labelled_date(page)
+        if labelled:
+            self._set_date(item, labelled, f"{how}:label Ngày đăng")
+            return
+        metas = [f for f in page.data.published if f.rule.startswith("meta")]
+        if metas:
+            self._set_date(item, metas[0].value, f"{how}:{metas[0].rule}")
+            return
+        for element in page.tree.xpath("//time[@datetime]"):
+            if not in_chrome(element):
+                self._set_date(item, element.get("datetime"), f"{how}:time[datetime]")
+                return
+
+    @staticmethod
+    def _set_date(item: ArticleItem, raw: str | None, rule: str) -> None:
+        if raw and raw.strip():
+            item.published_raw = raw.strip()
+            item.note("published_at", rule)
+
+    @staticmethod
+    def _labelled_date(page: Page) -> str | None:
+        for element in page.tree.xpath("//span|//div|//p|//td|//em|//i|//li"):
+            text = short_text(element, 120)
+            if not text or not re.search(r"ngày\s+đăng|đăng\s+ngày|ngày\s+xuất\s+bản", text, re.I):
+                continue
+            if in_chrome(element):
+                continue
+            for candidate in dates_in(element):
+                if PUBLISH_LABEL_RE.search(candidate.label) and not MODIFIED_LABEL_RE.search(
+                    candidate.label
+                ):
+                    return candidate.raw
+        return None
+
+    # --- views ------------------------------------------------------------------------------------
+    def _views(self, item: ArticleItem, page: Page, how: str) -> None:
+        regions: list[tuple[str, list[HtmlElement]]] = []
+        if page.title is not None:
+            regions.append(("article header", list(header_elements(page.title, page.body_start))))
+        if page.body_container is not None:
+            blocks = page.body_container.xpath(".//p|.//div|.//span|.//em|.//i")
+            regions.append(("end of the body", blocks[-6:]))
+            after = page.body_container.xpath("following::*[position() <= 40]")
+            regions.append(("after the body", after))
+        for where, elements in regions:
+            raw, _ = find_views(elements)
+            if raw:
+                item.views_raw = raw
+                item.note("views", f"{how}:label lượt xem in the {where}")
+                return
+        if page.data.views is not None:
+            item.views_raw = page.data.views.value
+            item.note("views", f"{how}:{page.data.views.rule}")
+
+    # --- source and author ----------------------------------------------------------------------
+    def _attribution(
+        self, item: ArticleItem, page: Page, fields: tuple[str, ...], how: str
+    ) -> None:
+        container = page.body_container
+        elements: list[HtmlElement] = []
+        if container is not None:
+            blocks = container.xpath(".//p|.//div|.//span|.//em|.//strong|.//b|.//i")
+            elements.extend(blocks[-8:])
+            elements.extend(container.xpath("following::*[position() <= 25]"))
+        for element in elements:
+            if in_chrome(element):
+                continue
+            found = read_attribution_line(short_text(element, 170))
+            if found is None:
+                continue
+            kind, name = found
+            if kind == "source" and "source" in fields and item.source is None:
+                note_attribution(item, None, name, how, "after the body")
+            elif kind == "author" and "author" in fields and item.author is None:
+                note_attribution(item, name, None, how, "after the body")
+        if "author" in fields and item.author is None and page.data.author is not None:
+            item.author = page.data.author.value
+            item.note("author", f"{how}:{page.data.author.rule}")
+
+    # --- category -------------------------------------------------------------------------------
+    def _category(self, item: ArticleItem, page: Page, how: str) -> None:
+        for crumbs in page.tree.xpath(BREADCRUMBS):
+            links = [text_of(a) for a in crumbs.xpath(".//a")]
+            names = [
+                n
+                for n in links
+                if n and n.lower().strip(" >»/") not in HOME_WORDS and key(n) != key(item.title)
+            ]
+            if names:
+                item.category = names[-1]
+                item.note("category", f"{how}:breadcrumb last link")
+                return
+        if page.data.section is not None:
+            item.category = page.data.section.value
+            item.note("category", f"{how}:{page.data.section.rule}")
+            return
+        for link in page.tree.xpath(CATEGORY_LINKS):
+            if not in_chrome(link) and text_of(link):
+                item.category = text_of(link)
+                item.note("category", f"{how}:a[rel=category]")
+                return

@@ -22,6 +22,9 @@ from portal_spider.normalize.dates_vi import find_dates
 from portal_spider.normalize.text import clean_text, strip_label
 from portal_spider.normalize.urls import absolute_url, canonical_url
 from portal_spider.platforms.base import Listing, Platform, first, meta_content, parse_html, text_of
+from portal_spider.platforms.generic import GenericPlatform
+from portal_spider.platforms.listing import same_origin
+from portal_spider.platforms.page import Page
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +44,14 @@ ARTICLE_BLOCKS = (
     "//*[contains(@id, 'NewsDetail') or contains(@class, 'NewsDetail')]",
     "//*[contains(@class, 'chi-tiet') or contains(@class, 'ChiTiet')]",
     "//*[contains(@class, 'detail')]",
+    # the older commune-subsite variant: a "TinChiTiet" web part with Vietnamese class names
+    "//*[contains(@class, 'TinChiTiet') or contains(@class, 'tin-chi-tiet')]",
 )
+FALLBACK_FIELDS = ("title", "published_at", "views", "category")
 NEWS_ITEM = "ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' news-item ')][1]"
 TITLE_PATHS = (
     ".//*[contains(@class, 'news-title') or contains(@class, 'title-news')]",
+    ".//*[contains(@class, 'TieuDe') or contains(@class, 'tieu-de')]",
     ".//h1",
     ".//h2",
 )
@@ -52,9 +59,11 @@ BODY_PATHS = (
     ".//*[contains(@class, 'news-content')]",
     ".//*[contains(@class, 'ms-rtestate-field')]",
     ".//*[contains(@class, 'content-detail') or contains(@class, 'noi-dung')]",
+    ".//*[contains(@class, 'NoiDung')]",
 )
 DATE_PATHS = (
     ".//*[contains(@class, 'news-date') or contains(@class, 'date-news')]",
+    ".//*[contains(@class, 'NgayDang') or contains(@class, 'ngay-dang')]",
     ".//*[contains(@class, 'news-info')]",
     ".//*[contains(@class, 'date') or contains(@class, 'time')]",
 )
@@ -123,11 +132,13 @@ class YenBaiPlatform(Platform):
             for link in tree.iter("a"):
                 href = absolute_url(link.get("href") or "", url)
                 is_list = href and self.is_listing_url(href) and "l" in _query(href)
+                is_list = is_list and same_origin(href, url)
                 if is_list and href not in listing.next_urls:
                     listing.next_urls.append(href)
         for link in scope.iter("a"):
             href = absolute_url(link.get("href") or "", url)
-            if not href:
+            # a district or commune subsite linked from another portal is not this portal's
+            if not href or not same_origin(href, url):
                 continue
             if self.is_article_url(href):
                 key = self.canonical_article_url(href)
@@ -164,6 +175,8 @@ class YenBaiPlatform(Platform):
         if body is not None:
             self._source_outside_body(item, block)
             self._body(item, body, url, f"platform:yenbai {body_how}")
+        # fields the family selectors missed (a layout variant): generic rules, never the body
+        GenericPlatform().complete(item, Page(url, html, tree), fields=FALLBACK_FIELDS)
         return item
 
     def _title(self, item: ArticleItem, tree: HtmlElement, block: HtmlElement) -> None:
@@ -189,7 +202,9 @@ class YenBaiPlatform(Platform):
 
     def _views(self, item: ArticleItem, block: HtmlElement) -> None:
         element, how = first(
-            block, ".//*[contains(@class, 'news-view') or contains(@class, 'view-count')]"
+            block,
+            ".//*[contains(@class, 'news-view') or contains(@class, 'view-count')]",
+            ".//*[contains(@class, 'LuotXem') or contains(@class, 'luot-xem')]",
         )
         candidates = [(element, how)] if element is not None else []
         info, info_how = first(block, ".//*[contains(@class, 'news-info')]")
@@ -203,7 +218,9 @@ class YenBaiPlatform(Platform):
                 return
 
     def _category(self, item: ArticleItem, tree: HtmlElement, url: str) -> None:
-        crumbs = tree.xpath("//*[contains(@class, 'breadcrumb')]//a")
+        crumbs = tree.xpath(
+            "//*[contains(@class, 'breadcrumb') or contains(@class, 'duong-dan')]//a"
+        )
         if len(crumbs) >= 2:
             item.category = text_of(crumbs[-1])
             item.note("category", "platform:yenbai .breadcrumb a[last]")

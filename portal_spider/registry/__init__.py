@@ -46,6 +46,12 @@ class Portal:
     entry_points: list[str] = field(default_factory=list)
     day_first: bool = True
     notes: str | None = None
+    # crawl politeness and schedule, each overriding the global setting when given
+    delay: float | None = None  # seconds between requests to the portal's host
+    concurrency: int | None = None  # requests in flight at once to the portal's host
+    obey_robots: bool | None = None  # False: this portal's robots.txt is not consulted
+    user_agent: str | None = None
+    revisit_days: list[float] | None = None  # e.g. [1, 7, 30, 90]
 
     def start_urls(self) -> list[str]:
         """Where to start: the entry points (relative to base_url), or else the home page."""

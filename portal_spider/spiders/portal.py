@@ -1,37 +1,60 @@
-"""The one spider: crawls the listings of one or more portals and yields their articles.
+"""The one spider: walks the listings of one or more portals and yields their articles.
 
 ``portal-archive crawl`` hands it :class:`~portal_spider.registry.Portal` rows; from the Scrapy
-command line it takes ``-a portal=<slug>|all`` or ``-a url=<listing URL>``. For each portal it
-starts from the listing entry points, pages through listings, and fetches every article page once
-per run (one article may be linked under several URLs). The page object of the portal's platform
-(declared in the registry, or detected from the first page) does all parsing.
+command line it takes ``-a portal=<slug>|all`` or ``-a url=<listing URL>``. The page object of the
+portal's platform (declared in the registry, or detected from the first page) does all parsing.
+
+What a run fetches, per portal (the archive remembers the rest: :mod:`portal_spider.crawlstate`):
+
+* its listings, each walked page after page (:mod:`portal_spider.paging`). A link to an article
+  the archive already holds is not followed. In incremental mode (the default), once a listing has
+  had a complete walk, the walk stops when ``PORTAL_ARCHIVE_OVERLAP_PAGES`` pages in a row after
+  a page of only known articles were known too (with the default 1: the first all-known page and
+  one more). A listing whose last walk did not complete (a killed run) is paged through to its
+  end; ``--full`` (``PORTAL_ARCHIVE_FULL``) pages through every listing;
+* the articles due for a revisit (:mod:`portal_spider.revisits`), to record views and edits;
+* the article pages that failed in earlier runs (pending), until they are stored.
+
+An article that answers 404 or 410, or redirects to the portal's home page, is reported gone
+(:class:`~portal_spider.items.GoneArticle`) when the archive holds it, and kept as pending when it
+does not.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from portal_spider.items import ArticleItem
+from archive.store import article_id
+from portal_spider import politeness
+from portal_spider.clock import Clock
+from portal_spider.crawlstate import CrawlState, PortalPlan
+from portal_spider.items import ArticleItem, GoneArticle
+from portal_spider.normalize.urls import canonical_url
+from portal_spider.paging import listing_key, next_pages, page_number
 from portal_spider.platforms import detect_platform, get_platform
 from portal_spider.platforms.base import Platform
 from portal_spider.registry import Portal, adhoc_portal, find_portal, load_registry
+from portal_spider.revisits import parse_steps
 
 logger = logging.getLogger(__name__)
 
-
-def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+GONE_STATUSES = (404, 410)
+# paths a portal redirects a removed article to, besides its base URL
+HOME_PATHS = {"", "/", "/default.aspx", "/pages/default.aspx", "/index.html", "/index.php"}
+LISTING_PRIORITY = 10  # walk listings ahead of the articles they reveal
 
 
 class PortalSpider(scrapy.Spider):
-    """Crawl portal listings and article pages."""
+    """Walk portal listings and fetch new, due and pending article pages."""
 
     name = "portal"
 
@@ -48,9 +71,22 @@ class PortalSpider(scrapy.Spider):
         self.portals: dict[str, Portal] = {p.slug: p for p in portals}
         self.platforms: dict[str, Platform] = {}
         self.seen_articles: set[str] = set()
+        self.listings_requested: set[tuple[str, str]] = set()
+        self.state: CrawlState | None = None
+        self.clock = Clock()
+        self.overlap = 1
+        self.use_portal_delays = True
         for p in portals:
             if p.platform != "auto":
                 self.platforms[p.slug] = get_platform(p.platform)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # the crawler's settings are frozen only after the spider is built: the portals' own
+        # delays and concurrency, and the delay floor, apply however the crawl was started
+        politeness.apply_portal_politeness(crawler.settings, list(spider.portals.values()))
+        return spider
 
     @staticmethod
     def _portals_from_arguments(portal: str | None, url: str | None) -> list[Portal]:
@@ -64,15 +100,80 @@ class PortalSpider(scrapy.Spider):
             raise ValueError(f"no portal {portal!r} in the registry")
         return [found]
 
+    # --- start: listings, revisits, pending articles -------------------------------------------
+    def open_state(self) -> CrawlState:
+        """Read the crawl state from the archive named by the settings."""
+        settings = self.crawler.settings
+        self.clock = Clock(settings.get("PORTAL_ARCHIVE_NOW"))
+        self.overlap = max(0, settings.getint("PORTAL_ARCHIVE_OVERLAP_PAGES", 1))
+        self.use_portal_delays = settings.getbool("PORTAL_ARCHIVE_PORTAL_DELAYS", True)
+        return CrawlState(
+            settings.get("PORTAL_ARCHIVE_DB"),
+            self.clock,
+            full=settings.getbool("PORTAL_ARCHIVE_FULL"),
+            max_attempts=settings.getint("PORTAL_ARCHIVE_MAX_ATTEMPTS", 5),
+            default_steps=parse_steps(settings.get("PORTAL_ARCHIVE_REVISIT_DAYS")),
+        )
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.state = self.open_state()
         for portal in self.portals.values():
+            steps = parse_steps(portal.revisit_days) if portal.revisit_days is not None else None
+            plan = self.state.plan(portal, steps)
             for url in portal.start_urls():
-                yield scrapy.Request(
-                    url,
-                    callback=self.parse_listing,
-                    errback=self.failed,
-                    meta={"portal": portal.slug},
-                )
+                request = self.listing_request(portal.slug, url)
+                if request is not None:
+                    yield request
+            for article in plan.revisits:
+                self.crawler.stats.inc_value(f"portal/{portal.slug}/revisits")
+                yield self.article_request(portal.slug, article.url, article.article_id, "revisit")
+            for row in plan.pending:
+                yield self.article_request(portal.slug, row["url"], row["article_id"], "pending")
+
+    def _request(
+        self, slug: str, url: str, callback: Any, meta: dict[str, Any], **kwargs: Any
+    ) -> scrapy.Request:
+        portal = self.portals[slug]
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.failed,
+            meta={
+                "portal": slug,
+                **politeness.request_meta(portal, use_delay=self.use_portal_delays),
+                **meta,
+            },
+            **kwargs,
+        )
+
+    def listing_request(self, slug: str, url: str, streak: int = 0) -> scrapy.Request | None:
+        """A request for a listing page, or None when this listing is walked already."""
+        key = listing_key(url)
+        page = page_number(url) or 1
+        if streak == 0 and page == 1:
+            if (slug, key) in self.listings_requested:
+                return None
+            self.listings_requested.add((slug, key))
+        return self._request(
+            slug,
+            url,
+            self.parse_listing,
+            {"kind": "listing", "walk": key, "page": page, "streak": streak},
+            priority=LISTING_PRIORITY,
+        )
+
+    def article_request(self, slug: str, url: str, aid: str, kind: str) -> scrapy.Request:
+        """A request for an article page; ``kind`` is new, revisit or pending."""
+        self.seen_articles.add(self.canonical(slug, url))
+        return self._request(
+            slug,
+            url,
+            self.parse_article,
+            {"kind": kind, "article_id": aid, "handle_httpstatus_list": list(GONE_STATUSES)},
+            # the run keeps its own "seen" set; a redirect to a page fetched already (the home
+            # page) must still reach the callback to be recognised
+            dont_filter=True,
+        )
 
     # --- platform -------------------------------------------------------------------------------
     def platform_for(self, slug: str, response: Response) -> Platform:
@@ -84,9 +185,23 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.set_value(f"portal/{slug}/detected_platform", platform.name)
         return self.platforms[slug]
 
+    def canonical(self, slug: str, url: str) -> str:
+        """The canonical article URL (by the portal's platform when known)."""
+        base = self.portals[slug].base_url
+        platform = self.platforms.get(slug)
+        if platform is None:
+            return canonical_url(url, base_url=base)
+        return platform.canonical_article_url(url, base_url=base)
+
+    def identity(self, slug: str, platform: Platform, url: str) -> tuple[str, str]:
+        """The archive id and canonical URL of the article at ``url``."""
+        canonical = platform.canonical_article_url(url, base_url=self.portals[slug].base_url)
+        return article_id(slug, platform.item_id(url), canonical), canonical
+
     # --- callbacks -------------------------------------------------------------------------------
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request | ArticleItem]:
-        """A listing (or home) page: follow its articles and its next pages."""
+        """A listing (or home) page: follow its new articles and, unless the walk stops, its next
+        page."""
         slug = response.meta["portal"]
         if not isinstance(response, scrapy.http.TextResponse):
             return
@@ -94,24 +209,56 @@ class PortalSpider(scrapy.Spider):
         if platform.is_article_url(response.url):
             yield from self.parse_article(response)
             return
-        self.crawler.stats.inc_value(f"portal/{slug}/listing_pages")
-        listing = platform.parse_listing(response.url, response.text)
-        for url in listing.article_urls:
-            key = platform.canonical_article_url(url)
-            if key in self.seen_articles:
-                continue
-            self.seen_articles.add(key)
-            yield response.follow(
-                url, callback=self.parse_article, errback=self.failed, meta={"portal": slug}
-            )
-        for url in listing.next_urls:
-            yield response.follow(
-                url, callback=self.parse_listing, errback=self.failed, meta={"portal": slug}
-            )
+        stats = self.crawler.stats
+        stats.inc_value(f"portal/{slug}/listing_pages")
+        assert self.state is not None
+        plan = self.state.plans[slug]
+        walk = self.state.walk(
+            slug, response.meta.get("walk") or listing_key(response.url), response.url
+        )
+        page = response.meta.get("page") or page_number(response.url) or 1
+        walk.pages += 1
+        walk.deepest_page = max(walk.deepest_page, page)
 
-    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
-        """An article page: the page object's record, with the raw capture attached."""
+        listing = platform.parse_listing(response.url, response.text)
+        known = 0
+        for url in listing.article_urls:
+            aid, canonical = self.identity(slug, platform, url)
+            if plan.knows(aid, canonical, url):
+                known += 1
+                continue
+            if canonical in self.seen_articles:
+                continue
+            yield self.article_request(slug, response.urljoin(url), aid, "new")
+        stats.inc_value(f"portal/{slug}/listing_articles", len(listing.article_urls))
+        stats.inc_value(f"portal/{slug}/listing_articles_known", known)
+
+        all_known = bool(listing.article_urls) and known == len(listing.article_urls)
+        streak = response.meta.get("streak", 0) + 1 if all_known else 0
+        following, others = next_pages(
+            response.url, [response.urljoin(u) for u in listing.next_urls]
+        )
+        for url in others:
+            request = self.listing_request(slug, url)
+            if request is not None:
+                yield request
+        if following is None:
+            walk.ended = True
+        elif walk.stop_allowed and streak > self.overlap:
+            walk.ended = walk.stopped_early = True
+            stats.inc_value(f"portal/{slug}/walks_stopped_early")
+            logger.debug("portal %s: %s stops at page %d (all known)", slug, walk.listing, page)
+        else:
+            request = self.listing_request(slug, following, streak=streak)
+            if request is not None:
+                yield request
+
+    def parse_article(self, response: Response) -> Iterator[ArticleItem | GoneArticle]:
+        """An article page: the page object's record with the raw capture, or its disappearance."""
         slug = response.meta["portal"]
+        if response.status in GONE_STATUSES or self.redirected_home(slug, response):
+            yield from self.article_gone(slug, response)
+            return
         self.crawler.stats.inc_value(f"portal/{slug}/article_pages")
         platform = self.platform_for(slug, response)
         try:
@@ -128,7 +275,7 @@ class PortalSpider(scrapy.Spider):
         item.canonical_url = platform.canonical_article_url(
             response.url, base_url=self.portals[slug].base_url
         )
-        item.fetched_at = _now()
+        item.fetched_at = self.clock.iso()
         item.http_status = response.status
         item.raw_body = response.body
         item.raw_headers = {
@@ -137,9 +284,62 @@ class PortalSpider(scrapy.Spider):
         }
         yield item
 
+    def redirected_home(self, slug: str, response: Response) -> bool:
+        """Whether an article request ended, through redirects, on the portal's home page."""
+        if not response.meta.get("redirect_urls"):
+            return False
+        portal = self.portals[slug]
+        if canonical_url(response.url) == canonical_url(portal.base_url):
+            return True
+        return urlsplit(response.url).path.lower() in HOME_PATHS and portal.owns(response.url)
+
+    def article_gone(self, slug: str, response: Response) -> Iterator[GoneArticle]:
+        """A 404/410 or a redirect home: gone if archived, else a failure to retry later."""
+        request_url = (response.meta.get("redirect_urls") or [response.url])[0]
+        reason = (
+            f"HTTP {response.status}"
+            if response.status in GONE_STATUSES
+            else f"redirected to the home page {response.url}"
+        )
+        aid = response.meta.get("article_id")
+        assert self.state is not None
+        plan: PortalPlan = self.state.plans[slug]
+        if aid and aid in plan.known_ids:
+            self.crawler.stats.inc_value(f"portal/{slug}/gone_seen")
+            logger.info("portal %s: article gone (%s): %s", slug, reason, request_url)
+            yield GoneArticle(slug, aid, request_url, reason, self.clock.iso())
+            return
+        self.crawler.stats.inc_value(f"portal/{slug}/pages_failed")
+        logger.warning("portal %s: failed %s: %s", slug, request_url, reason)
+        if aid:
+            self.state.record_failure(slug, aid, request_url, reason)
+
     def failed(self, failure: Failure) -> None:
-        """A request that failed for good (after retries): counted per portal and logged."""
+        """A request that failed for good (after retries): counted, and remembered if an article."""
         request = failure.request
         slug = request.meta.get("portal", "?")
-        self.crawler.stats.inc_value(f"portal/{slug}/pages_failed")
-        logger.warning("portal %s: failed %s: %s", slug, request.url, failure.getErrorMessage())
+        stats = self.crawler.stats
+        error = failure.getErrorMessage()
+        if failure.check(IgnoreRequest) and not failure.check(HttpError) and "robots" in error:
+            # left out on purpose, not a failure of the portal
+            stats.inc_value(f"portal/{slug}/forbidden_by_robots")
+            return
+        stats.inc_value(f"portal/{slug}/pages_failed")
+        logger.warning("portal %s: failed %s: %s", slug, request.url, error)
+        kind = request.meta.get("kind")
+        if self.state is None or slug not in self.state.plans:
+            return
+        if kind == "listing":
+            walk = self.state.walks.get((slug, request.meta.get("walk", "")))
+            if walk is not None:
+                walk.failures += 1
+        elif kind in ("new", "pending") and request.meta.get("article_id"):
+            self.state.record_failure(slug, request.meta["article_id"], request.url, error)
+
+    def closed(self, reason: str) -> None:
+        """Record the listing walks that completed, and let the archive go."""
+        if self.state is None:
+            return
+        completed = self.state.finish(reason == "finished")
+        logger.info("%d listing walk(s) completed (%s)", completed, reason)
+        self.state.close()

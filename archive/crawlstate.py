@@ -1,0 +1,164 @@
+"""What the crawler remembers between runs, kept in the archive itself.
+
+* Listing walks (``crawl_state``): a walk of a listing begins by setting ``walk_open`` and ends,
+  when it reached the listing's end or its incremental stop point with every listing page fetched,
+  by clearing it and recording ``complete_at``. A run killed mid-walk leaves ``walk_open`` set: the
+  next run then pages through that listing again instead of stopping at the first page it already
+  knows, so a killed run never leaves a gap.
+* Pending articles (``pending_articles``): article pages that failed; later runs retry them until
+  they are stored (which deletes the row) or run out of attempts.
+* What is archived: the ids and URLs of a portal's articles, and when each was last fetched, for
+  the incremental stop and the revisit schedule.
+
+Plain SQL over sqlite-utils; no Scrapy here.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ListingState:
+    """The remembered state of one listing of a portal."""
+
+    portal: str
+    listing: str
+    walk_open: bool = False
+    complete_at: str | None = None
+    deepest_page: int | None = None
+
+    @property
+    def complete(self) -> bool:
+        """A walk completed, and no walk began after it without completing (none was killed)."""
+        return self.complete_at is not None and not self.walk_open
+
+
+@dataclass
+class KnownArticle:
+    """An archived article as the revisit schedule sees it."""
+
+    article_id: str
+    url: str
+    published_at: str | None
+    first_seen_at: str | None
+    fetched_at: str | None
+
+
+def listing_states(db: Database, portal: str) -> dict[str, ListingState]:
+    """Every listing of ``portal`` with a remembered state, by listing key."""
+    rows = db.query(
+        "select listing, walk_open, complete_at, deepest_page from crawl_state where portal = ?",
+        [portal],
+    )
+    return {
+        row["listing"]: ListingState(
+            portal=portal,
+            listing=row["listing"],
+            walk_open=bool(row["walk_open"]),
+            complete_at=row["complete_at"],
+            deepest_page=row["deepest_page"],
+        )
+        for row in rows
+    }
+
+
+def begin_walk(db: Database, portal: str, listing: str, first_url: str, when: str) -> None:
+    """Record that a walk of ``listing`` begins (before any of its articles is stored)."""
+    with db.conn:
+        db.execute(
+            "insert into crawl_state (portal, listing, first_url, walk_started_at, walk_open, "
+            "updated_at) values (?, ?, ?, ?, 1, ?) on conflict (portal, listing) do update set "
+            "walk_started_at = excluded.walk_started_at, walk_open = 1, "
+            "updated_at = excluded.updated_at",
+            [portal, listing, first_url, when, when],
+        )
+
+
+def complete_walk(
+    db: Database,
+    portal: str,
+    listing: str,
+    *,
+    when: str,
+    mode: str,
+    deepest_page: int,
+    pages: int,
+) -> None:
+    """Record that a walk of ``listing`` completed."""
+    with db.conn:
+        db.execute(
+            "update crawl_state set walk_open = 0, complete_at = ?, complete_mode = ?, "
+            "deepest_page = max(coalesce(deepest_page, 0), ?), pages_last_walk = ?, updated_at = ? "
+            "where portal = ? and listing = ?",
+            [when, mode, deepest_page, pages, when, portal, listing],
+        )
+
+
+def known_articles(db: Database, portal: str) -> tuple[set[str], set[str]]:
+    """The ids of ``portal``'s archived articles, and every URL (canonical or seen) of them."""
+    ids = {row["id"] for row in db.query("select id from articles where portal = ?", [portal])}
+    urls: set[str] = set()
+    for row in db.query(
+        "select canonical_url, url from articles where portal = ? "
+        "union all select u.url, null from article_urls u join articles a on a.id = u.article_id "
+        "where a.portal = ?",
+        [portal, portal],
+    ):
+        urls.update(value for value in (row["canonical_url"], row["url"]) if value)
+    return ids, urls
+
+
+def revisit_candidates(db: Database, portal: str, horizon_days: float) -> list[KnownArticle]:
+    """Articles of ``portal`` not gone whose last fetch is younger than their last revisit step.
+
+    ``horizon_days`` is the last step of the schedule: an article fetched after its publication
+    (or first sighting) plus that many days never needs a revisit again.
+    """
+    rows = db.query(
+        "select id, url, published_at, first_seen_at, fetched_at from articles "
+        "where portal = ? and gone_at is null and (fetched_at is null or "
+        "julianday(fetched_at) < julianday(coalesce(published_at, first_seen_at)) + ?)",
+        [portal, horizon_days],
+    )
+    return [
+        KnownArticle(
+            article_id=row["id"],
+            url=row["url"],
+            published_at=row["published_at"],
+            first_seen_at=row["first_seen_at"],
+            fetched_at=row["fetched_at"],
+        )
+        for row in rows
+    ]
+
+
+def pending_articles(db: Database, portal: str, max_attempts: int) -> list[dict[str, Any]]:
+    """Failed article pages of ``portal`` still worth retrying."""
+    return list(
+        db.query(
+            "select article_id, url, attempts from pending_articles "
+            "where portal = ? and attempts < ? order by first_failed_at",
+            [portal, max_attempts],
+        )
+    )
+
+
+def record_failure(
+    db: Database, *, article_id: str, portal: str, url: str, error: str, when: str
+) -> None:
+    """Remember an article page that failed, counting the attempts."""
+    with db.conn:
+        db.execute(
+            "insert into pending_articles (article_id, portal, url, first_failed_at, "
+            "last_failed_at, attempts, last_error) values (?, ?, ?, ?, ?, 1, ?) "
+            "on conflict (article_id) do update set attempts = attempts + 1, "
+            "last_failed_at = excluded.last_failed_at, last_error = excluded.last_error",
+            [article_id, portal, url, when, when, error],
+        )

@@ -1,0 +1,149 @@
+"""The crawl plan of each portal, read from the archive, and the listing walks of this run.
+
+At the start of a run the spider asks, per portal: which articles are archived already (so a
+listing link to one is not fetched again), which are due for a revisit, which failed before and
+are pending, and which listings had a complete walk (so an incremental walk may stop early).
+During the run it records each walk's start; at the end it records the walks that completed.
+The rules themselves are documented in :mod:`archive.crawlstate` and :mod:`portal_spider.revisits`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive import crawlstate
+from archive.crawlstate import KnownArticle, ListingState
+from archive.db import open_archive
+from portal_spider.clock import Clock
+from portal_spider.registry import Portal
+from portal_spider.revisits import revisit_due
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PortalPlan:
+    """What one run does about one portal, besides walking its listings."""
+
+    portal: Portal
+    steps: tuple[float, ...]
+    known_ids: set[str] = field(default_factory=set)
+    known_urls: set[str] = field(default_factory=set)
+    listings: dict[str, ListingState] = field(default_factory=dict)
+    revisits: list[KnownArticle] = field(default_factory=list)
+    pending: list[dict] = field(default_factory=list)
+
+    def knows(self, article_id: str, *urls: str) -> bool:
+        """Whether the archive holds this article (by id, canonical URL or a URL seen before)."""
+        return article_id in self.known_ids or any(url in self.known_urls for url in urls)
+
+
+@dataclass
+class Walk:
+    """One listing walked page after page in this run."""
+
+    portal: str
+    listing: str
+    first_url: str
+    stop_allowed: bool
+    pages: int = 0
+    deepest_page: int = 0
+    failures: int = 0
+    ended: bool = False  # reached the listing's last page, or its incremental stop point
+    stopped_early: bool = False
+
+
+class CrawlState:
+    """The archive-backed state of one crawl: plans per portal and walks per listing."""
+
+    def __init__(
+        self,
+        db_path: str | Path,
+        clock: Clock,
+        *,
+        full: bool,
+        max_attempts: int,
+        default_steps: tuple[float, ...],
+    ) -> None:
+        self.db = open_archive(db_path)
+        self.clock = clock
+        self.full = full
+        self.max_attempts = max_attempts
+        self.default_steps = default_steps
+        self.plans: dict[str, PortalPlan] = {}
+        self.walks: dict[tuple[str, str], Walk] = {}
+
+    @property
+    def mode(self) -> str:
+        return "full" if self.full else "incremental"
+
+    def plan(self, portal: Portal, steps: tuple[float, ...] | None = None) -> PortalPlan:
+        """Read what the archive knows about ``portal`` and decide the revisits due now."""
+        steps = steps if steps is not None else self.default_steps
+        plan = PortalPlan(portal=portal, steps=steps)
+        plan.known_ids, plan.known_urls = crawlstate.known_articles(self.db, portal.slug)
+        plan.listings = crawlstate.listing_states(self.db, portal.slug)
+        now = self.clock.now()
+        if steps:
+            plan.revisits = [
+                article
+                for article in crawlstate.revisit_candidates(self.db, portal.slug, max(steps))
+                if revisit_due(
+                    article.published_at or article.first_seen_at, article.fetched_at, now, steps
+                )
+            ]
+        plan.pending = crawlstate.pending_articles(self.db, portal.slug, self.max_attempts)
+        self.plans[portal.slug] = plan
+        logger.info(
+            "portal %s: %d articles archived, %d listings known (%d complete), %d revisits due, "
+            "%d pending",
+            portal.slug,
+            len(plan.known_ids),
+            len(plan.listings),
+            sum(1 for s in plan.listings.values() if s.complete),
+            len(plan.revisits),
+            len(plan.pending),
+        )
+        return plan
+
+    def walk(self, slug: str, listing: str, url: str) -> Walk:
+        """The walk of ``listing`` in this run, begun (and recorded) at its first page."""
+        key = (slug, listing)
+        if key not in self.walks:
+            state = self.plans[slug].listings.get(listing) if slug in self.plans else None
+            stop_allowed = not self.full and state is not None and state.complete
+            if not self.full and state is not None and not state.complete:
+                logger.info(
+                    "portal %s: the last walk of %s did not complete; paging through it", slug, url
+                )
+            crawlstate.begin_walk(self.db, slug, listing, url, self.clock.iso())
+            self.walks[key] = Walk(slug, listing, url, stop_allowed)
+        return self.walks[key]
+
+    def record_failure(self, slug: str, article_id: str, url: str, error: str) -> None:
+        """Keep a failed article page for the next runs to retry."""
+        crawlstate.record_failure(
+            self.db, article_id=article_id, portal=slug, url=url, error=error, when=self.clock.iso()
+        )
+
+    def finish(self, finished: bool) -> int:
+        """Record the walks that completed (all only when the run finished); returns how many."""
+        completed = 0
+        for walk in self.walks.values():
+            if finished and walk.ended and walk.failures == 0:
+                crawlstate.complete_walk(
+                    self.db,
+                    walk.portal,
+                    walk.listing,
+                    when=self.clock.iso(),
+                    mode=self.mode,
+                    deepest_page=walk.deepest_page,
+                    pages=walk.pages,
+                )
+                completed += 1
+        return completed
+
+    def close(self) -> None:
+        self.db.close()

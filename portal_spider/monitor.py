@@ -1,0 +1,130 @@
+"""Warnings a maintainer can act on, computed per portal at the end of each run.
+
+* ``stale``: the newest archived article of an active portal is older than
+  ``PORTAL_ARCHIVE_MONITOR_STALE_DAYS`` days (the portal stopped publishing, moved, or its listings
+  changed so new articles are no longer found);
+* ``field_missing``: a field was not found on more than its share of the article pages of the run
+  (``PORTAL_ARCHIVE_MONITOR_FIELDS``, field -> percent; the page object needs a look);
+* ``error_rate``: more than ``PORTAL_ARCHIVE_MONITOR_ERROR_PCT`` percent of the run's requests
+  failed;
+* ``no_articles``: listing pages were fetched but showed no article link at all.
+
+The thresholds are settings, so they can be changed per run with ``--set``. The warnings are
+stored in ``run_warnings``, logged, and printed by ``portal-archive crawl`` and ``runs``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from scrapy.settings import BaseSettings
+from sqlite_utils import Database
+
+from archive.runs import RunWarning
+from portal_spider.clock import parse_time
+from portal_spider.registry import Portal
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_FIELDS = {"title": 5.0, "published_at": 5.0, "body_text": 5.0, "views": 50.0}
+
+
+@dataclass
+class MonitorThresholds:
+    """When to warn."""
+
+    stale_days: float = 30.0
+    fields: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_FIELDS))
+    error_pct: float = 10.0
+    min_pages: int = 5  # article pages a run needs before field shares mean something
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> MonitorThresholds:
+        fields = settings.getdict("PORTAL_ARCHIVE_MONITOR_FIELDS") or DEFAULT_FIELDS
+        return cls(
+            stale_days=settings.getfloat("PORTAL_ARCHIVE_MONITOR_STALE_DAYS", 30.0),
+            fields={name: float(pct) for name, pct in fields.items()},
+            error_pct=settings.getfloat("PORTAL_ARCHIVE_MONITOR_ERROR_PCT", 10.0),
+            min_pages=settings.getint("PORTAL_ARCHIVE_MONITOR_MIN_PAGES", 5),
+        )
+
+
+def check_run(
+    db: Database,
+    run_id: int,
+    portal: Portal,
+    thresholds: MonitorThresholds,
+    now: datetime,
+    *,
+    listing_articles: int | None = None,
+) -> list[RunWarning]:
+    """The warnings about ``portal`` after the run ``run_id`` (its row must be closed)."""
+    run = db["crawl_runs"].get(run_id)
+    warnings: list[RunWarning] = []
+    slug = portal.slug
+    newest = next(
+        db.query("select max(published_at) as newest from articles where portal = ?", [slug])
+    )["newest"]
+    if portal.status == "active" and newest:
+        age = (now - parse_time(newest)).total_seconds() / 86400
+        if age > thresholds.stale_days:
+            warnings.append(
+                RunWarning(
+                    slug,
+                    "stale",
+                    f"no new article in {age:.0f} days (newest published {newest[:10]}; "
+                    f"threshold {thresholds.stale_days:g} days)",
+                    round(age, 1),
+                    thresholds.stale_days,
+                )
+            )
+    article_pages = run["article_pages"] or 0
+    if article_pages >= thresholds.min_pages:
+        missing = _json_counts(run["fields_missing"])
+        for name, pct in thresholds.fields.items():
+            share = 100.0 * missing.get(name, 0) / article_pages
+            if share > pct:
+                warnings.append(
+                    RunWarning(
+                        slug,
+                        "field_missing",
+                        f"field {name} missing on {share:.0f}% of {article_pages} article pages "
+                        f"(threshold {pct:g}%)",
+                        round(share, 1),
+                        pct,
+                    )
+                )
+    failed = run["pages_failed"] or 0
+    attempted = (run["pages_fetched"] or 0) + failed
+    if attempted and 100.0 * failed / attempted > thresholds.error_pct:
+        rate = 100.0 * failed / attempted
+        warnings.append(
+            RunWarning(
+                slug,
+                "error_rate",
+                f"{failed} of {attempted} requests failed ({rate:.0f}%; threshold "
+                f"{thresholds.error_pct:g}%)",
+                round(rate, 1),
+                thresholds.error_pct,
+            )
+        )
+    if (run["listing_pages"] or 0) > 0 and listing_articles == 0:
+        warnings.append(
+            RunWarning(
+                slug,
+                "no_articles",
+                f"{run['listing_pages']} listing page(s) fetched but no article link found on "
+                "them (layout changed, or wrong entry points)",
+                0.0,
+                None,
+            )
+        )
+    return warnings
+
+
+def _json_counts(text: str | None) -> dict[str, int]:
+    data = json.loads(text or "{}")
+    return {str(k): int(v) for k, v in data.items()} if isinstance(data, dict) else {}

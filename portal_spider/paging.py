@@ -1,0 +1,67 @@
+"""Listing pages: which listing a page belongs to, its page number, and the page after it.
+
+A listing is walked one page after the other (page n, then n + 1) so that an incremental run can
+stop once it reaches articles it already has. The page number is read from the URL
+(``page=3``, ``trang=3``, ``pageindex=3``, ``/page/3``, ``/trang-3``); the listing's key is the
+URL without it, in canonical form, so that ``?l=TinTuc&lv=0&page=1`` and
+``?page=2&l=TinTuc&lv=0`` are one listing, and so are ``/tin-tuc/``, ``/tin-tuc.html`` and
+``/tin-tuc/trang-2.html``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from portal_spider.normalize.urls import canonical_url
+
+logger = logging.getLogger(__name__)
+
+PAGE_PARAMS = ("page", "trang", "pageindex", "pagenum", "paged", "pg", "pageno")
+PAGE_IN_PATH = re.compile(r"/(?:page|trang)[-/](\d+)(?=/|\.html?$|$)", re.IGNORECASE)
+# endings that do not tell listings apart: /tin-tuc, /tin-tuc/ and /tin-tuc.html are one listing
+KEY_SUFFIX = re.compile(r"(?:\.html?|/)+$", re.IGNORECASE)
+
+
+def page_number(url: str) -> int | None:
+    """The page number a listing URL carries, or None when it carries none (page 1)."""
+    parts = urlsplit(url)
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key.lower() in PAGE_PARAMS and value.strip().isdigit():
+            return int(value)
+    match = PAGE_IN_PATH.search(parts.path)
+    return int(match.group(1)) if match else None
+
+
+def listing_key(url: str) -> str:
+    """The listing a page belongs to: its canonical URL without the page number."""
+    parts = urlsplit(url)
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key.lower() not in PAGE_PARAMS
+    ]
+    path = KEY_SUFFIX.sub("", PAGE_IN_PATH.sub("", parts.path)) or "/"
+    stripped = urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
+    return canonical_url(stripped)
+
+
+def next_pages(url: str, candidates: list[str]) -> tuple[str | None, list[str]]:
+    """The link to the page after ``url`` among a listing's links, and links to other listings.
+
+    Links to other pages of the same listing (the pager's "1 2 3 … 9") are left out: the walk
+    reaches them one after the other. Links to other listings count only at their first page.
+    """
+    key = listing_key(url)
+    current = page_number(url) or 1
+    following: str | None = None
+    others: list[str] = []
+    for candidate in candidates:
+        number = page_number(candidate)
+        if listing_key(candidate) == key:
+            if number == current + 1 and following is None:
+                following = candidate
+        elif (number or 1) == 1 and candidate not in others:
+            others.append(candidate)
+    return following, others

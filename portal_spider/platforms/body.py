@@ -1,0 +1,191 @@
+"""The article body of a page no selector knows, and the lines around it that are not body.
+
+The body comes from schema.org microdata when the page declares it, else from the main-content
+extractor (:func:`~portal_spider.platforms.content.extract_main_content`), else from the densest
+block of prose outside page chrome (table layouts the extractor misreads). Lines printed only in
+page chrome are dropped from both ends; trailing author, source, signature, attachment and date
+lines are taken out (author and source are recorded); the title and date lines at the start go.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from copy import deepcopy
+
+from lxml.html import HtmlElement
+
+from portal_spider.items import ArticleItem
+from portal_spider.normalize.html import clean_body_html
+from portal_spider.normalize.text import clean_text
+from portal_spider.platforms.base import Platform, parse_html, text_of
+from portal_spider.platforms.content import extract_main_content, strip_portal_boilerplate
+from portal_spider.platforms.cues import (
+    drop_tools,
+    is_chrome_element,
+    is_date_only_line,
+    looks_like_signature,
+    read_attribution_line,
+)
+from portal_spider.platforms.locate import key, line_in_chrome, prose_container
+from portal_spider.platforms.page import Page
+
+logger = logging.getLogger(__name__)
+
+ATTACHMENT_LINE = re.compile(
+    r"^(file|tệp|tập\s+tin|văn\s+bản|tài\s+liệu)\s+(đính\s+kèm|kèm\s+theo)|^(tải\s+về|đính\s+kèm)",
+    re.IGNORECASE,
+)
+
+
+def extract_body(platform: Platform, item: ArticleItem, page: Page, how: str) -> None:
+    """Fill the body fields from microdata, the main-content extractor or the densest prose."""
+    element = page.data.body_element
+    if element is not None and len((text_of(element) or "").split()) >= 20:
+        body = deepcopy(element)
+        drop_tools(body)
+        element_body(platform, item, body, page.url, f"{how}:microdata articleBody")
+        page.body_container = element
+        return
+    content = extract_main_content(page.html, page.url)
+    kept: list[str] = []
+    if content is not None and content.text.strip():
+        kept = trim_lines(item, page, content.text.split("\n\n"), how)
+    container, words = prose_container(page.tree)
+    if container is not None and len(" ".join(kept).split()) < words / 2:
+        # the extractor missed the article (table layouts): the densest prose block instead
+        body = deepcopy(container)
+        drop_tools(body)
+        for element in body.xpath(".//*[@class or @id]"):
+            if is_chrome_element(element):
+                element.drop_tree()
+        element_body(platform, item, body, page.url, f"{how}:densest prose block")
+        page.body_container = container
+        return
+    if kept and content is not None:
+        item.body_text = "\n\n".join(kept)
+        item.note("body_text", f"{how}:{content.method}")
+        item.body_html = trim_html(content.html, kept, page.url)
+        return
+    declared = page.data.body_text
+    if declared is not None and clean_text(declared.value):
+        item.body_text = declared.value.strip()
+        item.note("body_text", f"{how}:{declared.rule}")
+
+
+def element_body(
+    platform: Platform, item: ArticleItem, body: HtmlElement, url: str, rule: str
+) -> None:
+    """Body fields from a body element, its trailing author and source lines removed."""
+    strip_attribution(item, body, rule)
+    text_root = deepcopy(body)
+    for caption in text_root.xpath(".//figure|.//figcaption|.//table[contains(@class,'caption')]"):
+        caption.drop_tree()
+    blocks = [e for e in text_root.xpath(".//p|.//div[not(.//p)]") if text_of(e)]
+    while blocks and ATTACHMENT_LINE.match(text_of(blocks[-1]) or ""):
+        blocks.pop().drop_tree()
+    platform.body_fields(item, body, url, rule, text_root=text_root)
+
+
+def trim_lines(item: ArticleItem, page: Page, lines: list[str], how: str) -> list[str]:
+    """An extracted body's lines without chrome, attribution, attachment and head lines.
+
+    Lines printed only in page chrome (footer, sidebars) go from both ends; author, source,
+    signature and "File đính kèm" lines go from the end (author and source are recorded);
+    the title, date and widget lines go from the start.
+    """
+    lines = [line for line in lines if line.strip()]
+    while lines and line_in_chrome(page.tree, lines[-1]):
+        lines.pop()
+    while lines and line_in_chrome(page.tree, lines[0]):
+        lines.pop(0)
+    while lines:
+        found = read_attribution_line(lines[-1])
+        if found is not None:
+            kind, name = found
+            note_attribution(
+                item, name if kind == "author" else None, name if kind == "source" else None,
+                how, "body end",
+            )  # fmt: skip
+        elif ATTACHMENT_LINE.match(lines[-1]) or is_date_only_line(lines[-1]):
+            pass
+        elif is_signature(page, lines[-1]):
+            if item.author is None:
+                item.author = clean_text(lines[-1])
+                item.note("author", f"{how}:signature at the end of the body")
+        else:
+            break
+        lines.pop()
+    titles = [t for t in [item.title, *(h.value for h in page.data.headline)] if t]
+    text = strip_portal_boilerplate("\n".join(lines), titles)
+    kept = [line for line in text.split("\n\n") if line.strip()]
+    while kept and (is_date_only_line(kept[0]) or key(kept[0]) in {key(t) for t in titles}):
+        kept.pop(0)
+    return kept
+
+
+def is_signature(page: Page, line: str) -> bool:
+    """Whether a line is printed as a bold or right-aligned name (the author's signature)."""
+    if len(line) > 60:
+        return False
+    return any(
+        key(element.text_content()) == key(line) and looks_like_signature(element)
+        for element in page.tree.xpath("//p|//div")
+    )
+
+
+def trim_html(fragment: str, kept: list[str], url: str) -> str | None:
+    """The extractor's HTML without the blocks after the last kept line."""
+    if not fragment:
+        return None
+    root = parse_html(f"<html><body>{fragment}</body></html>").find("body")
+    last_key = key(kept[-1]) if kept else ""
+    blocks = [e for e in root if isinstance(e.tag, str)]
+    # drop trailing blocks after the last kept line (attribution lines taken out of the text)
+    while blocks and last_key and not key(blocks[-1].text_content()).endswith(last_key[-60:]):
+        blocks.pop().drop_tree()
+    return clean_body_html(root, url) or None
+
+
+def note_attribution(
+    item: ArticleItem, author: str | None, source: str | None, how: str, where: str
+) -> None:
+    """Record an author and/or source read from a labelled line (only fields still empty)."""
+    if source and item.source is None:
+        item.source = source
+        item.note("source", f"{how}:label Nguồn/Theo ({where})")
+    if author and item.author is None:
+        item.author = author
+        item.note("author", f"{how}:author label ({where})")
+
+
+def strip_attribution(item: ArticleItem, body: HtmlElement, rule: str) -> None:
+    """Take trailing author/source lines (and a signature) out of a body element, in place."""
+    for _ in range(4):
+        blocks = [
+            e
+            for e in body.xpath(".//p|.//div[not(.//p) and not(.//div)]")
+            if (text_of(e) or "").strip()
+        ]
+        if not blocks:
+            return
+        last = blocks[-1]
+        text = text_of(last) or ""
+        found = read_attribution_line(text)
+        if found is not None:
+            kind, name = found
+            if kind == "source" and item.source is None:
+                item.source = name
+                item.note("source", f"{rule} (last line, Nguồn/Theo)")
+            elif kind == "author" and item.author is None:
+                item.author = name
+                item.note("author", f"{rule} (last line, author label)")
+            last.drop_tree()
+            continue
+        if looks_like_signature(last):
+            if item.author is None:
+                item.author = text
+                item.note("author", f"{rule} (signature at the end)")
+            last.drop_tree()
+            continue
+        return

@@ -1,0 +1,111 @@
+"""Listing discovery shared by page objects: article links, pager links and section links.
+
+A platform describes its listings with :class:`ListingRules` (where the list is, which links are
+articles, which are further pages) and :func:`parse_listing_with` applies them. Links to another
+origin (host and port) are never followed: a portal's crawl stays on that portal, so every
+archived row belongs to the portal it was crawled for.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from portal_spider.normalize.dates_vi import find_dates
+from portal_spider.normalize.urls import absolute_url, canonical_url, host_of
+from portal_spider.platforms.base import Listing, Platform, first, parse_html, text_of
+
+logger = logging.getLogger(__name__)
+
+ITEM_ANCESTOR = (
+    "ancestor::*[self::li or self::article or self::tr or contains(@class, 'item') or "
+    "contains(@class, 'post') or contains(@class, 'news')][1]"
+)
+HOME_PATHS = {"", "/", "/index.php", "/default.aspx", "/trang-chu", "/trang-chu.html", "/home"}
+
+
+@dataclass(frozen=True)
+class ListingRules:
+    """How a platform's listing pages link to articles and to further pages."""
+
+    article_pattern: re.Pattern[str] | None = None
+    article_links: tuple[str, ...] = ()
+    scopes: tuple[str, ...] = ()
+    pager_links: tuple[str, ...] = (
+        "//*[contains(@class, 'pagination') or contains(@class, 'paging') or "
+        "contains(@class, 'pager') or contains(@class, 'phan-trang') or "
+        "contains(@class, 'PagerControl')]//a[@href]",
+        "//a[contains(@class, 'page-numbers')]",
+        "//a[@rel='next']",
+        "//link[@rel='next']",
+    )
+    pager_pattern: re.Pattern[str] | None = None
+    section_pattern: re.Pattern[str] | None = None
+
+
+def origin(url: str) -> str:
+    """Host (without ``www.``) and port: what makes two URLs belong to one portal."""
+    port = urlsplit(url).port
+    return f"{host_of(url)}:{port}" if port else host_of(url)
+
+
+def same_origin(url: str, other: str) -> bool:
+    """Whether two URLs are on the same host and port (scheme and ``www.`` ignored)."""
+    return bool(host_of(url)) and origin(url) == origin(other)
+
+
+def parse_listing_with(platform: Platform, rules: ListingRules, url: str, html: str) -> Listing:
+    """Apply ``rules`` to a listing page of ``platform``."""
+    tree = parse_html(html)
+    scope, _ = first(tree, *rules.scopes) if rules.scopes else (None, None)
+    scope = scope if scope is not None else tree
+    listing = Listing()
+    seen: set[str] = set()
+    candidates = [a for xp in rules.article_links for a in scope.xpath(xp)]
+    candidates += [a for a in scope.iter("a") if a not in candidates]
+    explicit = {id(a) for xp in rules.article_links for a in scope.xpath(xp)}
+    for link in candidates:
+        href = absolute_url(link.get("href") or "", url)
+        if not href or not same_origin(href, url):
+            continue
+        if id(link) not in explicit and not platform.is_article_url(href):
+            continue
+        article_key = platform.canonical_article_url(href)
+        if article_key in seen or canonical_url(href) == canonical_url(url):
+            continue
+        seen.add(article_key)
+        listing.article_urls.append(href)
+        item = link.xpath(ITEM_ANCESTOR)
+        if item:
+            dates = find_dates(text_of(item[0]) or "")
+            if dates:
+                listing.article_dates[href] = dates[0]
+    _next_pages(platform, rules, tree, url, listing, seen)
+    return listing
+
+
+def _next_pages(
+    platform: Platform,
+    rules: ListingRules,
+    tree,
+    url: str,
+    listing: Listing,
+    articles: set[str],
+) -> None:
+    here = canonical_url(url)
+    links = [e.get("href") for xp in rules.pager_links for e in tree.xpath(xp)]
+    patterns = [p for p in (rules.pager_pattern,) if p is not None]
+    if urlsplit(url).path.lower() in HOME_PATHS and rules.section_pattern is not None:
+        patterns.append(rules.section_pattern)
+    for pattern in patterns:
+        links += [a.get("href") for a in tree.iter("a") if pattern.search(a.get("href") or "")]
+    for href in links:
+        target = absolute_url(href or "", url)
+        if not target or not same_origin(target, url) or canonical_url(target) == here:
+            continue
+        if platform.is_article_url(target) or platform.canonical_article_url(target) in articles:
+            continue
+        if target not in listing.next_urls:
+            listing.next_urls.append(target)

@@ -1,0 +1,237 @@
+"""Find the article's landmarks on an unknown page: its title element and its body container.
+
+The generic page object and the platform page objects anchor their field rules on these two
+elements: the publication date and the view count are read between the title and the body, the
+source and author lines at the end of the body, never in the page chrome around them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+from lxml.html import HtmlElement
+
+from portal_spider.normalize.text import clean_text
+from portal_spider.platforms.cues import OTHER_NEWS_HEADING_RE, in_chrome, is_date_only_line
+
+logger = logging.getLogger(__name__)
+
+HEADINGS = (
+    "//h1|//h2|//h3|//*[contains(@class, 'title') or contains(@class, 'Title') or "
+    "contains(@class, 'tieude') or contains(@class, 'TieuDe') or contains(@class, 'tieu-de') or "
+    "contains(@class, 'headline') or contains(@class, 'heading')][not(self::a)][not(self::title)]"
+)
+LOGO_WORDS = ("logo", "banner", "brand", "sitename", "site-name", "site-title", "masthead")
+LOGO_EXACT = {"header", "top", "site-header", "header-top", "top-header", "topbar", "top-bar"}
+TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»]\s+")
+PROSE_WORDS = 25
+BOX_TITLE_RE = re.compile(
+    r"^(thống kê|liên kết|văn bản|thư viện|video|tiêu điểm|thông báo|sự kiện|lịch|hỏi đáp|"
+    r"chuyên mục|danh mục|tìm kiếm|giới thiệu|liên hệ)\b[\w\s]{0,20}$",
+    re.IGNORECASE,
+)
+LINE_BLOCKS = (
+    "//*[self::p or self::div or self::td or self::th or self::tr or self::li or self::ul or "
+    "self::span or self::h2 or self::h3 or self::h4 or self::table]"
+)
+
+
+def key(text: str | None) -> str:
+    """Comparison key: case-folded words without punctuation."""
+    return " ".join(re.findall(r"\w+", (text or "").casefold()))
+
+
+def in_logo(element: HtmlElement) -> bool:
+    """Whether the element is part of the site's banner or logo (the site name, not a title)."""
+    for node in [element, *element.iterancestors()]:
+        if node.tag == "header" and not node.xpath("ancestor::article|ancestor::main"):
+            tokens = (node.get("class") or "").lower().split()
+            if not any(t.startswith(("entry", "article", "post", "news")) for t in tokens):
+                return True
+        marker = f"{node.get('class', '')} {node.get('id', '')}".lower()
+        tokens = marker.split()
+        if any(t in LOGO_EXACT for t in tokens) or any(w in marker for w in LOGO_WORDS):
+            return True
+    return False
+
+
+def heading_candidates(tree: HtmlElement) -> list[HtmlElement]:
+    """Headings and title-classed elements outside chrome and banners, in document order."""
+    found = []
+    for element in tree.xpath(HEADINGS):
+        text = clean_text(element.text_content()) or ""
+        if not 8 <= len(text) <= 400 or in_chrome(element) or in_logo(element):
+            continue
+        if OTHER_NEWS_HEADING_RE.match(text) or BOX_TITLE_RE.match(text):
+            continue  # the title of a box of other articles or of a widget
+        found.append(element)
+    return found
+
+
+def title_parts(text: str) -> list[str]:
+    """A page or og: title and its parts around `` - `` / `` | `` separators."""
+    parts = [text]
+    pieces = TITLE_SEPARATORS.split(text)
+    if len(pieces) > 1:
+        parts.extend(pieces)
+        parts.append(" - ".join(pieces[:-1]))
+        parts.append(" - ".join(pieces[1:]))
+    return [p for p in parts if len(key(p).split()) >= 3]
+
+
+def matching_heading(candidates: Iterable[HtmlElement], hint: str) -> HtmlElement | None:
+    """The first candidate whose text is ``hint`` (or that ``hint`` starts with)."""
+    wanted = key(hint)
+    if not wanted:
+        return None
+    prefix_match = None
+    for element in candidates:
+        text = key(element.text_content())
+        if not text:
+            continue
+        if text == wanted:
+            return element
+        if prefix_match is None and len(text.split()) >= 4 and wanted.startswith(text + " "):
+            prefix_match = element
+    return prefix_match
+
+
+def heading_score(element: HtmlElement) -> int:
+    """How much an element looks like the article's title (0 or less: not at all)."""
+    text = clean_text(element.text_content()) or ""
+    words = len(text.split())
+    score = {"h1": 4, "h2": 3, "h3": 1}.get(element.tag, 1)
+    if 5 <= words <= 40:
+        score += 2
+    elif words < 3 or words > 60:
+        score -= 4
+    if element.xpath(".//a[@href]"):
+        score -= 2
+    marker = f"{element.get('class', '')} {element.get('id', '')}".lower()
+    if any(w in marker for w in ("title", "tieude", "tieu-de", "headline")):
+        score += 1
+    if prose_follows(element):
+        score += 4
+    return score
+
+
+def prose_follows(element: HtmlElement, window: int = 40) -> bool:
+    """Whether a paragraph of prose follows within ``window`` elements."""
+    for following in element.xpath(f"following::*[position() <= {window}]"):
+        if following.tag in {"p", "div"} and not in_chrome(following):
+            own = clean_text(" ".join(following.xpath("text()"))) or ""
+            if len(own.split()) >= PROSE_WORDS:
+                return True
+    return False
+
+
+def best_heading(tree: HtmlElement) -> HtmlElement | None:
+    """The heading that most looks like an article title, when no declared title matches."""
+    scored = [(heading_score(e), -i, e) for i, e in enumerate(heading_candidates(tree))]
+    scored = [s for s in scored if s[0] > 4]
+    if not scored:
+        return None
+    return max(scored, key=lambda s: (s[0], s[1]))[2]
+
+
+def paragraph_element(tree: HtmlElement, line: str) -> HtmlElement | None:
+    """The innermost block element whose text starts with ``line`` (outside chrome)."""
+    wanted = key(line)[:80]
+    if not wanted:
+        return None
+    best = None
+    for element in tree.xpath("//p|//div|//td|//li|//span|//section|//article|//blockquote"):
+        if key(element.text_content()).startswith(wanted) and not in_chrome(element):
+            best = element  # later matches are deeper (document order visits parents first)
+    return best
+
+
+def common_ancestor(first: HtmlElement, second: HtmlElement) -> HtmlElement:
+    """The lowest element containing both ``first`` and ``second``."""
+    ancestors = [first, *first.iterancestors()]
+    second_chain = {id(e) for e in [second, *second.iterancestors()]}
+    for element in ancestors:
+        if id(element) in second_chain:
+            return element
+    return ancestors[-1]
+
+
+def line_in_chrome(tree: HtmlElement, line: str) -> bool:
+    """Whether a line of text appears on the page only inside page chrome."""
+    wanted = key(line)[:80]
+    if not wanted:
+        return False
+    matches = [e for e in tree.xpath(LINE_BLOCKS) if key(e.text_content()).startswith(wanted)]
+    inner = set(matches)
+    for element in matches:
+        for ancestor in element.iterancestors():
+            inner.discard(ancestor)
+    return bool(inner) and all(in_chrome(e) for e in inner)
+
+
+def prose_words(element: HtmlElement) -> int:
+    """Words in the element's direct paragraphs of prose (menus and link lists count nothing)."""
+    total = 0
+    for child in element:
+        if not isinstance(child.tag, str) or child.tag not in {"p", "div", "span", "font"}:
+            continue
+        if child.tag == "p":
+            text = clean_text(child.text_content()) or ""
+            link_words = sum(len((a.text_content() or "").split()) for a in child.iter("a"))
+        else:  # a div or span counts only its own text, not that of nested blocks
+            text = clean_text(" ".join(child.xpath("text()"))) or ""
+            link_words = 0
+        words = len(text.split())
+        if words >= 12 and link_words < words / 3:
+            total += words
+    return total
+
+
+def prose_container(tree: HtmlElement) -> tuple[HtmlElement | None, int]:
+    """The element holding the most paragraphs of prose outside chrome, and its word count."""
+    best, best_words = None, 0
+    for element in tree.xpath("//div|//td|//section|//article|//main"):
+        words = prose_words(element)
+        if words > best_words and not in_chrome(element):
+            best, best_words = element, words
+    return best, best_words
+
+
+def text_block_matching(tree: HtmlElement, text: str) -> HtmlElement | None:
+    """A short block outside chrome and banners whose whole text is ``text`` (a title cell)."""
+    wanted = key(text)
+    if len(wanted.split()) < 4:
+        return None
+    for element in tree.xpath("//body//*[self::td or self::div or self::span or self::p or "
+                              "self::b or self::strong or self::font]"):  # fmt: skip
+        if key(element.text_content()) != wanted or element.xpath("ancestor::a"):
+            continue
+        if not in_chrome(element) and not in_logo(element):
+            return element
+    return None
+
+
+def block_before(
+    start: HtmlElement, current: HtmlElement | None, window: int = 15
+) -> HtmlElement | None:
+    """The nearest short text block before the body's start that reads like a headline.
+
+    ``None`` when ``current`` (the title found so far) comes first, or when nothing qualifies.
+    """
+    for element in reversed(start.xpath(f"preceding::*[position() <= {window}]")):
+        if element is current:
+            return None
+        if element.tag in {"a", "script", "style", "img", "br", "i"} or in_chrome(element):
+            continue
+        if element.xpath(".//a|ancestor::a") or any(
+            isinstance(child.tag, str) and child.tag in {"div", "p", "ul", "table", "li"}
+            for child in element
+        ):
+            continue
+        text = clean_text(element.text_content()) or ""
+        headline = 4 <= len(text.split()) <= 30 and not text.endswith((".", ":"))
+        if headline and not is_date_only_line(text) and not OTHER_NEWS_HEADING_RE.match(text):
+            return element
+    return None

@@ -1,0 +1,29 @@
+"""One parsed article page and the landmarks found on it so far (title, body).
+
+Page objects share it while they fill a record: the platform's selectors, the generic rules and
+the body extraction all read the same tree, the same structured data and the same landmarks.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from lxml.html import HtmlElement
+
+from portal_spider.platforms.base import parse_html
+from portal_spider.platforms.structured import StructuredData, read_structured
+
+logger = logging.getLogger(__name__)
+
+
+class Page:
+    """One parsed page and the landmarks found on it so far."""
+
+    def __init__(self, url: str, html: str, tree: HtmlElement | None = None) -> None:
+        self.url = url
+        self.html = html
+        self.tree = tree if tree is not None else parse_html(html)
+        self.data: StructuredData = read_structured(self.tree)
+        self.title: HtmlElement | None = None
+        self.body_start: HtmlElement | None = None
+        self.body_container: HtmlElement | None = None

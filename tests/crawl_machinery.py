@@ -1,0 +1,96 @@
+"""Helpers for the tests of incremental, resumable crawling: sites, crawls in child processes.
+
+Scrapy's reactor starts once per process, so each crawl runs ``portal-archive crawl`` in a child
+process while the portal is served by a thread of the test process. ``PORTAL_ARCHIVE_NOW`` sets
+the crawl's clock, so a run can happen "eight days later" without waiting.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from portal_spider.demo.generate import VN_TZ, generate_site_data
+from portal_spider.demo.yenbai_site import Reply, YenBaiSite
+
+CRAWL = [sys.executable, "-m", "portal_spider", "crawl"]
+NOW = datetime(2026, 1, 10, 9, 0, tzinfo=VN_TZ)
+
+
+class ChangingSite(YenBaiSite):
+    """A Yên Bái-family site whose articles can also be redirected to the home page."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.redirected: set[int] = set()
+
+    def redirect_home(self, item_id: int) -> None:
+        """The article's page answers 302 to ``/`` (the listings still link it)."""
+        self.redirected.add(item_id)
+
+    def handle(self, target: str) -> Reply:
+        item = parse_qs(urlsplit(target).query).get("ItemID", [""])[-1]
+        if item.isdigit() and int(item) in self.redirected:
+            return Reply(302, "text/html; charset=utf-8", b"", location="/")
+        return super().handle(target)
+
+
+def make_site(n: int, newest: datetime | None = None, **kwargs) -> ChangingSite:
+    """A site of ``n`` generated articles, the newest published at ``newest``."""
+    return ChangingSite(generate_site_data(n, newest=newest or NOW - timedelta(hours=49), **kwargs))
+
+
+def crawl_env(now: datetime | None = None, registry: Path | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PORTAL_ARCHIVE_NOW", None)
+    if now is not None:
+        env["PORTAL_ARCHIVE_NOW"] = now.isoformat()
+    if registry is not None:
+        env["PORTAL_ARCHIVE_REGISTRY"] = str(registry)
+    return env
+
+
+def crawl(
+    *args: str, now: datetime | None = None, registry: Path | None = None, timeout: float = 180
+) -> subprocess.CompletedProcess:
+    """Run ``portal-archive crawl ARGS`` in a child process and wait for it."""
+    return subprocess.run(
+        [*CRAWL, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=crawl_env(now, registry),
+        check=False,
+    )
+
+
+def start_crawl(*args: str, log: Path, now: datetime | None = None) -> subprocess.Popen:
+    """Start ``portal-archive crawl ARGS`` in a child process writing its output to ``log``."""
+    handle = log.open("w")
+    return subprocess.Popen(
+        [*CRAWL, *args], stdout=handle, stderr=subprocess.STDOUT, env=crawl_env(now)
+    )
+
+
+def item_ids(targets: list[str]) -> list[int]:
+    """The ItemIDs of the article pages among request targets."""
+    found = []
+    for target in targets:
+        value = parse_qs(urlsplit(target).query).get("ItemID", [""])[-1]
+        if value.isdigit():
+            found.append(int(value))
+    return found
+
+
+def listing_pages(targets: list[str]) -> list[tuple[str, int]]:
+    """(list, page) of the listing pages among request targets."""
+    found = []
+    for target in targets:
+        query = parse_qs(urlsplit(target).query)
+        if "ItemID" not in query and "l" in query:
+            found.append((query["l"][-1], int(query.get("page", ["1"])[-1])))
+    return found

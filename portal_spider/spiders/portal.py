@@ -212,7 +212,6 @@ class PortalSpider(scrapy.Spider):
         stats = self.crawler.stats
         stats.inc_value(f"portal/{slug}/listing_pages")
         assert self.state is not None
-        plan = self.state.plans[slug]
         walk = self.state.walk(
             slug, response.meta.get("walk") or listing_key(response.url), response.url
         )
@@ -221,22 +220,20 @@ class PortalSpider(scrapy.Spider):
         walk.deepest_page = max(walk.deepest_page, page)
 
         listing = platform.parse_listing(response.url, response.text)
+        article_urls = self.on_portal(slug, [response.urljoin(u) for u in listing.article_urls])
         known = 0
-        for url in listing.article_urls:
-            aid, canonical = self.identity(slug, platform, url)
-            if plan.knows(aid, canonical, url):
+        for url in article_urls:
+            if self.is_known(slug, platform, url):
                 known += 1
                 continue
-            if canonical in self.seen_articles:
-                continue
-            yield self.article_request(slug, response.urljoin(url), aid, "new")
-        stats.inc_value(f"portal/{slug}/listing_articles", len(listing.article_urls))
+            yield from self.new_article_request(slug, platform, url)
+        stats.inc_value(f"portal/{slug}/listing_articles", len(article_urls))
         stats.inc_value(f"portal/{slug}/listing_articles_known", known)
 
-        all_known = bool(listing.article_urls) and known == len(listing.article_urls)
+        all_known = bool(article_urls) and known == len(article_urls)
         streak = response.meta.get("streak", 0) + 1 if all_known else 0
         following, others = next_pages(
-            response.url, [response.urljoin(u) for u in listing.next_urls]
+            response.url, self.on_portal(slug, [response.urljoin(u) for u in listing.next_urls])
         )
         for url in others:
             request = self.listing_request(slug, url)
@@ -253,7 +250,35 @@ class PortalSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
-    def parse_article(self, response: Response) -> Iterator[ArticleItem | GoneArticle]:
+    def on_portal(self, slug: str, urls: list[str]) -> list[str]:
+        """The URLs that belong to the portal's own site (links to other portals are left out)."""
+        portal = self.portals[slug]
+        return [url for url in urls if portal.owns(url)]
+
+    def is_known(self, slug: str, platform: Platform, url: str) -> bool:
+        """Whether the archive already holds the article at ``url``."""
+        assert self.state is not None
+        aid, canonical = self.identity(slug, platform, url)
+        return self.state.plans[slug].knows(aid, canonical, url)
+
+    def new_article_request(
+        self, slug: str, platform: Platform, url: str
+    ) -> Iterator[scrapy.Request]:
+        """A request for an article neither archived nor requested yet in this run."""
+        aid, canonical = self.identity(slug, platform, url)
+        if canonical not in self.seen_articles:
+            yield self.article_request(slug, url, aid, "new")
+
+    def related_requests(self, slug: str, platform: Platform, response: Response) -> Iterator:
+        """New articles linked from an article page's related-news list ("Các tin khác")."""
+        related = platform.parse_related(response.url, response.text)
+        for url in self.on_portal(slug, [response.urljoin(u) for u in related.article_urls]):
+            if not self.is_known(slug, platform, url):
+                yield from self.new_article_request(slug, platform, url)
+
+    def parse_article(
+        self, response: Response
+    ) -> Iterator[ArticleItem | GoneArticle | scrapy.Request]:
         """An article page: the page object's record with the raw capture, or its disappearance."""
         slug = response.meta["portal"]
         if response.status in GONE_STATUSES or self.redirected_home(slug, response):
@@ -283,6 +308,7 @@ class PortalSpider(scrapy.Spider):
             for k, v in response.headers.items()
         }
         yield item
+        yield from self.related_requests(slug, platform, response)
 
     def redirected_home(self, slug: str, response: Response) -> bool:
         """Whether an article request ended, through redirects, on the portal's home page."""

@@ -32,10 +32,6 @@ class CrawlResult:
         """The ``crawl_runs`` id of each portal of the crawl."""
         return dict(self.stats.get("archive/run_ids") or {})
 
-    def portal_value(self, slug: str, key: str) -> int:
-        """A per-portal counter (``portal/<slug>/<key>``), 0 when never counted."""
-        return int(self.stats.get(f"portal/{slug}/{key}", 0) or 0)
-
 
 def crawl_settings(db_path: str | Path, overrides: dict[str, Any] | None = None) -> Settings:
     """The project's settings, with the archive path and any overrides applied."""

@@ -45,6 +45,19 @@ def content_hash(record: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Capture:
+    """A page exactly as it was fetched."""
+
+    portal: str
+    run_id: int | None
+    url: str
+    body: bytes
+    http_status: int | None
+    headers: dict[str, str]
+    fetched_at: str
+
+
 @dataclass
 class RunCounts:
     """What a crawl run did to one portal."""
@@ -136,91 +149,46 @@ class ArchiveStore:
             self.db["crawl_runs"].update(run_id, row)
 
     # --- captures and articles ----------------------------------------------------------------
-    def save_capture(
-        self,
-        *,
-        portal: str,
-        run_id: int | None,
-        url: str,
-        body: bytes,
-        http_status: int | None,
-        headers: dict[str, str],
-        fetched_at: str,
-    ) -> int:
-        """Keep the page as fetched; an identical body already kept for the URL is reused."""
+    def save_capture(self, **fields: Any) -> int:
+        """Keep a page as fetched (the fields of :class:`Capture`); returns the capture id."""
         with self.db.conn:
-            return self._capture(
-                portal=portal,
-                run_id=run_id,
-                url=url,
-                body=body,
-                http_status=http_status,
-                headers=headers,
-                fetched_at=fetched_at,
-            )
+            return self._capture(Capture(**fields))
 
     def save_article(self, record: dict[str, Any], capture_id: int | None = None) -> str:
         """Insert or update an article; returns ``new``, ``updated`` or ``unchanged``."""
         with self.db.conn:
             return self._article(record, capture_id)
 
-    def save_fetched(
-        self,
-        record: dict[str, Any],
-        *,
-        run_id: int | None,
-        body: bytes | None,
-        http_status: int | None,
-        headers: dict[str, str],
-    ) -> str:
+    def save_fetched(self, record: dict[str, Any], capture: Capture | None) -> str:
         """Keep the raw capture and the article in one transaction; returns the article outcome.
 
         A process killed at any point leaves either both or neither, so a restarted crawl finds
         the archive consistent.
         """
         with self.db.conn:
-            capture_id = None
-            if body is not None:
-                capture_id = self._capture(
-                    portal=record["portal"],
-                    run_id=run_id,
-                    url=record["url"],
-                    body=body,
-                    http_status=http_status,
-                    headers=headers,
-                    fetched_at=record.get("fetched_at") or utc_now(),
-                )
+            capture_id = self._capture(capture) if capture is not None else None
             return self._article(record, capture_id)
 
-    def _capture(
-        self,
-        *,
-        portal: str,
-        run_id: int | None,
-        url: str,
-        body: bytes,
-        http_status: int | None,
-        headers: dict[str, str],
-        fetched_at: str,
-    ) -> int:
-        digest = hashlib.sha256(body).hexdigest()
+    def _capture(self, capture: Capture) -> int:
+        """Insert a capture, or reuse the identical body already kept for the same URL."""
+        digest = hashlib.sha256(capture.body).hexdigest()
         for row in self.db.query(
             "select id from captures where url = ? and sha256 = ? order by id desc limit 1",
-            [url, digest],
+            [capture.url, digest],
         ):
             return int(row["id"])
         table = self.db["captures"].insert(
             {
-                "portal": portal,
-                "run_id": run_id,
-                "url": url,
-                "fetched_at": fetched_at,
-                "http_status": http_status,
-                "content_type": headers.get("Content-Type"),
-                "headers": json.dumps(headers, ensure_ascii=False),
+                "portal": capture.portal,
+                "run_id": capture.run_id,
+                "url": capture.url,
+                "fetched_at": capture.fetched_at,
+                "http_status": capture.http_status,
+                "content_type": capture.headers.get("Content-Type"),
+                "headers": json.dumps(capture.headers, ensure_ascii=False),
                 "sha256": digest,
-                "size": len(body),
-                "body_gz": gzip.compress(body, mtime=0),
+                "size": len(capture.body),
+                "body_gz": gzip.compress(capture.body, mtime=0),
             }
         )
         return int(table.last_pk)

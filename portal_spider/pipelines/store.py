@@ -17,7 +17,7 @@ from scrapy.crawler import Crawler
 
 from archive.db import open_archive
 from archive.runs import mark_interrupted_runs, save_warnings
-from archive.store import ArchiveStore, RunCounts
+from archive.store import ArchiveStore, Capture, RunCounts
 from portal_spider.clock import Clock
 from portal_spider.items import ArticleItem, GoneArticle
 from portal_spider.monitor import MonitorThresholds, check_run
@@ -76,13 +76,18 @@ class StorePipeline:
         if not isinstance(item, ArticleItem):
             return item
         slug = item.portal or ""
-        outcome = self.store.save_fetched(
-            item.to_record(),
-            run_id=self.runs.get(slug),
-            body=item.raw_body,
-            http_status=item.http_status,
-            headers=item.raw_headers,
-        )
+        capture = None
+        if item.raw_body is not None:
+            capture = Capture(
+                portal=slug,
+                run_id=self.runs.get(slug),
+                url=item.url,
+                body=item.raw_body,
+                http_status=item.http_status,
+                headers=item.raw_headers,
+                fetched_at=item.fetched_at or self.clock.iso(),
+            )
+        outcome = self.store.save_fetched(item.to_record(), capture)
         counts = self.counts.setdefault(slug, RunCounts())
         setattr(counts, f"articles_{outcome}", getattr(counts, f"articles_{outcome}") + 1)
         self.crawler.stats.inc_value(f"archive/{outcome}")

@@ -121,7 +121,7 @@ def m001_core_tables(db: Database) -> None:
             "portal": str,
             "started_at": str,
             "finished_at": str,
-            "status": str,  # running | ok | failed | interrupted
+            "status": str,  # running | ok | partial | failed | interrupted
             "mode": str,  # incremental | full
             "pages_fetched": int,
             "articles_new": int,
@@ -281,3 +281,14 @@ def m003_crawl_state(db: Database) -> None:
     db["run_warnings"].create_index(["portal", "created_at"])
     for column in ("listing_pages", "article_pages", "revisits"):
         db["crawl_runs"].add_column(column, int)
+
+
+@migrations()
+def m004_version_cause(db: Database) -> None:
+    """Why a version exists: ``crawl`` (the portal's page changed) or ``reparse`` (our parser did).
+
+    Researchers studying edits by the portals filter on ``cause = 'crawl'``; a version written by
+    ``portal-archive reparse`` comes from the same capture read with improved extraction code.
+    """
+    db["article_versions"].add_column("cause", str)
+    db.execute("UPDATE article_versions SET cause = 'crawl'")

@@ -247,10 +247,17 @@ class ArchiveStore:
         return outcome
 
     def _version(
-        self, aid: str, version: int, row: dict[str, Any], now: str, capture_id: int | None
+        self,
+        aid: str,
+        version: int,
+        row: dict[str, Any],
+        now: str,
+        capture_id: int | None,
+        cause: str = "crawl",
     ) -> None:
         self.db["article_versions"].insert(
             {
+                "cause": cause,
                 "article_id": aid,
                 "version": version,
                 "content_hash": row["content_hash"],
@@ -280,6 +287,45 @@ class ArchiveStore:
             self.db["article_views"].insert(
                 {"article_id": aid, "observed_at": now, "views": views}, replace=True
             )
+
+    def rederive_article(self, aid: str, record: dict[str, Any], when: str) -> bool:
+        """Replace an article's extracted fields with ``record``, derived again from its capture.
+
+        What the crawl observed (when it was seen, fetched or found gone, its URL and identity)
+        is kept. A content change writes a version with cause ``reparse``. Returns whether the
+        stored record changed.
+        """
+        existing = self.db["articles"].get(aid)
+        derived = {
+            "platform": record.get("platform"),
+            "category": record.get("category"),
+            "title": record.get("title"),
+            "published_at": record.get("published_at"),
+            "published_raw": record.get("published_raw"),
+            "views": record.get("views"),
+            "views_raw": record.get("views_raw"),
+            "body_text": record.get("body_text"),
+            "body_html": record.get("body_html"),
+            "source": record.get("source"),
+            "author": record.get("author"),
+            "images": json.dumps(record.get("images") or [], ensure_ascii=False),
+            "attachments": json.dumps(record.get("attachments") or [], ensure_ascii=False),
+            "extraction": json.dumps(record.get("extraction") or {}, ensure_ascii=False),
+            "problems": json.dumps(record.get("problems") or [], ensure_ascii=False),
+            "content_hash": content_hash(record),
+        }
+        if existing["status"] != "gone":
+            derived["status"] = "incomplete" if record.get("problems") else "ok"
+        if all(existing[key] == value for key, value in derived.items()):
+            return False
+        with self.db.conn:
+            if derived["content_hash"] != existing["content_hash"]:
+                derived["version"] = (existing["version"] or 1) + 1
+                self._version(
+                    aid, derived["version"], derived, when, existing["capture_id"], "reparse"
+                )
+            self.db["articles"].update(aid, derived)
+        return True
 
     def mark_gone(self, aid: str, when: str | None = None) -> bool:
         """Mark an article as no longer served (never deleted); True if it was not gone yet."""

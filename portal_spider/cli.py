@@ -82,7 +82,13 @@ def resolve_targets(targets: tuple[str, ...], crawl_all: bool) -> list[Portal]:
     "--full", is_flag=True, help="Walk every listing to its end (backfill), not only new pages."
 )
 @click.option("--delay", type=float, default=None, help="Seconds between requests to one host.")
-@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting.")
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set a Scrapy setting for this run (repeatable).",
+)
 def crawl(
     targets: tuple[str, ...],
     crawl_all: bool,
@@ -136,7 +142,13 @@ def crawl(
 @main.command()
 @DB_OPTION
 @click.option("--portal", help="Only the runs of this portal (its slug).")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How many runs to show, newest first.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of text.")
 def runs(db_path: str, portal: str | None, limit: int, as_json: bool) -> None:
     """Show the latest crawl runs: status, pages, articles new/updated/gone, failures, warnings."""
@@ -215,7 +227,9 @@ def _province_key(name: str | None) -> str:
 @click.option("--level", type=click.Choice(["tỉnh", "huyện", "xã"]), help="Only this level.")
 @click.option("--platform", "platform_name", help="Only portals on this platform.")
 @click.option(
-    "--status", type=click.Choice(["active", "frozen", "redirected", "offline"]), help="Status."
+    "--status",
+    type=click.Choice(["active", "frozen", "redirected", "offline"]),
+    help="Only portals with this status.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
 def sites(
@@ -244,6 +258,32 @@ def sites(
             )
     if not as_json:
         click.echo(f"{len(portals)} portal(s); platforms known: {', '.join(all_platforms())}")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--portal", "portals", multiple=True, help="Only this portal (slug); repeatable.")
+@click.option("--dry-run", is_flag=True, help="Count what would change; write nothing.")
+def reparse(db_path: str, portals: tuple[str, ...], dry_run: bool) -> None:
+    """Derive the archived articles again from their raw captures, with today's parsers.
+
+    Nothing is fetched. Fields the crawl observed (seen, fetched, gone) are kept; an article
+    whose content changes gets a new version whose cause is "reparse". Run it with --dry-run
+    first to see how many articles and which fields would change.
+    """
+    from archive.db import open_archive
+    from portal_spider.reparse import reparse_archive
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"{db_path}: no such archive")
+    report = reparse_archive(open_archive(db_path), portals, dry_run=dry_run)
+    verb = "would change" if dry_run else "changed"
+    fields = ", ".join(f"{name} {n}" for name, n in report.field_changes.most_common()) or "none"
+    click.echo(
+        f"{report.checked} articles read from their captures, {report.changed} {verb}; "
+        f"fields differing: {fields}"
+        + (f"; {report.without_capture} without a capture" if report.without_capture else "")
+    )
 
 
 @main.command()

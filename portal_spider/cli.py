@@ -28,6 +28,14 @@ DB_OPTION = click.option(
 )
 
 
+def registry_or_fail() -> list[Portal]:
+    """The registry, or a one-line error naming the file and what is wrong with it."""
+    try:
+        return load_registry()
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"registry: {error}") from error
+
+
 @click.group()
 @click.version_option(package_name="portal-archive")
 def main() -> None:
@@ -51,7 +59,7 @@ def resolve_targets(targets: tuple[str, ...], crawl_all: bool) -> list[Portal]:
     as the registry portal serving it or, when none does, as an ad-hoc portal named after its host;
     several URLs of one portal make one portal with several entry points.
     """
-    registry = load_registry()
+    registry = registry_or_fail()
     if crawl_all:
         return [p for p in registry if p.status == "active"]
     portals: dict[str, Portal] = {}
@@ -242,7 +250,7 @@ def sites(
     """List the portals of the registry, optionally filtered."""
     portals = [
         p
-        for p in load_registry()
+        for p in registry_or_fail()
         if (province is None or _province_key(p.province) == _province_key(province))
         and (level is None or p.level == level)
         and (platform_name is None or p.platform == platform_name)

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from importlib import resources
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,9 +19,19 @@ from click.testing import CliRunner
 
 from portal_spider.cli import main
 from portal_spider.platforms import all_platforms
-from portal_spider.registry import LEVELS, REGISTRY_FILE, STATUSES, load_registry, validate
+from portal_spider.registry import (
+    LEVELS,
+    REGISTRY_FILE,
+    STATUSES,
+    Portal,
+    load_registry,
+    read_registry,
+    validate,
+)
 
 logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PORTALS = load_registry(REGISTRY_FILE)
 YENBAI_DISTRICTS = {
@@ -116,3 +134,99 @@ def test_registry_file_can_be_replaced_by_the_environment(tmp_path, monkeypatch)
     )
     monkeypatch.setenv("PORTAL_ARCHIVE_REGISTRY", str(path))
     assert [row["slug"] for row in sites()] == ["local"]
+
+
+def header_comment() -> str:
+    """The comment lines at the top of the bundled portals.toml."""
+    lines = []
+    for line in REGISTRY_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def test_the_header_comment_explains_every_field_and_platform():
+    header = header_comment()
+    for field in dataclasses.fields(Portal):
+        assert re.search(rf"^#\s+{field.name}\s+\S", header, re.MULTILINE), field.name
+    for name in all_platforms():
+        assert re.search(rf"\b{name}\b", header), name
+
+
+def test_the_bundled_registry_is_read_as_package_data():
+    name, raw = read_registry()
+    assert name == "portal_spider.registry/portals.toml"
+    assert raw == resources.files("portal_spider.registry").joinpath("portals.toml").read_bytes()
+    assert raw == REGISTRY_FILE.read_bytes()
+    assert load_registry() == PORTALS
+
+
+def test_an_explicit_path_wins_over_the_environment(tmp_path, monkeypatch):
+    path = tmp_path / "other.toml"
+    path.write_text('[[portal]]\nslug = "other"\nname = "Other"\nbase_url = "http://x.vn/"\n')
+    monkeypatch.setenv("PORTAL_ARCHIVE_REGISTRY", str(tmp_path / "missing.toml"))
+    assert [p.slug for p in load_registry(path)] == ["other"]
+    assert [p.slug for p in load_registry(str(path))] == ["other"]
+    with pytest.raises(FileNotFoundError):
+        load_registry()
+
+
+def test_an_invalid_registry_file_is_a_value_error_naming_it(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text("[[portal]\nslug = ", encoding="utf-8")
+    with pytest.raises(ValueError, match="broken.toml"):
+        load_registry(path)
+
+
+def test_the_registry_loads_from_a_zipped_package(tmp_path):
+    """As Scrapyd runs a deployed egg: the packages in a zip file, no file beside the module."""
+    archive = tmp_path / "portal_archive.egg"
+    with zipfile.ZipFile(archive, "w") as egg:
+        for package in ("portal_spider", "archive"):
+            for path in sorted((ROOT / package).rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    egg.write(path, path.relative_to(ROOT).as_posix())
+    script = (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(archive)!r})\n"
+        "import portal_spider.registry as registry\n"
+        f"assert registry.__file__.startswith({str(archive)!r}), registry.__file__\n"
+        "assert not registry.REGISTRY_FILE.is_file()\n"
+        "print(json.dumps([p.slug for p in registry.load_registry()]))\n"
+    )
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"PORTAL_ARCHIVE_REGISTRY", "PYTHONPATH"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [p.slug for p in PORTALS]
+
+
+def test_a_misspelt_field_is_a_clear_error(tmp_path):
+    from portal_spider.registry import load_registry
+
+    path = tmp_path / "portals.toml"
+    path.write_text(
+        '[[portal]]\nslug = "x"\nname = "X"\nbase_url = "https://x.gov.vn/"\nplatfrom = "auto"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"portals.toml: x: unknown field\(s\) platfrom"):
+        load_registry(path)
+
+
+def test_a_row_without_base_url_is_a_clear_error(tmp_path):
+    from portal_spider.registry import load_registry
+
+    path = tmp_path / "portals.toml"
+    path.write_text('[[portal]]\nslug = "x"\nname = "X"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="x: missing base_url"):
+        load_registry(path)

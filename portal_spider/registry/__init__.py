@@ -2,6 +2,10 @@
 
 A portal on a known platform is added by a table in ``portals.toml``, not by Python. A URL that is
 not in the registry becomes an ad-hoc portal whose platform is detected at the first crawl.
+
+The bundled ``portals.toml`` is read as package data (:mod:`importlib.resources`), not as a file
+beside this module, so the registry loads from a zipped egg too (Scrapyd runs the deployed egg
+zipped). ``PORTAL_ARCHIVE_REGISTRY`` names another registry file.
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ import logging
 import os
 import re
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +29,11 @@ else:  # pragma: no cover - Python 3.10
 
 logger = logging.getLogger(__name__)
 
-REGISTRY_FILE = Path(__file__).with_name("portals.toml")
+REGISTRY_RESOURCE = "portals.toml"
+REGISTRY_ENV = "PORTAL_ARCHIVE_REGISTRY"
+# The bundled registry as a file path: only where the package is a directory (a source checkout,
+# an installed wheel). load_registry reads it as package data, which works in a zipped egg too.
+REGISTRY_FILE = Path(__file__).with_name(REGISTRY_RESOURCE)
 LEVELS = {"tỉnh", "huyện", "xã"}
 STATUSES = {"active", "frozen", "redirected", "offline"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -76,15 +85,42 @@ def _site_key(url: str) -> str:
     return f"{host_of(url)}:{port}" if port else host_of(url)
 
 
-def load_registry(path: Path | None = None) -> list[Portal]:
-    """Every portal of the registry file (``PORTAL_ARCHIVE_REGISTRY`` if set), validated."""
-    path = path or Path(os.environ.get("PORTAL_ARCHIVE_REGISTRY") or REGISTRY_FILE)
-    with path.open("rb") as handle:
-        data = tomllib.load(handle)
-    portals = [Portal(**row) for row in data.get("portal", [])]
+def read_registry(path: str | Path | None = None) -> tuple[str, bytes]:
+    """The name and the bytes of the registry to load.
+
+    ``path`` when given, else the file named by ``PORTAL_ARCHIVE_REGISTRY``, else the bundled
+    ``portals.toml``, read as package data.
+    """
+    if path is None and os.environ.get(REGISTRY_ENV):
+        path = os.environ[REGISTRY_ENV]
+    if path is not None:
+        return str(path), Path(path).read_bytes()
+    resource = resources.files(__name__).joinpath(REGISTRY_RESOURCE)
+    return f"{__name__}/{REGISTRY_RESOURCE}", resource.read_bytes()
+
+
+def load_registry(path: str | Path | None = None) -> list[Portal]:
+    """Every portal of the registry (see :func:`read_registry` for which one), validated."""
+    name, raw = read_registry(path)
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ValueError(f"{name}: not a valid TOML file: {error}") from error
+    known = {f.name for f in fields(Portal)}
+    portals = []
+    for index, row in enumerate(data.get("portal", []), start=1):
+        unknown = sorted(set(row) - known)
+        missing = sorted({"slug", "name", "base_url"} - set(row))
+        if unknown or missing:
+            label = row.get("slug", f"portal #{index}")
+            detail = (f"unknown field(s) {', '.join(unknown)}; " if unknown else "") + (
+                f"missing {', '.join(missing)}" if missing else ""
+            )
+            raise ValueError(f"{name}: {label}: {detail.rstrip('; ')}")
+        portals.append(Portal(**row))
     problems = validate(portals)
     if problems:
-        raise ValueError(f"{path}: " + "; ".join(problems))
+        raise ValueError(f"{name}: " + "; ".join(problems))
     return portals
 
 

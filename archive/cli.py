@@ -1,4 +1,4 @@
-"""The researcher commands: search, export, serve, stats.
+"""The researcher commands: search, export, export-warc, serve, stats.
 
 ``register(group)`` adds them to the main ``portal-archive`` command group;
 ``python -m archive.cli`` runs them on their own (the crawler need not be installed).
@@ -83,7 +83,9 @@ def with_options(options: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
 @click.argument("query")
 @db_option
 @with_options(filter_options(multiple_portals=False))
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Hits.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many hits."
+)
 @click.option("--literal", is_flag=True, help="Search the words as typed, ignoring FTS syntax.")
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON array.")
 def search_command(
@@ -154,7 +156,12 @@ def _output(path: Path | None, encoding: str, newline: str) -> Iterator[TextIO]:
 @click.command("export")
 @db_option
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True, help="Format."
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="csv",
+    show_default=True,
+    help="Output format.",
 )
 @with_options(filter_options(multiple_portals=True))
 @click.option(
@@ -193,11 +200,67 @@ def export_command(
     click.echo(f"Exported {count} article(s){f' to {output}' if output else ''}.", err=True)
 
 
+@click.command("export-warc")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_ARCHIVE,
+    envvar=ARCHIVE_ENV,
+    show_default=True,
+    help=f"The archive file (or set {ARCHIVE_ENV}).",
+)
+@click.option("--portal", multiple=True, help="Only this portal (its slug); repeat for several.")
+@click.option(
+    "--since", callback=_date_bound, help="Fetched on or after YYYY[-MM[-DD]] (UTC date)."
+)
+@click.option(
+    "--until",
+    callback=_date_bound,
+    help="Fetched on or before YYYY[-MM[-DD]] (UTC date), inclusive.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The WARC file to write, e.g. captures.warc.gz.",
+)
+def export_warc_command(
+    db_path: Path,
+    portal: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    output: Path,
+) -> None:
+    """Export the raw captured article pages as a WARC file, for pywb and other archive tools.
+
+    The file is WARC/1.0, gzipped per record: a warcinfo record, then one response record per
+    capture (status line, headers and body as fetched) in capture order. The dates filter on
+    the fetch time. Bodies are kept decoded, so Transfer-Encoding and a stale Content-Encoding
+    are dropped and Content-Length is the body's length. The export streams.
+    """
+    from archive.warc import write_warc  # imports warcio: only when exporting WARC
+
+    if not db_path.is_file():
+        raise click.ClickException(f"{db_path}: no such archive")
+    db = open_archive(db_path)
+    try:
+        count = write_warc(db, output, portal=portal, since=since, until=until)
+    except OSError as error:
+        raise click.ClickException(f"{output}: {error.strerror or error}") from None
+    click.echo(f"Wrote {count} capture(s) to {output}.", err=True)
+
+
 @click.command("serve")
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
-    "--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="Port."
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8001,
+    show_default=True,
+    help="Port to listen on.",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the archive in a web browser.")
 def serve_command(db_path: Path, host: str, port: int, open_browser: bool) -> None:
@@ -222,7 +285,13 @@ def stats_command(db_path: Path, as_json: bool) -> None:
         click.echo(format_stats(stats))
 
 
-COMMANDS = (search_command, export_command, serve_command, stats_command)
+COMMANDS = (
+    search_command,
+    export_command,
+    export_warc_command,
+    serve_command,
+    stats_command,
+)
 
 
 def register(group: click.Group) -> None:

@@ -15,6 +15,7 @@ from lxml.html import HtmlElement
 
 from portal_spider.items import ArticleItem, Attachment, Image
 from portal_spider.normalize.html import absolutize, clean_body_html, element_text
+from portal_spider.normalize.text import nfc
 from portal_spider.normalize.urls import absolute_url, canonical_url
 
 logger = logging.getLogger(__name__)
@@ -35,14 +36,32 @@ class Listing:
 
 
 def parse_html(html: str | bytes) -> HtmlElement:
-    """Parse a whole page; broken HTML is repaired by lxml rather than rejected."""
+    """Parse a whole page; broken HTML is repaired by lxml rather than rejected.
+
+    The text comes out NFC: portals also serve decomposed Vietnamese (NFD), and every label,
+    title and body rule compares precomposed strings.
+    """
     if isinstance(html, bytes):
-        return lxml_html.document_fromstring(html)
+        tree = lxml_html.document_fromstring(html)
+        nfc_tree(tree)
+        return tree
     if not html.strip():
         raise ValueError("empty document")
     # lxml refuses str input that carries an XML encoding declaration
-    html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+    html = re.sub(r"^\s*<\?xml[^>]*\?>", "", nfc(html))
     return lxml_html.document_fromstring(html)
+
+
+def nfc_tree(tree: HtmlElement) -> None:
+    """Normalise every text node and attribute value of a parsed page to NFC, in place."""
+    for element in tree.iter():
+        if element.text:
+            element.text = nfc(element.text)
+        if element.tail:
+            element.tail = nfc(element.tail)
+        if isinstance(element.tag, str):
+            for name, value in element.attrib.items():
+                element.set(name, nfc(value))
 
 
 def first(tree: HtmlElement, *xpaths: str) -> tuple[HtmlElement | None, str | None]:

@@ -173,14 +173,10 @@ def strip_attribution(item: ArticleItem, body: HtmlElement, rule: str) -> None:
         text = text_of(last) or ""
         found = read_attribution_line(text)
         if found is not None:
-            kind, name = found
-            if kind == "source" and item.source is None:
-                item.source = name
-                item.note("source", f"{rule} (last line, Nguồn/Theo)")
-            elif kind == "author" and item.author is None:
-                item.author = name
-                item.note("author", f"{rule} (last line, author label)")
+            _record_attribution(item, found, rule)
             last.drop_tree()
+            continue
+        if _strip_line_after_break(item, last, rule):
             continue
         if looks_like_signature(last):
             if item.author is None:
@@ -189,3 +185,34 @@ def strip_attribution(item: ArticleItem, body: HtmlElement, rule: str) -> None:
             last.drop_tree()
             continue
         return
+
+
+def _record_attribution(item: ArticleItem, found: tuple[str, str], rule: str) -> None:
+    kind, name = found
+    if kind == "source" and item.source is None:
+        item.source = name
+        item.note("source", f"{rule} (last line, Nguồn/Theo)")
+    elif kind == "author" and item.author is None:
+        item.author = name
+        item.note("author", f"{rule} (last line, author label)")
+
+
+def _strip_line_after_break(item: ArticleItem, block: HtmlElement, rule: str) -> bool:
+    """Take an attribution line printed after a ``<br>`` inside the last paragraph, in place.
+
+    ``<p>… nâng cao giá trị.<br><em>Nguồn: baoyenbai.com.vn</em></p>`` keeps its sentence.
+    """
+    breaks = block.xpath("./br[last()]")
+    if not breaks:
+        return False
+    line = breaks[0]
+    after = list(line.itersiblings())
+    rest = (line.tail or "") + " ".join(e.text_content() + (e.tail or "") for e in after)
+    found = read_attribution_line(rest)
+    if found is None or not clean_text(block.text_content()).replace(clean_text(rest), "").strip():
+        return False
+    _record_attribution(item, found, rule)
+    for element in after:
+        block.remove(element)
+    block.remove(line)  # lxml's remove drops the <br>'s tail text with it
+    return True

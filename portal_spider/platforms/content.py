@@ -28,6 +28,8 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
+from portal_spider.platforms.anchor import article_span
+
 logger = logging.getLogger(__name__)
 
 MIN_WORDS = 8
@@ -138,6 +140,12 @@ TRAILING_SECTION_RE = re.compile(
     r"viết bình luận|related (news|articles|posts|stories)|read more|more stories)\s*[:.…]*$",
     re.IGNORECASE,
 )
+# A view counter inside a line of buttons.
+VIEW_COUNT_RE = re.compile(
+    r"(số\s+)?(lượt|lần)\s+(xem|đọc)\s*[:：]?\s*\(?[\d.,]+\)?|đã\s+xem\s*[:：]?\s*[\d.,]+"
+    r"|[\d.,]+\s+(lượt|lần)\s+(xem|đọc)",
+    re.IGNORECASE,
+)
 # Lines dropped wherever they appear.
 BOILERPLATE_LINE_RE = re.compile(
     r"^(lượt truy cập|số lượt truy cập|lượt xem|số lượt xem|tổng lượt truy cập|đang truy cập|"
@@ -159,10 +167,14 @@ FOOTER_LINE_RE = re.compile(
     re.IGNORECASE,
 )
 SOURCE_LINE_RE = re.compile(r"^\(?\s*nguồn\s*[:：]", re.IGNORECASE)
+VI_MONTH = r"(\d{1,2}|một|hai|ba|tư|bốn|năm|sáu|bảy|bẩy|tám|chín|mười(\s+một|\s+hai)?|giêng|chạp)"
 DATE_RE = re.compile(
     r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}"
     r"|\d{4}-\d{2}-\d{2}"
     r"|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(\s+năm\s+\d{4})?"
+    # "14 Tháng 9 2023", "14 Tháng Bảy, 2023", "Tháng Bảy 14, 2023" (WordPress in Vietnamese)
+    rf"|\b\d{{1,2}}\s+tháng\s+{VI_MONTH}(\s*,\s*|\s+năm\s+|\s+)\d{{4}}"
+    rf"|\btháng\s+{VI_MONTH}\s+\d{{1,2}}\s*,?\s*\d{{4}}"
     r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
     r"|\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}",
     re.IGNORECASE,
@@ -216,9 +228,12 @@ def _word_count(text: str) -> int:
 
 
 def _is_widget_line(line: str) -> bool:
-    """True when *line* only consists of widget labels such as "In  Đọc bài  Gửi email"."""
-    rest = f" {line.casefold()} "
-    rest = re.sub(r"[|/•·,;()\[\]]", " ", rest)
+    """True when *line* only consists of widget labels such as "In  Đọc bài  Gửi email".
+
+    A view counter printed among the buttons ("[In trang]  Số lần xem: 1.234") is one of them.
+    """
+    rest = f" {VIEW_COUNT_RE.sub(' ', line.casefold())} "
+    rest = re.sub(r"[|/•·,;:：()\[\]]", " ", rest)
     for phrase in _WIDGETS_LONGEST_FIRST:
         while f" {phrase} " in rest:
             rest = rest.replace(f" {phrase} ", " ")
@@ -479,6 +494,7 @@ def parse_html(html: str) -> etree._Element | None:
     """Parse *html* leniently; ``None`` when it is empty or unparsable."""
     if not html or not html.strip():
         return None
+    html = unicodedata.normalize("NFC", html)  # decomposed Vietnamese reads like precomposed
     try:
         return lxml_html.document_fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError):
@@ -663,6 +679,37 @@ def merge_split_chunks(tree: etree._Element, units: list[_Unit]) -> tuple[list[_
     return (merged, True) if added else (units, False)
 
 
+# --------------------------------------------------------------------------- anchoring
+
+
+def anchored_units(tree: etree._Element, units: list[_Unit], titles: Iterable[str]) -> list[_Unit]:
+    """*units* without the leading and trailing lines that lie outside the article block."""
+    flat = [line for unit in units for line in unit.lines]
+    start, end = article_span(tree, flat, titles)
+    if start == 0 and end == len(flat):
+        return units
+    kept: list[_Unit] = []
+    position = 0
+    for unit in units:
+        first, last = position, position + len(unit.lines)
+        position = last
+        lines = unit.lines[max(start, first) - first : max(min(end, last) - first, 0)]
+        if len(lines) == len(unit.lines):
+            kept.append(unit)
+        elif lines:
+            kept.append(_Unit(_lines_paragraph(lines), lines))
+    return kept
+
+
+def _lines_paragraph(lines: list[str]) -> etree._Element:
+    """A ``<p>`` holding *lines* separated by ``<br>``."""
+    para = etree.Element("p")
+    para.text = lines[0]
+    for line in lines[1:]:
+        etree.SubElement(para, "br").tail = line
+    return para
+
+
 # --------------------------------------------------------------------------- density fallback
 
 
@@ -729,6 +776,7 @@ def extract_main_content(html: str, url: str | None = None) -> MainContent | Non
     units, merged = merge_split_chunks(tree, units)
     if merged:
         method += "+chunks"
+    units = anchored_units(tree, units, titles)
     if _units_words(units) < MIN_WORDS:
         units, method = density_units(tree), "density"
     text, body_html = render_units(units, titles)

@@ -22,10 +22,15 @@ from portal_spider.normalize.text import clean_text, strip_label
 
 logger = logging.getLogger(__name__)
 
-VIEWS_RE = re.compile(
+# "Lượt xem: 1.234" (label first) is read before "4829 lượt xem" (number first): in
+# "ngày 16 tháng 4 năm 2024 Lượt xem: 318" the year before the label is not the count.
+VIEWS_LABEL_FIRST_RE = re.compile(
     r"(?:số\s+lượt\s+xem|số\s+lần\s+xem|lượt\s+xem|lượt\s+đọc|lần\s+xem|đã\s+xem|views?)"
-    r"\s*[:：]?\s*[(\[]?\s*\d[\d.,]*"
-    r"|(?<![\d/.:-])\d[\d.,]*\s*[)\]]?\s*(?:lượt\s+xem|lượt\s+đọc|lần\s+xem|views?)(?!\w)",
+    r"\s*[:：]?\s*[(\[]?\s*\d[\d.,]*(?![\d/:-])",
+    re.IGNORECASE,
+)
+VIEWS_NUMBER_FIRST_RE = re.compile(
+    r"(?<![\d/.:-])\d[\d.,]*\s*[)\]]?\s*(?:lượt\s+xem|lượt\s+đọc|lần\s+xem|views?)(?!\w)",
     re.IGNORECASE,
 )
 SITE_COUNTER_RE = re.compile(
@@ -50,6 +55,8 @@ CHROME_WORDS = (
 CHROME_TAGS = {"aside", "footer", "nav"}
 ARTICLE_PREFIXES = ("article", "entry", "post", "news", "detail", "story")
 CHROME_EXACT = {"nav", "left", "right", "col-right", "right-col", "box-right", "module-right"}
+# The short block around a date or a view count that may be an item of a list of other articles.
+HEADLINE_ITEM_BLOCK = "ancestor-or-self::*[self::div or self::p or self::tr or self::dd][1]"
 # Headings that start a list of other articles; their section is chrome even without a class.
 OTHER_NEWS_HEADING_RE = re.compile(
     r"^(các|những)?\s*(tin|bài|bài viết|tin tức)\s*(khác|liên quan|cùng chuyên mục|cùng loại|"
@@ -73,15 +80,22 @@ MODIFIED_LABEL_RE = re.compile(
     r"hiệu\s+chỉnh)\s*[:：]?\s*$",
     re.IGNORECASE,
 )
+# A weekday printed between a label and its date ("Ngày đăng: Thứ Hai, 17/07/2023"): not the label.
+WEEKDAY_TAIL_RE = re.compile(
+    r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s+nhật)\s*[,\-–|]?\s*(?:ngày\s*)?$",
+    re.IGNORECASE,
+)
 TOOL_WORDS = {
     "in", "in bài", "in trang", "bản in", "đọc bài", "nghe đọc bài", "gửi email", "gửi mail",
     "gửi bài", "chia sẻ", "lưu", "lưu tin", "lưu bài viết", "quay lại", "trở về", "về đầu trang",
     "lên đầu trang", "a+", "a-", "a", "cỡ chữ", "facebook", "zalo", "twitter", "tweet", "email",
     "print", "share", "bình luận", "like", "thích",
 }  # fmt: skip
+TOOL_TAGS = {"a", "span", "button", "div", "p", "li", "label"}
 TOOL_CLASS_RE = re.compile(
     r"(share|social|print|tool|rating|like|zalo|facebook|tweet|readspeaker|audio|speech|tts|"
-    r"font-?size|button|btn|comment|tags?$|keyword|related|other|pagination|pager)",
+    r"font-?size|button|btn|comment|tags?$|keyword|related|other|pagination|pager|"
+    r"cong-?cu|chia-?se|tien-?ich)",
     re.IGNORECASE,
 )
 NAME_WORD_RE = re.compile(r"^[A-ZĐÀ-Ỹ][\wÀ-ỹ.]*$")
@@ -142,7 +156,7 @@ def views_in_text(text: str) -> str | None:
     """The labelled view count in ``text`` (``"Lượt xem: 1.234"``), unless it is a site counter."""
     if not text or SITE_COUNTER_RE.search(text):
         return None
-    match = VIEWS_RE.search(text)
+    match = VIEWS_LABEL_FIRST_RE.search(text) or VIEWS_NUMBER_FIRST_RE.search(text)
     return match.group(0).strip() if match else None
 
 
@@ -160,11 +174,15 @@ def eye_icon_views(element: HtmlElement) -> str | None:
 
 
 def find_views(elements: Iterable[HtmlElement]) -> tuple[str | None, HtmlElement | None]:
-    """The first article view count among ``elements`` (chrome and site counters skipped)."""
+    """The first article view count among ``elements``.
+
+    Chrome, site counters and the counts of other articles' headlines ("Tin xem nhiều") are
+    skipped.
+    """
     for element in elements:
         if not isinstance(element.tag, str) or element.tag in {"script", "style"}:
             continue
-        if in_chrome(element):
+        if in_chrome(element) or in_headline_list(element):
             continue
         text = short_text(element, 120)
         raw = views_in_text(text)
@@ -195,7 +213,8 @@ def dates_in(element: HtmlElement) -> list[DateCandidate]:
     text = short_text(element)
     for raw in find_dates(text):
         before = text[: text.find(raw)] if raw in text else ""
-        found.append(DateCandidate(raw=raw, label=before[-40:], element=element))
+        label = WEEKDAY_TAIL_RE.sub("", before)[-40:]
+        found.append(DateCandidate(raw=raw, label=label, element=element))
     return found
 
 
@@ -260,12 +279,25 @@ def header_date(title: HtmlElement, body: HtmlElement | None) -> DateCandidate |
 
 
 def in_headline_list(element: HtmlElement) -> bool:
-    """Inside a list item that links another article's headline (its date is that article's)."""
+    """Inside an item that links another article's headline (its date and views are that one's).
+
+    A list item with a link of four words or more, or a short block (``<div class="item">``,
+    a table row) with a link of five words or more and no heading of its own.
+    """
     for item in element.xpath("ancestor-or-self::li[1]"):
-        for link in item.iter("a"):
-            if len((clean_text(link.text_content()) or "").split()) >= 4:
-                return True
+        if _links_headline(item, 4):
+            return True
+    for block in element.xpath(HEADLINE_ITEM_BLOCK):
+        text = clean_text(block.text_content()) or ""
+        return len(text) <= 300 and not block.xpath(".//h1|.//h2") and _links_headline(block, 5)
     return False
+
+
+def _links_headline(block: HtmlElement, words: int) -> bool:
+    """A link of at least ``words`` words of letters (a date link is not a headline)."""
+    return any(
+        len(re.findall(r"[^\W\d_]+", link.text_content())) >= words for link in block.iter("a")
+    )
 
 
 def pick_publication_date(candidates: list[DateCandidate]) -> DateCandidate | None:
@@ -337,13 +369,14 @@ def drop_tools(body: HtmlElement) -> None:
     """Remove print, read-aloud, share and similar widgets from a body element, in place."""
     for element in list(body.iter("script", "style", "noscript", "iframe", "form", "button")):
         element.drop_tree()
-    for element in list(body.iter()):
+    # inner elements first: a toolbar left with only its label ("Cỡ chữ:") goes too
+    for element in reversed(list(body.iter())):
         if not isinstance(element.tag, str) or element is body:
             continue
         marker = f"{element.get('class', '')} {element.get('id', '')}"
         text = (clean_text(element.text_content()) or "").lower()
         tool_class = bool(marker.strip()) and bool(TOOL_CLASS_RE.search(marker))
-        tool_word = element.tag in {"a", "span", "button"} and text in TOOL_WORDS
+        tool_word = element.tag in TOOL_TAGS and text.rstrip(" :：") in TOOL_WORDS
         if (tool_class and len(text) < 200) or tool_word:
             element.drop_tree()
 

@@ -81,7 +81,8 @@ class DnnPlatform(LayoutPlatform):
 
     def detect(self, url: str, html: str | None) -> int:
         score = 0
-        if "tabid" in _query(url) or TABID.search(urlsplit(url).path):
+        # DNN tab ids are numbers; "tabid=tintuc" is another CMS's page parameter
+        if _query(url).get("tabid", "").isdigit() or TABID.search(urlsplit(url).path):
             score += 40
         if html:
             if re.search(r'id=["\']dnn_', html):

@@ -16,12 +16,20 @@ from __future__ import annotations
 
 import logging
 import re
+from copy import deepcopy
 
 from lxml.html import HtmlElement
 
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.html import clean_body_html
 from portal_spider.normalize.text import clean_text
+from portal_spider.platforms.around import (
+    category_link,
+    comes_after,
+    lead_block,
+    trailing_date,
+    trailing_signature,
+)
 from portal_spider.platforms.base import Listing, Platform, collect_media, parse_html, text_of
 from portal_spider.platforms.body import extract_body, note_attribution
 from portal_spider.platforms.cues import (
@@ -44,6 +52,7 @@ from portal_spider.platforms.locate import (
     common_ancestor,
     heading_candidates,
     key,
+    link_trail,
     matching_heading,
     paragraph_element,
     text_block_matching,
@@ -61,12 +70,14 @@ ARTICLE_PATH_HINT = re.compile(
 )
 BREADCRUMBS = (
     "//*[contains(@class, 'crumb') or contains(@id, 'crumb') or contains(@class, 'Crumb') or "
-    "contains(@id, 'Crumb') or contains(@class, 'duong-dan') or contains(@class, 'path')]"
+    "contains(@id, 'Crumb') or contains(@class, 'duong-dan') or contains(@class, 'path') or "
+    "contains(@class, 'vitri') or contains(@class, 'vi-tri')]"
     "[not(ancestor::*[contains(@class, 'crumb') or contains(@id, 'crumb') or "
     "contains(@class, 'Crumb') or contains(@id, 'Crumb')])]"
 )
 CATEGORY_LINKS = "//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]"
 HOME_WORDS = {"trang chủ", "home", "trang chu", "trang nhất"}
+CRUMB_SEPARATORS = re.compile(r"\s*[»›>→]\s*|\s+/\s+")
 
 
 class GenericPlatform(Platform):
@@ -102,6 +113,8 @@ class GenericPlatform(Platform):
         self._locate_body(item, page)
         if "title" in fields:
             self._title_near_body(item, page, how)
+        if "body_text" in fields:
+            self._lead(item, page, how)
         if "published_at" in fields and item.published_raw is None:
             self._date(item, page, how)
         if "views" in fields and item.views_raw is None:
@@ -192,7 +205,11 @@ class GenericPlatform(Platform):
         """Replace a weakly found title by the headline block right before the body."""
         rule = item.extraction.get("title", "")
         weak = item.title is None or rule.endswith((":<title>", ":heading before prose"))
-        if not weak or page.body_start is None:
+        if page.body_start is None:
+            return
+        # a title is printed above its body: a match after it (the site name in the footer) is not
+        weak = weak or (page.title is not None and comes_after(page.title, page.body_start))
+        if not weak:
             return
         element = block_before(page.body_start, page.title)
         if element is not None:
@@ -218,6 +235,7 @@ class GenericPlatform(Platform):
         if start is None:
             return
         page.body_start = start
+        page.body_end = end if end is not None else start
         page.body_container = common_ancestor(start, end) if end is not None else start
         if item.extraction.get("body_text", "").startswith("generic") and not item.images:
             item.images, item.attachments = collect_media(page.body_container, page.url)
@@ -225,6 +243,20 @@ class GenericPlatform(Platform):
                 item.note("images", "generic:images in the body container")
             if item.attachments:
                 item.note("attachments", "generic:links in the body container")
+
+    def _lead(self, item: ArticleItem, page: Page, how: str) -> None:
+        """Put back a lead paragraph printed in its own block between the title and the body."""
+        if not item.body_text or page.title is None or page.body_start is None:
+            return
+        lead = lead_block(page.title, page.body_start)
+        text = text_of(lead)
+        if lead is None or not text or key(text) in key(item.body_text):
+            return
+        item.body_text = f"{text}\n\n{item.body_text}"
+        lead_html = clean_body_html(deepcopy(lead), page.url)
+        item.body_html = f"{lead_html}\n{item.body_html or ''}".strip()
+        item.note("body_text", f"{item.extraction.get('body_text', how)} + {how}:lead block")
+        page.body_start = lead
 
     # --- date -------------------------------------------------------------------------------------
     def _date(self, item: ArticleItem, page: Page, how: str) -> None:
@@ -249,6 +281,11 @@ class GenericPlatform(Platform):
         labelled = self._labelled_date(page)
         if labelled:
             self._set_date(item, labelled, f"{how}:label Ngày đăng")
+            return
+        end = page.body_end if page.body_end is not None else page.body_container
+        trailing = trailing_date(end) if end is not None else None
+        if trailing is not None:
+            self._set_date(item, trailing.raw, f"{how}:date right after the body")
             return
         metas = [f for f in page.data.published if f.rule.startswith("meta")]
         if metas:
@@ -324,16 +361,31 @@ class GenericPlatform(Platform):
         if "author" in fields and item.author is None and page.data.author is not None:
             item.author = page.data.author.value
             item.note("author", f"{how}:{page.data.author.rule}")
+        if "author" in fields and item.author is None and container is not None:
+            signature = trailing_signature(container)
+            if signature:
+                item.author = signature
+                item.note("author", f"{how}:signature right after the body")
 
     # --- category -------------------------------------------------------------------------------
+    @staticmethod
+    def _crumb_names(crumbs: HtmlElement, title: str | None) -> list[str]:
+        """The breadcrumb's names after the home link; a plain-text trail is split at its arrows."""
+        names = [text_of(a) for a in crumbs.xpath(".//a")]
+        if not any(names):
+            text = text_of(crumbs) or ""
+            parts = [p.strip() for p in CRUMB_SEPARATORS.split(text)]
+            names = parts if len(parts) > 1 and parts[0].lower() in HOME_WORDS else []
+        return [
+            n
+            for n in names
+            if n and n.lower().strip(" >»/") not in HOME_WORDS and key(n) != key(title)
+        ]
+
     def _category(self, item: ArticleItem, page: Page, how: str) -> None:
-        for crumbs in page.tree.xpath(BREADCRUMBS):
-            links = [text_of(a) for a in crumbs.xpath(".//a")]
-            names = [
-                n
-                for n in links
-                if n and n.lower().strip(" >»/") not in HOME_WORDS and key(n) != key(item.title)
-            ]
+        trail = link_trail(page.tree, HOME_WORDS)
+        for crumbs in [*page.tree.xpath(BREADCRUMBS), *([trail] if trail is not None else [])]:
+            names = self._crumb_names(crumbs, item.title)
             if names:
                 item.category = names[-1]
                 item.note("category", f"{how}:breadcrumb last link")
@@ -342,6 +394,12 @@ class GenericPlatform(Platform):
             item.category = page.data.section.value
             item.note("category", f"{how}:{page.data.section.rule}")
             return
+        if page.title is not None:
+            name = category_link(header_elements(page.title, page.body_start))
+            if name:
+                item.category = name
+                item.note("category", f"{how}:category link in the article header")
+                return
         for link in page.tree.xpath(CATEGORY_LINKS):
             if not in_chrome(link) and text_of(link):
                 item.category = text_of(link)

@@ -72,7 +72,7 @@ class LayoutPlatform(Platform):
         self._views(item, scope)
         self._labelled(item, scope, "source", self.source_paths)
         self._labelled(item, scope, "author", self.author_paths)
-        body, body_how = first(scope, *self.body_paths) if self.body_paths else (None, None)
+        body, body_how = self._body_element(scope, page)
         if body is not None:
             page.body_container = body
             self._body(item, body, url, body_how or "")
@@ -163,6 +163,21 @@ class LayoutPlatform(Platform):
                     setattr(item, field, value)
                     item.note(field, self.how(path))
                     return
+
+    def _body_element(self, scope: HtmlElement, page: Page) -> tuple[HtmlElement | None, str]:
+        """The first body match that is an article body, and its selector.
+
+        Class selectors match substrings (``noi-dung`` is also in ``noi-dung-trang``, a page
+        wrapper): a match that holds the article's title or sits in page chrome is skipped.
+        """
+        for path in self.body_paths:
+            for element in scope.xpath(path):
+                holds_title = page.title is not None and (
+                    element is page.title or page.title in element.iterdescendants()
+                )
+                if not holds_title and not in_chrome(element, stop=scope):
+                    return element, path
+        return None, ""
 
     def _body(self, item: ArticleItem, body: HtmlElement, url: str, path: str) -> None:
         body = deepcopy(body)

@@ -32,6 +32,7 @@ BOX_TITLE_RE = re.compile(
     r"chuyên mục|danh mục|tìm kiếm|giới thiệu|liên hệ)\b[\w\s]{0,20}$",
     re.IGNORECASE,
 )
+TRAIL_GLUE = re.compile(r"[\s»›>→/]+")
 LINE_BLOCKS = (
     "//*[self::p or self::div or self::td or self::th or self::tr or self::li or self::ul or "
     "self::span or self::h2 or self::h3 or self::h4 or self::table]"
@@ -233,5 +234,22 @@ def block_before(
         text = clean_text(element.text_content()) or ""
         headline = 4 <= len(text.split()) <= 30 and not text.endswith((".", ":"))
         if headline and not is_date_only_line(text) and not OTHER_NEWS_HEADING_RE.match(text):
+            return element
+    return None
+
+
+def link_trail(tree: HtmlElement, home_words: set[str]) -> HtmlElement | None:
+    """A breadcrumb without a known class: home link first, links joined by ``›``/``»``/``>``/``/``.
+
+    Menus also start with the home link; they separate their links with list items or ``|``,
+    never with arrows.
+    """
+    for element in tree.xpath("//body//*[count(a) >= 2]"):
+        links = element.xpath("./a")
+        if (clean_text(links[0].text_content()) or "").lower() not in home_words:
+            continue
+        between = [element.text or "", *(child.tail or "" for child in element)]
+        glue = "".join(between).strip()
+        if glue and TRAIL_GLUE.fullmatch(glue) and not in_chrome(element):
             return element
     return None

@@ -10,6 +10,7 @@ import logging
 
 from lxml.html import HtmlElement
 
+from portal_spider.normalize.text import nfc
 from portal_spider.platforms.base import parse_html
 from portal_spider.platforms.structured import StructuredData, read_structured
 
@@ -21,9 +22,10 @@ class Page:
 
     def __init__(self, url: str, html: str, tree: HtmlElement | None = None) -> None:
         self.url = url
-        self.html = html
-        self.tree = tree if tree is not None else parse_html(html)
+        self.html = nfc(html)  # decomposed (NFD) pages read like precomposed ones
+        self.tree = tree if tree is not None else parse_html(self.html)
         self.data: StructuredData = read_structured(self.tree)
         self.title: HtmlElement | None = None
         self.body_start: HtmlElement | None = None
         self.body_container: HtmlElement | None = None
+        self.body_end: HtmlElement | None = None  # the body's last block, when located

@@ -170,13 +170,16 @@ class YenBaiPlatform(Platform):
         self._title(item, tree, block)
         self._date(item, block)
         self._views(item, block)
-        self._category(item, tree, url)
+        self._category(item, tree)
         body, body_how = first(block, *BODY_PATHS)
+        fields = FALLBACK_FIELDS
         if body is not None:
             self._source_outside_body(item, block)
             self._body(item, body, url, f"platform:yenbai {body_how}")
-        # fields the family selectors missed (a layout variant): generic rules, never the body
-        GenericPlatform().complete(item, Page(url, html, tree), fields=FALLBACK_FIELDS)
+        else:  # a layout variant without the family's body classes: the generic body rules
+            fields = (*FALLBACK_FIELDS, "body_text", "source", "author")
+        GenericPlatform().complete(item, Page(url, html, tree), fields=fields)
+        self._category_from_list(item, url)
         return item
 
     def _title(self, item: ArticleItem, tree: HtmlElement, block: HtmlElement) -> None:
@@ -217,14 +220,17 @@ class YenBaiPlatform(Platform):
                 item.note("views", f"platform:yenbai {path}")
                 return
 
-    def _category(self, item: ArticleItem, tree: HtmlElement, url: str) -> None:
+    def _category(self, item: ArticleItem, tree: HtmlElement) -> None:
         crumbs = tree.xpath(
             "//*[contains(@class, 'breadcrumb') or contains(@class, 'duong-dan')]//a"
         )
         if len(crumbs) >= 2:
             item.category = text_of(crumbs[-1])
             item.note("category", "platform:yenbai .breadcrumb a[last]")
-        elif _query(url).get("l"):
+
+    def _category_from_list(self, item: ArticleItem, url: str) -> None:
+        """The list name of the URL (``l=TinTrongHuyen``) when the page names no category."""
+        if item.category is None and _query(url).get("l"):
             item.category = _query(url)["l"]
             item.note("category", "platform:yenbai url l=")
 

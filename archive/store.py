@@ -45,6 +45,22 @@ def content_hash(record: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+EXTRACTED_TEXT = (
+    "platform", "category", "title", "published_at", "published_raw", "views", "views_raw",
+    "body_text", "body_html", "source", "author",
+)  # fmt: skip
+EXTRACTED_JSON = {"images": [], "attachments": [], "extraction": {}, "problems": []}
+
+
+def extracted_fields(record: dict[str, Any]) -> dict[str, Any]:
+    """The ``articles`` columns a page object and the normaliser derive from a page."""
+    row: dict[str, Any] = {name: record.get(name) for name in EXTRACTED_TEXT}
+    for name, empty in EXTRACTED_JSON.items():
+        row[name] = json.dumps(record.get(name) or empty, ensure_ascii=False)
+    row["content_hash"] = content_hash(record)
+    return row
+
+
 @dataclass(frozen=True)
 class Capture:
     """A page exactly as it was fetched."""
@@ -197,28 +213,12 @@ class ArchiveStore:
         portal = record["portal"]
         aid = article_id(portal, record.get("item_id"), record.get("canonical_url"))
         now = record.get("fetched_at") or utc_now()
-        digest = content_hash(record)
         row = {
             "portal": portal,
             "item_id": record.get("item_id"),
             "canonical_url": record.get("canonical_url"),
-            "platform": record.get("platform"),
-            "category": record.get("category"),
-            "title": record.get("title"),
-            "published_at": record.get("published_at"),
-            "published_raw": record.get("published_raw"),
-            "views": record.get("views"),
-            "views_raw": record.get("views_raw"),
-            "body_text": record.get("body_text"),
-            "body_html": record.get("body_html"),
-            "source": record.get("source"),
-            "author": record.get("author"),
-            "images": json.dumps(record.get("images") or [], ensure_ascii=False),
-            "attachments": json.dumps(record.get("attachments") or [], ensure_ascii=False),
-            "extraction": json.dumps(record.get("extraction") or {}, ensure_ascii=False),
-            "problems": json.dumps(record.get("problems") or [], ensure_ascii=False),
+            **extracted_fields(record),
             "status": "incomplete" if record.get("problems") else "ok",
-            "content_hash": digest,
             "last_seen_at": now,
             "fetched_at": now,
             "gone_at": None,
@@ -230,7 +230,7 @@ class ArchiveStore:
             row.update(id=aid, url=record["url"], version=1, first_seen_at=now)
             self.db["articles"].insert(row)
             self._version(aid, 1, row, now, capture_id)
-        elif existing["content_hash"] != digest:
+        elif existing["content_hash"] != row["content_hash"]:
             outcome = "updated"
             row["version"] = (existing["version"] or 1) + 1
             self.db["articles"].update(aid, row)
@@ -296,24 +296,7 @@ class ArchiveStore:
         stored record changed.
         """
         existing = self.db["articles"].get(aid)
-        derived = {
-            "platform": record.get("platform"),
-            "category": record.get("category"),
-            "title": record.get("title"),
-            "published_at": record.get("published_at"),
-            "published_raw": record.get("published_raw"),
-            "views": record.get("views"),
-            "views_raw": record.get("views_raw"),
-            "body_text": record.get("body_text"),
-            "body_html": record.get("body_html"),
-            "source": record.get("source"),
-            "author": record.get("author"),
-            "images": json.dumps(record.get("images") or [], ensure_ascii=False),
-            "attachments": json.dumps(record.get("attachments") or [], ensure_ascii=False),
-            "extraction": json.dumps(record.get("extraction") or {}, ensure_ascii=False),
-            "problems": json.dumps(record.get("problems") or [], ensure_ascii=False),
-            "content_hash": content_hash(record),
-        }
+        derived = extracted_fields(record)
         if existing["status"] != "gone":
             derived["status"] = "incomplete" if record.get("problems") else "ok"
         if all(existing[key] == value for key, value in derived.items()):

@@ -115,7 +115,8 @@ def element_text(element: HtmlElement) -> str:
             walk(child)
         if block:
             chunks.append("\n\n")
-        if el.tail:
+        if el.tail and el is not element:
+            # the root's tail (a breadcrumb's " / " after its link) is not the element's text
             chunks.append(_inline_text(el.tail))
 
     walk(element)

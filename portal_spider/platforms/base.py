@@ -24,6 +24,13 @@ ATTACHMENT_EXTENSIONS = re.compile(
     r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|7z|odt|ods)(?:$|\?)", re.IGNORECASE
 )
 
+# the print, mail, arrow and bullet icons of tool rows and link lists: not article images
+ICON_FILE = re.compile(
+    r"(?:^|/)(?:icons?[\w-]*|[\w-]*[_-]icon|print(?:er)?|e?-?mail|arrow[\w-]*|bullet[\w-]*|"
+    r"sep|spacer|blank|dot)\.(?:gif|png|svg|ico)(?:$|\?)",
+    re.IGNORECASE,
+)
+
 
 @dataclass
 class Listing:
@@ -100,7 +107,7 @@ def collect_media(body: HtmlElement, page_url: str) -> tuple[list[Image], list[A
         src = absolute_url(img.get("src") or img.get("data-src") or "", page_url)
         if not src or src in seen:
             continue
-        if img.get("width") in {"0", "1"}:
+        if img.get("width") in {"0", "1"} or is_tool_icon(img, src):
             continue
         seen.add(src)
         caption = None
@@ -122,6 +129,14 @@ def collect_media(body: HtmlElement, page_url: str) -> tuple[list[Image], list[A
             seen.add(href)
             attachments.append(Attachment(url=href, title=text_of(link)))
     return images, attachments
+
+
+def is_tool_icon(img: HtmlElement, src: str) -> bool:
+    """Whether an image is a tool or list icon (``print.gif``, or inside a ``javascript:`` link)."""
+    if ICON_FILE.search(src):
+        return True
+    link = next(img.iterancestors("a"), None)
+    return link is not None and (link.get("href") or "").strip().lower().startswith("javascript:")
 
 
 class Platform:

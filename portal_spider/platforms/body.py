@@ -19,7 +19,11 @@ from portal_spider.items import ArticleItem
 from portal_spider.normalize.html import clean_body_html
 from portal_spider.normalize.text import clean_text
 from portal_spider.platforms.base import Platform, parse_html, text_of
-from portal_spider.platforms.content import extract_main_content, strip_portal_boilerplate
+from portal_spider.platforms.content import (
+    extract_main_content,
+    is_boilerplate_line,
+    strip_portal_boilerplate,
+)
 from portal_spider.platforms.cues import (
     drop_tools,
     is_chrome_element,
@@ -32,6 +36,12 @@ from portal_spider.platforms.page import Page
 
 logger = logging.getLogger(__name__)
 
+# the entry header a theme prints inside its content wrapper: category link, headline, dates
+HEAD_CLASS_RE = re.compile(
+    r"(entry-header|entry-meta|entry-title|post-meta|post-categories|post-date|breadcrumb)",
+    re.IGNORECASE,
+)
+LEAD_PARAGRAPH_WORDS = 8
 ATTACHMENT_LINE = re.compile(
     r"^(file|tệp|tập\s+tin|văn\s+bản|tài\s+liệu)\s+(đính\s+kèm|kèm\s+theo)|^(tải\s+về|đính\s+kèm)",
     re.IGNORECASE,
@@ -76,7 +86,8 @@ def extract_body(platform: Platform, item: ArticleItem, page: Page, how: str) ->
 def element_body(
     platform: Platform, item: ArticleItem, body: HtmlElement, url: str, rule: str
 ) -> None:
-    """Body fields from a body element, its trailing author and source lines removed."""
+    """Body fields from a body element, its head and trailing author and source lines removed."""
+    drop_head_blocks(body)
     strip_attribution(item, body, rule)
     text_root = deepcopy(body)
     for caption in text_root.xpath(".//figure|.//figcaption|.//table[contains(@class,'caption')]"):
@@ -85,6 +96,34 @@ def element_body(
     while blocks and ATTACHMENT_LINE.match(text_of(blocks[-1]) or ""):
         blocks.pop().drop_tree()
     platform.body_fields(item, body, url, rule, text_root=text_root)
+
+
+def drop_head_blocks(body: HtmlElement) -> None:
+    """Remove the article header printed inside a body element before its first paragraph, in place.
+
+    A theme's content wrapper may hold the entry header as well as the text (WordPress ColorMag:
+    the category link, the ``<h1>`` and the published and updated ``<time>`` s): ``<header>``,
+    ``<h1>`` and header/meta-classed elements before the first paragraph of prose go.
+    """
+    order = {element: index for index, element in enumerate(body.iter())}
+    lead = next(
+        (p for p in body.iter("p") if len((text_of(p) or "").split()) >= LEAD_PARAGRAPH_WORDS),
+        None,
+    )
+    if lead is None:
+        return
+    heads = [
+        element
+        for element in body.iter()
+        if element is not body
+        and isinstance(element.tag, str)
+        and order[element] < order[lead]
+        and (element.tag in {"header", "h1"} or HEAD_CLASS_RE.search(element.get("class") or ""))
+        and lead not in element.iterdescendants()
+    ]
+    for element in heads:
+        if element.getparent() is not None:
+            element.drop_tree()
 
 
 def trim_lines(item: ArticleItem, page: Page, lines: list[str], how: str) -> list[str]:
@@ -107,7 +146,11 @@ def trim_lines(item: ArticleItem, page: Page, lines: list[str], how: str) -> lis
                 item, name if kind == "author" else None, name if kind == "source" else None,
                 how, "body end",
             )  # fmt: skip
-        elif ATTACHMENT_LINE.match(lines[-1]) or is_date_only_line(lines[-1]):
+        elif (
+            ATTACHMENT_LINE.match(lines[-1])
+            or is_date_only_line(lines[-1])
+            or is_boilerplate_line(lines[-1])
+        ):
             pass
         elif is_signature(page, lines[-1]):
             if item.author is None:

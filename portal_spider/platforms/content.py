@@ -107,6 +107,7 @@ WIDGET_PHRASES = (
     "gửi email",
     "gửi mail",
     "gửi bài viết",
+    "gửi bài",
     "lưu bài viết",
     "lưu tin",
     "chia sẻ",
@@ -130,6 +131,7 @@ WIDGET_PHRASES = (
     "a",
     "a-",
     "a+",
+    "đã tặng",  # the like widget of Yên Bái's SharePoint sites
 )
 _WIDGETS_LONGEST_FIRST = sorted(WIDGET_PHRASES, key=len, reverse=True)
 # A heading that starts a trailing list of other articles: it and everything after it go.
@@ -166,7 +168,11 @@ FOOTER_LINE_RE = re.compile(
     r"bản quyền thuộc)\b",
     re.IGNORECASE,
 )
-SOURCE_LINE_RE = re.compile(r"^\(?\s*nguồn\s*[:：]", re.IGNORECASE)
+# A plain-text breadcrumb ("Trang chủ » Tin tức - Sự kiện") printed above the title.
+BREADCRUMB_LINE_RE = re.compile(
+    r"^(trang\s+chủ|trang\s+nhất|home)\s*[»>›/|→]\s*\S.{0,120}$", re.IGNORECASE
+)
+SOURCE_LINE_RE = re.compile(r"^\(?\s*nguồn(?:\s+tin)?\s*[:：]", re.IGNORECASE)
 VI_MONTH = r"(\d{1,2}|một|hai|ba|tư|bốn|năm|sáu|bảy|bẩy|tám|chín|mười(\s+một|\s+hai)?|giêng|chạp)"
 DATE_RE = re.compile(
     r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}"
@@ -270,6 +276,7 @@ def _drop_head(lines: list[str], titles: list[str]) -> int:
             _is_title(line, titles)
             or is_date_line(line)
             or is_boilerplate_line(line)
+            or BREADCRUMB_LINE_RE.match(line)
             or TRAILING_SECTION_RE.match(line)
         ):
             break

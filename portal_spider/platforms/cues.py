@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from lxml.html import HtmlElement
 
 from portal_spider.normalize.dates_vi import find_dates, parse_vi_datetime
-from portal_spider.normalize.text import clean_text, strip_label
+from portal_spider.normalize.text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,10 @@ AUTHOR_RE = re.compile(
     r"bài|tin|ảnh|thực\s+hiện|nhóm\s+phóng\s+viên|pv)\s*[:：]\s*(?P<name>[^:]{2,80}?)\s*\)?$",
     re.IGNORECASE,
 )
-SOURCE_RE = re.compile(r"^\(?\s*nguồn\s*[:：]\s*(?P<name>.{2,150}?)\s*\)?\.?$", re.IGNORECASE)
+# "Nguồn:" and NukeViet's standard "Nguồn tin:"
+SOURCE_RE = re.compile(
+    r"^\(?\s*nguồn(?:\s+tin)?\s*[:：]\s*(?P<name>.{2,150}?)\s*\)?\.?$", re.IGNORECASE
+)
 THEO_RE = re.compile(r"^\(?\s*theo\s+(?P<name>[^;:.!?/\d]{3,90}?)\s*\)?$", re.IGNORECASE)
 PUBLISH_LABEL_RE = re.compile(
     r"(ngày\s+đăng|đăng\s+ngày|đăng\s+lúc|ngày\s+xuất\s+bản|xuất\s+bản|được\s+đăng|ngày\s+tạo|"
@@ -89,7 +92,7 @@ TOOL_WORDS = {
     "in", "in bài", "in trang", "bản in", "đọc bài", "nghe đọc bài", "gửi email", "gửi mail",
     "gửi bài", "chia sẻ", "lưu", "lưu tin", "lưu bài viết", "quay lại", "trở về", "về đầu trang",
     "lên đầu trang", "a+", "a-", "a", "cỡ chữ", "facebook", "zalo", "twitter", "tweet", "email",
-    "print", "share", "bình luận", "like", "thích",
+    "print", "share", "bình luận", "like", "thích", "đã tặng",
 }  # fmt: skip
 TOOL_TAGS = {"a", "span", "button", "div", "p", "li", "label"}
 TOOL_CLASS_RE = re.compile(
@@ -328,7 +331,7 @@ def read_attribution_line(line: str) -> tuple[str, str] | None:
         return None
     source = SOURCE_RE.match(text)
     if source:
-        return "source", strip_label(text.strip("()"), ("Nguồn",)).rstrip(".").strip()
+        return "source", source.group("name").strip("() ").rstrip(".").strip()
     author = AUTHOR_RE.match(text)
     if author:
         name = author.group("name").strip().rstrip(".")

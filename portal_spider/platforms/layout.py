@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 HOME_WORDS = {"trang chủ", "home", "trang nhất"}
 BARE_HEADING = re.compile(r"\.//h[1-6]")
-SOURCE_LABELS = ("Nguồn:", "Nguồn :", "Nguồn", "Theo")
+SOURCE_LABELS = ("Nguồn tin:", "Nguồn:", "Nguồn :", "Nguồn", "Theo")
 
 
 class LayoutPlatform(Platform):

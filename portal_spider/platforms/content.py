@@ -29,6 +29,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from portal_spider.platforms.anchor import article_span
+from portal_spider.platforms.cues import OTHER_NEWS_WORDS
 
 logger = logging.getLogger(__name__)
 
@@ -136,8 +137,7 @@ WIDGET_PHRASES = (
 _WIDGETS_LONGEST_FIRST = sorted(WIDGET_PHRASES, key=len, reverse=True)
 # A heading that starts a trailing list of other articles: it and everything after it go.
 TRAILING_SECTION_RE = re.compile(
-    r"^(các|những)?\s*(tin|bài|bài viết|tin tức)\s*(khác|liên quan|cùng chuyên mục|cùng loại|"
-    r"đã đưa|mới|mới nhất|xem nhiều|đọc nhiều|nổi bật)\s*[:.…]*$"
+    rf"^{OTHER_NEWS_WORDS}\s*[:.…]*$"
     r"|^(thư viện ảnh|ý kiến bạn đọc|bình luận|gửi bình luận|gửi ý kiến|ý kiến của bạn|"
     r"viết bình luận|related (news|articles|posts|stories)|read more|more stories)\s*[:.…]*$",
     re.IGNORECASE,

@@ -58,11 +58,13 @@ CHROME_EXACT = {"nav", "left", "right", "col-right", "right-col", "box-right", "
 # The short block around a date or a view count that may be an item of a list of other articles.
 HEADLINE_ITEM_BLOCK = "ancestor-or-self::*[self::div or self::p or self::tr or self::dd][1]"
 # Headings that start a list of other articles; their section is chrome even without a class.
-OTHER_NEWS_HEADING_RE = re.compile(
-    r"^(các|những)?\s*(tin|bài|bài viết|tin tức)\s*(khác|liên quan|cùng chuyên mục|cùng loại|"
-    r"mới|mới nhất|mới đăng|xem nhiều|đọc nhiều|nổi bật|đã đưa)\b",
-    re.IGNORECASE,
+# The words of such a heading ("Các tin khác", "Tin cùng chuyên mục", "Bài viết liên quan" …),
+# shared with the main-content extractor's rule for where an article's text ends.
+OTHER_NEWS_WORDS = (
+    r"(các|những)?\s*(tin|bài|bài viết|tin tức)\s*(khác|liên quan|cùng chuyên mục|cùng loại|"
+    r"mới|mới nhất|mới đăng|xem nhiều|đọc nhiều|nổi bật|đã đưa)"
 )
+OTHER_NEWS_HEADING_RE = re.compile(rf"^{OTHER_NEWS_WORDS}\b", re.IGNORECASE)
 AUTHOR_RE = re.compile(
     r"^\(?\s*(tin,?\s*ảnh|tin\s+và\s+ảnh|bài,?\s*ảnh|bài\s+và\s+ảnh|tác\s+giả|người\s+viết|"
     r"bài|tin|ảnh|thực\s+hiện|nhóm\s+phóng\s+viên|pv)\s*[:：]\s*(?P<name>[^:]{2,80}?)\s*\)?$",

@@ -162,3 +162,17 @@ def test_same_site(url: str, base_url: str, expected: bool) -> None:
 )
 def test_absolute_url(href: str, base: str, expected: str | None) -> None:
     assert absolute_url(href, base) == expected
+
+
+def test_query_params_by_lowercase_name_with_blanks_kept():
+    from portal_spider.normalize.urls import query_params
+
+    url = "https://x.gov.vn/a.aspx?ItemID=12&l=TinTuc&Source="
+    assert query_params(url) == {"itemid": "12", "l": "TinTuc", "source": ""}
+
+
+def test_with_query_replaces_query_and_drops_fragment():
+    from portal_spider.normalize.urls import with_query
+
+    url = "https://x.gov.vn/Pages/a.aspx?ItemID=12&l=TinTuc#top"
+    assert with_query(url, [("ItemID", "12")]) == "https://x.gov.vn/Pages/a.aspx?ItemID=12"

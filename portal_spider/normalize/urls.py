@@ -9,7 +9,7 @@ archive can deduplicate; ``same_site`` and ``host_of`` decide what belongs to a 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -131,3 +131,14 @@ def absolute_url(href: str, base: str) -> str | None:
     except ValueError:
         return None
     return resolved if scheme in _WEB_SCHEMES else None
+
+
+def query_params(url: str) -> dict[str, str]:
+    """The query parameters of ``url`` by lowercase name (the last value wins; blanks kept)."""
+    return {k.lower(): v for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True)}
+
+
+def with_query(url: str, params: Iterable[tuple[str, str]]) -> str:
+    """``url`` with its query replaced by ``params`` (in that order) and no fragment."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(list(params)), ""))

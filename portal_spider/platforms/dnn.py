@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
-from portal_spider.normalize.urls import canonical_url
+from portal_spider.normalize.urls import canonical_url, query_params, with_query
 from portal_spider.platforms.layout import LayoutPlatform
 from portal_spider.platforms.listing import ListingRules
 
@@ -24,10 +24,6 @@ logger = logging.getLogger(__name__)
 ID_NAMES = ("articleid", "newsid", "itemid", "id")
 PATH_ID = re.compile(r"/(?:ArticleId|newsid|ItemId)/(\d+)", re.I)
 TABID = re.compile(r"/tabid/\d+", re.I)
-
-
-def _query(url: str) -> dict[str, str]:
-    return {k.lower(): v for k, v in parse_qsl(urlsplit(url).query)}
 
 
 class DnnPlatform(LayoutPlatform):
@@ -82,7 +78,7 @@ class DnnPlatform(LayoutPlatform):
     def detect(self, url: str, html: str | None) -> int:
         score = 0
         # DNN tab ids are numbers; "tabid=tintuc" is another CMS's page parameter
-        if _query(url).get("tabid", "").isdigit() or TABID.search(urlsplit(url).path):
+        if query_params(url).get("tabid", "").isdigit() or TABID.search(urlsplit(url).path):
             score += 40
         if html:
             if re.search(r'id=["\']dnn_', html):
@@ -94,7 +90,7 @@ class DnnPlatform(LayoutPlatform):
         return min(score, 95)
 
     def _article_id(self, url: str) -> str | None:
-        query = _query(url)
+        query = query_params(url)
         for name in ID_NAMES:
             value = query.get(name, "")
             if value.isdigit():
@@ -109,13 +105,10 @@ class DnnPlatform(LayoutPlatform):
         return self._article_id(url)
 
     def canonical_article_url(self, url: str, base_url: str | None = None) -> str:
-        query = _query(url)
+        query = query_params(url)
         item_id = self._article_id(url)
         if item_id and "tabid" in query:
-            parts = urlsplit(url)
             name = next(n for n in ID_NAMES if query.get(n, "").isdigit())
-            bare = f"{parts.scheme}://{parts.netloc}{parts.path}"
-            return canonical_url(
-                f"{bare}?tabid={query['tabid']}&{name}={item_id}", base_url=base_url
-            )
+            params = [("tabid", query["tabid"]), (name, item_id)]
+            return canonical_url(with_query(url, params), base_url=base_url)
         return canonical_url(url, base_url=base_url)

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
-from portal_spider.normalize.urls import canonical_url
+from portal_spider.normalize.urls import canonical_url, query_params, with_query
 from portal_spider.platforms.layout import LayoutPlatform
 from portal_spider.platforms.listing import ListingRules
 
@@ -24,10 +24,6 @@ logger = logging.getLogger(__name__)
 
 SEF_ARTICLE = re.compile(r"/(\d+)-[\w-]+(?:\.html?)?/?$", re.I)
 COMPONENT_ARTICLE = re.compile(r"/component/content/article/(?:\d+-[\w-]+/)?(\d+)", re.I)
-
-
-def _query(url: str) -> dict[str, str]:
-    return {k.lower(): v for k, v in parse_qsl(urlsplit(url).query)}
 
 
 class JoomlaPlatform(LayoutPlatform):
@@ -83,7 +79,7 @@ class JoomlaPlatform(LayoutPlatform):
 
     def detect(self, url: str, html: str | None) -> int:
         score = 0
-        query = _query(url)
+        query = query_params(url)
         if query.get("option") == "com_content":
             score += 40
         if query.get("view") == "article":
@@ -100,14 +96,14 @@ class JoomlaPlatform(LayoutPlatform):
         return min(score, 95)
 
     def is_article_url(self, url: str) -> bool:
-        query = _query(url)
+        query = query_params(url)
         if query.get("option") == "com_content":
             return query.get("view") == "article" and bool(query.get("id"))
         path = urlsplit(url).path
         return bool(SEF_ARTICLE.search(path) or COMPONENT_ARTICLE.search(path))
 
     def item_id(self, url: str) -> str | None:
-        query = _query(url)
+        query = query_params(url)
         value = query.get("id", "").split(":", 1)[0]
         if value.isdigit():
             return value
@@ -116,12 +112,9 @@ class JoomlaPlatform(LayoutPlatform):
         return match.group(1) if match else None
 
     def canonical_article_url(self, url: str, base_url: str | None = None) -> str:
-        query = _query(url)
+        query = query_params(url)
         item_id = self.item_id(url)
         if query.get("option") == "com_content" and item_id:
-            parts = urlsplit(url)
-            bare = f"{parts.scheme}://{parts.netloc}{parts.path}"
-            return canonical_url(
-                f"{bare}?option=com_content&view=article&id={item_id}", base_url=base_url
-            )
+            params = [("option", "com_content"), ("view", "article"), ("id", item_id)]
+            return canonical_url(with_query(url, params), base_url=base_url)
         return canonical_url(url, base_url=base_url)

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
-from portal_spider.normalize.urls import canonical_url
+from portal_spider.normalize.urls import canonical_url, query_params, with_query
 from portal_spider.platforms.layout import LayoutPlatform
 from portal_spider.platforms.listing import ListingRules
 
@@ -23,10 +23,6 @@ logger = logging.getLogger(__name__)
 
 DATED_PAGE = re.compile(r"/Pages/\d{4}-\d{1,2}-\d{1,2}/[^/]+\.aspx$", re.I)
 ANY_PAGE = re.compile(r"/Pages/[^/]+\.aspx$", re.I)
-
-
-def _query(url: str) -> dict[str, str]:
-    return {k.lower(): v for k, v in parse_qsl(urlsplit(url).query)}
 
 
 class SharePointPlatform(LayoutPlatform):
@@ -103,12 +99,12 @@ class SharePointPlatform(LayoutPlatform):
         path = urlsplit(url).path
         if DATED_PAGE.search(path):
             return True
-        query = _query(url)
+        query = query_params(url)
         has_id = query.get("itemid", "").isdigit() or query.get("newsid", "").isdigit()
         return bool(ANY_PAGE.search(path)) and has_id
 
     def item_id(self, url: str) -> str | None:
-        query = _query(url)
+        query = query_params(url)
         for name in ("itemid", "newsid"):
             if query.get(name, "").isdigit():
                 return query[name]
@@ -118,7 +114,4 @@ class SharePointPlatform(LayoutPlatform):
         item_id = self.item_id(url)
         if item_id is None:
             return canonical_url(url, base_url=base_url)
-        parts = urlsplit(url)
-        return canonical_url(
-            f"{parts.scheme}://{parts.netloc}{parts.path}?ItemID={item_id}", base_url=base_url
-        )
+        return canonical_url(with_query(url, [("ItemID", item_id)]), base_url=base_url)

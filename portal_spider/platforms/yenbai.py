@@ -13,14 +13,14 @@ from __future__ import annotations
 import logging
 import re
 from copy import deepcopy
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.dates_vi import find_dates
 from portal_spider.normalize.text import clean_text, strip_label
-from portal_spider.normalize.urls import absolute_url, canonical_url
+from portal_spider.normalize.urls import absolute_url, canonical_url, query_params, with_query
 from portal_spider.platforms.base import Listing, Platform, first, meta_content, parse_html, text_of
 from portal_spider.platforms.generic import GenericPlatform
 from portal_spider.platforms.listing import same_origin
@@ -69,10 +69,6 @@ DATE_PATHS = (
 )
 
 
-def _query(url: str) -> dict[str, str]:
-    return {k.lower(): v for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True)}
-
-
 class YenBaiPlatform(Platform):
     """The SharePoint portals of Yên Bái province and its districts and communes."""
 
@@ -95,25 +91,22 @@ class YenBaiPlatform(Platform):
         return min(score, 100)
 
     def is_article_url(self, url: str) -> bool:
-        return bool(ARTICLE_PAGE.search(urlsplit(url).path)) and "itemid" in _query(url)
+        return bool(ARTICLE_PAGE.search(urlsplit(url).path)) and "itemid" in query_params(url)
 
     def is_listing_url(self, url: str) -> bool:
         """A paged list: the article page path with ``l=`` and no ItemID."""
-        query = _query(url)
+        query = query_params(url)
         return bool(ARTICLE_PAGE.search(urlsplit(url).path)) and "itemid" not in query
 
     def item_id(self, url: str) -> str | None:
-        value = _query(url).get("itemid", "").strip()
+        value = query_params(url).get("itemid", "").strip()
         return value if value.isdigit() else None
 
     def canonical_article_url(self, url: str, base_url: str | None = None) -> str:
         item_id = self.item_id(url)
         if item_id is None:
             return canonical_url(url, base_url=base_url)
-        parts = urlsplit(url)
-        return canonical_url(
-            f"{parts.scheme}://{parts.netloc}{parts.path}?ItemID={item_id}", base_url=base_url
-        )
+        return canonical_url(with_query(url, [("ItemID", item_id)]), base_url=base_url)
 
     # --- listings -----------------------------------------------------------------------------
     def parse_listing(self, url: str, html: str) -> Listing:
@@ -126,12 +119,12 @@ class YenBaiPlatform(Platform):
         scope = container if container is not None else tree
         listing = Listing()
         seen: set[str] = set()
-        current_list = _query(url).get("l")
+        current_list = query_params(url).get("l")
         if current_list is None:
             # a home or section page: every list linked from it (menus included) is an entry point
             for link in tree.iter("a"):
                 href = absolute_url(link.get("href") or "", url)
-                is_list = href and self.is_listing_url(href) and "l" in _query(href)
+                is_list = href and self.is_listing_url(href) and "l" in query_params(href)
                 is_list = is_list and same_origin(href, url)
                 if is_list and href not in listing.next_urls:
                     listing.next_urls.append(href)
@@ -153,7 +146,7 @@ class YenBaiPlatform(Platform):
                         listing.article_dates[href] = dates[0]
             elif (
                 self.is_listing_url(href)
-                and _query(href).get("l") == current_list
+                and query_params(href).get("l") == current_list
                 and href not in listing.next_urls
                 and canonical_url(href) != canonical_url(url)
             ):
@@ -230,8 +223,8 @@ class YenBaiPlatform(Platform):
 
     def _category_from_list(self, item: ArticleItem, url: str) -> None:
         """The list name of the URL (``l=TinTrongHuyen``) when the page names no category."""
-        if item.category is None and _query(url).get("l"):
-            item.category = _query(url)["l"]
+        if item.category is None and query_params(url).get("l"):
+            item.category = query_params(url)["l"]
             item.note("category", "platform:yenbai url l=")
 
     def _source_outside_body(self, item: ArticleItem, block: HtmlElement) -> None:

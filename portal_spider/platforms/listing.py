@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from lxml.html import HtmlElement
+
 from portal_spider.normalize.dates_vi import find_dates
 from portal_spider.normalize.urls import absolute_url, canonical_url, host_of
 from portal_spider.platforms.base import Listing, Platform, first, parse_html, text_of
@@ -56,6 +58,16 @@ def same_origin(url: str, other: str) -> bool:
     return bool(host_of(url)) and origin(url) == origin(other)
 
 
+def add_article(listing: Listing, link: HtmlElement, href: str, item: str = ITEM_ANCESTOR) -> None:
+    """Add an article link, with the date its list item shows (for incremental stops)."""
+    listing.article_urls.append(href)
+    block = link.xpath(item)
+    if block:
+        dates = find_dates(text_of(block[0]) or "")
+        if dates:
+            listing.article_dates[href] = dates[0]
+
+
 def parse_listing_with(platform: Platform, rules: ListingRules, url: str, html: str) -> Listing:
     """Apply ``rules`` to a listing page of ``platform``."""
     tree = parse_html(html)
@@ -76,12 +88,7 @@ def parse_listing_with(platform: Platform, rules: ListingRules, url: str, html: 
         if article_key in seen or canonical_url(href) == canonical_url(url):
             continue
         seen.add(article_key)
-        listing.article_urls.append(href)
-        item = link.xpath(ITEM_ANCESTOR)
-        if item:
-            dates = find_dates(text_of(item[0]) or "")
-            if dates:
-                listing.article_dates[href] = dates[0]
+        add_article(listing, link, href)
     _next_pages(platform, rules, tree, url, listing, seen)
     return listing
 

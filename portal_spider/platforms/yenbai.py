@@ -23,7 +23,7 @@ from portal_spider.normalize.text import clean_text, strip_label
 from portal_spider.normalize.urls import absolute_url, canonical_url, query_params, with_query
 from portal_spider.platforms.base import Listing, Platform, first, meta_content, parse_html, text_of
 from portal_spider.platforms.generic import GenericPlatform
-from portal_spider.platforms.listing import same_origin
+from portal_spider.platforms.listing import add_article, same_origin
 from portal_spider.platforms.page import Page
 
 logger = logging.getLogger(__name__)
@@ -138,12 +138,7 @@ class YenBaiPlatform(Platform):
                 if key in seen:
                     continue
                 seen.add(key)
-                listing.article_urls.append(href)
-                item = link.xpath(NEWS_ITEM)
-                if item:
-                    dates = find_dates(text_of(item[0]) or "")
-                    if dates:
-                        listing.article_dates[href] = dates[0]
+                add_article(listing, link, href, NEWS_ITEM)
             elif (
                 self.is_listing_url(href)
                 and query_params(href).get("l") == current_list

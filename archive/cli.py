@@ -84,7 +84,11 @@ def with_options(options: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
 @db_option
 @with_options(filter_options(multiple_portals=False))
 @click.option(
-    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many hits."
+    "--limit",
+    type=click.IntRange(min=1, max=10_000),
+    default=20,
+    show_default=True,
+    help="How many hits.",
 )
 @click.option("--literal", is_flag=True, help="Search the words as typed, ignoring FTS syntax.")
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON array.")

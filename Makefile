@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint format bench clean
+.PHONY: setup demo test reliability lint format bench clean
 
 setup: $(STAMP)
 
@@ -22,6 +22,14 @@ test: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
+# the fault and hostile-input tests, with the long hypothesis profile, then their figures
+FIGURES := .reliability-figures.jsonl
+reliability: setup
+	rm -f $(FIGURES)
+	PORTAL_ARCHIVE_FIGURES=$(CURDIR)/$(FIGURES) HYPOTHESIS_PROFILE=reliability \
+	  $(BIN)/python -m pytest -q -m reliability -p no:cacheprovider; status=$$?; \
+	  $(BIN)/python tests/reliability_report.py $(FIGURES) && exit $$status
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -34,4 +42,4 @@ bench: setup
 	$(BIN)/portal-archive bench-extract --dataset $(or $(DATASET),../shared/benchmarks/article-extraction-benchmark)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache demo-archive
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache demo-archive $(FIGURES)

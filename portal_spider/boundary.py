@@ -36,10 +36,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 
 from portal_spider.politeness import portal_host
 from portal_spider.registry import Portal
+from portal_spider.robots import branch
 
 logger = logging.getLogger(__name__)
 
@@ -50,17 +52,32 @@ WEB_SCHEMES = {"http", "https"}
 class LeftPortal(IgnoreRequest):
     """A request refused at the portal's boundary: where it was going, and why."""
 
-    def __init__(self, url: str, reason: str, *, origin: str, status: int | None) -> None:
+    def __init__(
+        self, url: str, reason: str, *, origin: str, redirect: int | str | None = None
+    ) -> None:
         super().__init__(f"refused at the portal's boundary: {reason}")
         self.url = url  # the refused URL (a redirect's target)
         self.reason = reason
         self.origin = origin  # the URL first requested (before any redirect)
-        self.status = status  # the HTTP status of the redirect that led here, if any
+        self.redirect = redirect  # what led here: an HTTP status, "meta refresh", or None
 
     @property
     def redirected(self) -> bool:
         """Whether the request was a redirect's hop (else the first request itself)."""
         return self.origin != self.url
+
+
+def redirect_note(redirect: int | str | None) -> str:
+    """How a redirect was made, for a message: `` (HTTP 302)``, `` (meta refresh)`` or nothing."""
+    if isinstance(redirect, int):
+        return f" (HTTP {redirect})"
+    return f" ({redirect})" if redirect else ""
+
+
+def last_redirect(meta: dict[str, Any]) -> int | str | None:
+    """The status (or ``"meta refresh"``) of the last redirect a request went through."""
+    reasons = meta.get("redirect_reasons") or []
+    return reasons[-1] if reasons else None
 
 
 def literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -119,7 +136,8 @@ class PortalBoundaryMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.resolved: dict[str, bool] = {}  # host name -> resolves to an internal address
+        # host name -> resolves to an internal address (a Deferred while the lookup runs)
+        self.resolved: dict[str, bool | Deferred] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PortalBoundaryMiddleware:
@@ -134,8 +152,9 @@ class PortalBoundaryMiddleware:
             return None
         slug = request.meta.get("portal")
         portal = portals.get(slug) if slug else None
-        if portal is None:
-            portal = next((p for p in portals.values() if p.owns(request.url)), None)
+        if portal is None:  # robots.txt: on the portal its first URL belongs to
+            first = (request.meta.get("redirect_urls") or [request.url])[0]
+            portal = next((p for p in portals.values() if p.owns(first)), None)
             if portal is None:
                 self.refuse(request, None, f"{request.url} is on none of the crawl's portals")
         reason = outside_reason(portal, request.url)
@@ -154,11 +173,23 @@ class PortalBoundaryMiddleware:
             return f"{host} is an internal address"
         if literal_address(host) is not None:
             return None
-        if host not in self.resolved:
-            self.resolved[host] = await self.resolves_internal(host)
-        if self.resolved[host]:
+        if await self.resolves_internal_once(host):
             return f"{host} resolves to an internal address"
         return None
+
+    async def resolves_internal_once(self, host: str) -> bool:
+        """:meth:`resolves_internal`, looked up once per host and run."""
+        known = self.resolved.get(host)
+        if isinstance(known, bool):
+            return known
+        if isinstance(known, Deferred):  # another request's lookup is running: share its answer
+            return bool(await maybe_deferred_to_future(branch(known)))
+        lookup: Deferred = Deferred()
+        self.resolved[host] = lookup
+        verdict = await self.resolves_internal(host)
+        self.resolved[host] = verdict
+        lookup.callback(verdict)
+        return verdict
 
     async def resolves_internal(self, host: str) -> bool:
         """Whether ``host`` resolves (through the crawl's resolver) to an internal address."""
@@ -178,11 +209,12 @@ class PortalBoundaryMiddleware:
     def refuse(self, request: Request, portal: Portal | None, reason: str) -> NoReturn:
         """Count and log the refusal, then raise :class:`LeftPortal`."""
         hops = request.meta.get("redirect_urls") or []
-        reasons = request.meta.get("redirect_reasons") or []
-        status = reasons[-1] if reasons and isinstance(reasons[-1], int) else None
         origin = hops[0] if hops else request.url
-        slug = portal.slug if portal is not None else request.meta.get("portal", "?")
         kind = "redirected_offsite" if hops else "refused_offsite"
-        self.crawler.stats.inc_value(f"portal/{slug}/{kind}")
+        if request.meta.get("portal"):
+            self.crawler.stats.inc_value(f"portal/{request.meta['portal']}/{kind}")
+        else:  # robots.txt or another request of no portal's own
+            self.crawler.stats.inc_value(f"boundary/{kind}")
+        slug = portal.slug if portal is not None else "-"
         logger.info("portal %s: %s refused: %s", slug, request.url, reason)
-        raise LeftPortal(request.url, reason, origin=origin, status=status)
+        raise LeftPortal(request.url, reason, origin=origin, redirect=last_redirect(request.meta))

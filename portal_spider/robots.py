@@ -6,9 +6,10 @@ Deferred turns it into a Future through a callback that returns ``None``: the fi
 parser, every later one gets ``None``, which the middleware reads as "no robots.txt, allow". With
 ``Disallow: /`` and five entry pages, three were fetched. :class:`PortalRobotsTxtMiddleware`
 gives each waiter a Deferred of its own, fed by a callback that passes the parser on, so every
-queued request is checked against the parser. It replaces Scrapy's middleware in
-``DOWNLOADER_MIDDLEWARES``; ``ROBOTSTXT_OBEY`` and the per-request ``dont_obey_robotstxt`` meta
-(a portal's ``obey_robots = false``) work as before.
+queued request is checked against the parser. A robots.txt that cannot be downloaded (DNS,
+refused connection, timeout) is logged as one warning line, not Scrapy's traceback. It replaces
+Scrapy's middleware in ``DOWNLOADER_MIDDLEWARES``; ``ROBOTSTXT_OBEY`` and the per-request
+``dont_obey_robotstxt`` meta (a portal's ``obey_robots = false``) work as before.
 
 A portal whose requests robots.txt forbade, none fetched and none failed, is "blocked"
 (:func:`run_blocked`): its run gets the status ``blocked``, the monitor warns, and
@@ -23,6 +24,8 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http.request import NO_CALLBACK
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
@@ -50,12 +53,41 @@ class PortalRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware, with every request waiting for robots.txt answered."""
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
-        netloc = urlparse_cached(request).netloc
-        pending = self._parsers.get(netloc)
-        if isinstance(pending, Deferred):
+        url = urlparse_cached(request)
+        netloc = url.netloc
+        if netloc not in self._parsers:
+            self._parsers[netloc] = Deferred()
+            await self.fetch_robots(f"{url.scheme}://{netloc}/robots.txt", netloc, request)
+        parser = self._parsers[netloc]
+        if isinstance(parser, Deferred):
             # robots.txt of this host is being fetched: wait on a Deferred of our own
-            return await maybe_deferred_to_future(branch(pending))
-        return await super().robot_parser(request)
+            return await maybe_deferred_to_future(branch(parser))
+        return parser
+
+    async def fetch_robots(self, robots_url: str, netloc: str, request: Request) -> None:
+        """Download and parse a host's robots.txt; a host whose robots.txt cannot be fetched is
+        crawled as if it allowed everything (Scrapy's rule), with one warning line."""
+        robots_request = Request(
+            robots_url,
+            priority=self.DOWNLOAD_PRIORITY,
+            meta={"dont_obey_robotstxt": True},
+            callback=NO_CALLBACK,
+        )
+        try:
+            response = await self.crawler.engine.download_async(robots_request)
+            await self._parse_robots(response, netloc, request)
+        except IgnoreRequest as error:  # refused (the portal's boundary): no robots.txt
+            logger.info("robots.txt of %s not fetched: %s", netloc, error)
+            self._robots_error(error, netloc)
+        except Exception as error:  # noqa: BLE001 - any download failure, as Scrapy's own
+            logger.warning(
+                "robots.txt of %s could not be fetched (%s: %s): its pages are not filtered",
+                netloc,
+                type(error).__name__,
+                error,
+            )
+            self._robots_error(error, netloc)
+        self._stats.inc_value("robotstxt/request_count")
 
 
 def forbidden_by_robots(error_message: str) -> bool:

@@ -8,6 +8,7 @@ own request log says what was fetched.
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 
 import pytest
@@ -125,3 +126,17 @@ def test_a_portal_that_does_not_obey_robots_is_crawled(tmp_path):
     assert "/robots.txt" not in targets
     assert db["articles"].count == len(site.articles)
     assert latest_run(db)["status"] == "ok"
+
+
+@pytest.mark.reliability
+def test_an_unreachable_robots_txt_is_one_warning_line(tmp_path):
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    record("faults_injected")
+    result = crawl(f"http://127.0.0.1:{port}/", "--db", str(tmp_path / "a.db"), *ARGS, now=NOW)
+    assert f"robots.txt of 127.0.0.1:{port} could not be fetched" in result.stderr
+    tracebacks = result.stderr.count("Traceback")
+    record("crashes", tracebacks)
+    assert tracebacks == 0, result.stderr[-3000:]
+    record("faults_survived")

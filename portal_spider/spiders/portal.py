@@ -35,7 +35,7 @@ from twisted.python.failure import Failure
 
 from archive.store import article_id
 from portal_spider import politeness
-from portal_spider.boundary import LeftPortal
+from portal_spider.boundary import LeftPortal, last_redirect, redirect_note
 from portal_spider.clock import Clock
 from portal_spider.crawlstate import CrawlState, PortalPlan
 from portal_spider.items import ArticleItem, GoneArticle
@@ -285,9 +285,7 @@ class PortalSpider(scrapy.Spider):
         if not self.portals[slug].owns(response.url):
             # the boundary middleware refuses such hops; never store another site's page
             self.crawler.stats.inc_value(f"portal/{slug}/redirected_offsite")
-            reasons = response.meta.get("redirect_reasons") or [None]
-            status = reasons[-1] if isinstance(reasons[-1], int) else None
-            self.record_left_portal(slug, response, response.url, status)
+            self.record_left_portal(slug, response, response.url, last_redirect(response.meta))
             return
         if response.status in GONE_STATUSES or self.redirected_home(slug, response):
             yield from self.article_gone(slug, response)
@@ -358,7 +356,7 @@ class PortalSpider(scrapy.Spider):
             left = failure.value
             if not left.redirected:  # the portal's own URL: a failure, not the portal's choice
                 stats.inc_value(f"portal/{slug}/pages_failed")
-            self.record_left_portal(slug, request, left.url, left.status, left.reason)
+            self.record_left_portal(slug, request, left.url, left.redirect, left.reason)
             return
         if failure.check(IgnoreRequest) and not failure.check(HttpError) and "robots" in error:
             # left out on purpose, not a failure of the portal
@@ -381,14 +379,13 @@ class PortalSpider(scrapy.Spider):
         slug: str,
         request: scrapy.Request | Response,
         target: str,
-        status: int | None,
+        redirect: int | str | None,
         reason: str | None = None,
     ) -> None:
         """An article request that led off the portal: kept pending with where it went."""
         origin = (request.meta.get("redirect_urls") or [request.url])[0]
         if request.meta.get("redirect_urls"):
-            via = f" (HTTP {status})" if status else ""
-            why = f"redirected off the portal to {target}{via}"
+            why = f"redirected off the portal to {target}{redirect_note(redirect)}"
         else:
             why = f"refused: {reason or target}"
         logger.warning("portal %s: %s: %s; not stored", slug, origin, why)

@@ -269,3 +269,31 @@ def test_internal_hosts_are_recognised_as_written(host):
 @pytest.mark.parametrize("host", EXTERNAL)
 def test_public_hosts_and_names_are_not_internal(host):
     assert not internal_address(host)
+
+
+@pytest.mark.reliability
+def test_a_redirected_article_is_archived_once_the_portal_serves_it_again(tmp_path):
+    site = make_boundary_site(6)
+    with PortalServer(site) as server, PortalServer(make_boundary_site(6)) as elsewhere:
+        site.elsewhere = {TO_OTHER_PORT: elsewhere.url + article_path(TO_OTHER_PORT)}
+        registry = write_registry(
+            tmp_path / "portals.toml", [yenbai_registry_row("boundarytest", site, server.url)]
+        )
+        db_path = tmp_path / "archive.db"
+        first = crawl("--all", "--db", str(db_path), *ARGS, registry=registry, now=NOW)
+        db = open_archive(db_path)
+        pending = [row["attempts"] for row in db.query("select attempts from pending_articles")]
+        site.elsewhere = {}  # the portal serves the article itself again
+        later = NOW + timedelta(hours=1)
+        second = crawl("--all", "--db", str(db_path), *ARGS, registry=registry, now=later)
+        assert elsewhere.log.targets == []
+    record("faults_injected")
+    assert first.returncode == EXIT_OK, first.stderr[-3000:]
+    assert second.returncode == EXIT_OK, second.stderr[-3000:]
+    assert pending == [1]
+    stored = {row["item_id"] for row in db.query("select item_id from articles")}
+    lost = {str(i) for i in site.articles} - stored
+    record("rows_lost", len(lost))
+    assert not lost
+    assert db["pending_articles"].count == 0
+    record("faults_survived")

@@ -397,7 +397,8 @@ class PortalSpider(scrapy.Spider):
                 walk.failures += 1
             return
         aid = request.meta.get("article_id")
-        if slug in self.state.plans and aid:
+        # as in failed(): an archived article (a revisit) is not made pending
+        if request.meta.get("kind") in ("new", "pending") and slug in self.state.plans and aid:
             self.state.record_failure(slug, aid, origin, why)
 
     def closed(self, reason: str) -> None:

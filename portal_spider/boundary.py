@@ -186,9 +186,12 @@ class PortalBoundaryMiddleware:
             return bool(await maybe_deferred_to_future(branch(known)))
         lookup: Deferred = Deferred()
         self.resolved[host] = lookup
-        verdict = await self.resolves_internal(host)
-        self.resolved[host] = verdict
-        lookup.callback(verdict)
+        verdict = False
+        try:
+            verdict = await self.resolves_internal(host)
+        finally:  # whatever happens, the requests waiting on this lookup get an answer
+            self.resolved[host] = verdict
+            lookup.callback(verdict)
         return verdict
 
     async def resolves_internal(self, host: str) -> bool:

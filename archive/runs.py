@@ -1,7 +1,8 @@
 """Crawl runs as the archive records them: listing the latest, closing runs left open, warnings.
 
 A run's status: ``running`` while it runs; then ``ok`` (every page fetched), ``partial`` (some
-pages failed), ``failed`` (pages failed and none was fetched), or ``interrupted`` (stopped before
+pages failed), ``failed`` (pages failed and none was fetched), ``blocked`` (robots.txt forbade
+every request: nothing fetched, nothing failed), or ``interrupted`` (stopped before
 its end, or found still ``running`` by a later run: the process was killed).
 """
 
@@ -43,7 +44,7 @@ class RunWarning:
     """Something about a portal a maintainer should look at."""
 
     portal: str
-    kind: str  # stale | field_missing | error_rate | no_articles
+    kind: str  # stale | field_missing | error_rate | no_articles | robots_blocked
     message: str
     value: float | None = None
     threshold: float | None = None

@@ -7,7 +7,10 @@
   (``PORTAL_ARCHIVE_MONITOR_FIELDS``, field -> percent; the page object needs a look);
 * ``error_rate``: more than ``PORTAL_ARCHIVE_MONITOR_ERROR_PCT`` percent of the run's requests
   failed;
-* ``no_articles``: listing pages were fetched but showed no article link at all.
+* ``no_articles``: listing pages were fetched but showed no article link at all;
+* ``robots_blocked``: robots.txt forbade every request of the run, so nothing was fetched (the
+  portal's robots.txt shuts crawlers out: ask its webmaster, or set ``obey_robots = false`` in
+  its registry row when archiving it is agreed).
 
 The thresholds are settings, so they can be changed per run with ``--set``. The warnings are
 stored in ``run_warnings``, logged, and printed by ``portal-archive crawl`` and ``runs``.
@@ -26,6 +29,7 @@ from sqlite_utils import Database
 from archive.runs import RunWarning
 from portal_spider.clock import parse_time
 from portal_spider.registry import Portal
+from portal_spider.robots import run_blocked
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +64,7 @@ def check_run(
     now: datetime,
     *,
     listing_articles: int | None = None,
+    robots_forbidden: int = 0,
 ) -> list[RunWarning]:
     """The warnings about ``portal`` after the run ``run_id`` (its row must be closed)."""
     run = db["crawl_runs"].get(run_id)
@@ -119,6 +124,17 @@ def check_run(
                 f"{run['listing_pages']} listing page(s) fetched but no article link found on "
                 "them (layout changed, or wrong entry points)",
                 0.0,
+                None,
+            )
+        )
+    if run_blocked(robots_forbidden, run["pages_fetched"] or 0, failed):
+        warnings.append(
+            RunWarning(
+                slug,
+                "robots_blocked",
+                f"robots.txt forbade all {robots_forbidden} request(s) of the run: nothing was "
+                "fetched (the portal shuts crawlers out)",
+                float(robots_forbidden),
                 None,
             )
         )

@@ -6,7 +6,9 @@ Exit status (for cron and systemd, which report a non-zero status):
 * 1 — the crawl finished but some pages failed (they are retried by the next runs);
 * 2 — usage or configuration error (unknown portal, bad option, invalid registry);
 * 3 — the archive is locked: another crawl is writing to it; this run did nothing;
-* 4 — the crawl stopped before its end (a signal, a Scrapy close condition, or an error).
+* 4 — the crawl stopped before its end (a signal, a Scrapy close condition, or an error);
+* 6 — robots.txt forbade every request of a portal: nothing of it was fetched (its run is
+  ``blocked`` and warns ``robots_blocked``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import click
 
 from archive.db import open_archive
 from archive.runs import format_run, run_warnings, runs_by_id
+from portal_spider.robots import blocked_by_robots
 from portal_spider.runner import CrawlResult
 
 logger = logging.getLogger(__name__)
@@ -27,12 +30,15 @@ EXIT_PAGES_FAILED = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 3
 EXIT_INTERRUPTED = 4
+EXIT_ROBOTS_BLOCKED = 6
 
 
 def exit_status(result: CrawlResult) -> int:
     """The exit status of a finished crawl (see the module docstring)."""
     if result.finish_reason != "finished":
         return EXIT_INTERRUPTED
+    if any(blocked_by_robots(result.stats, slug) for slug in result.run_ids):
+        return EXIT_ROBOTS_BLOCKED
     failed = sum(
         int(value or 0)
         for key, value in result.stats.items()

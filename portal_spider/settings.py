@@ -65,6 +65,11 @@ PORTAL_ARCHIVE_PROGRESS = True  # a live line on a terminal, a summary line per 
 PORTAL_ARCHIVE_PROGRESS_INTERVAL = 2.0
 
 DOWNLOADER_MIDDLEWARES = {
+    # each request and redirect hop stays on its portal's hosts, before robots.txt is asked for
+    "portal_spider.boundary.PortalBoundaryMiddleware": 40,
+    # robots.txt checked for every request, also those queued while it loads (Scrapy's is replaced)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "portal_spider.robots.PortalRobotsTxtMiddleware": 100,
     # a portal's own User-Agent, before Scrapy's UserAgentMiddleware (500) fills the default
     "portal_spider.politeness.PortalUserAgentMiddleware": 450,
 }

@@ -12,6 +12,7 @@ from crawl_helpers import write_registry, yenbai_registry_row
 from crawl_machinery import NOW, crawl, make_site
 
 from portal_spider.demo.server import PortalServer
+from portal_spider.report import EXIT_ROBOTS_BLOCKED
 
 SLOW = 0.2  # seconds the server takes per request, so requests overlap when they can
 FAST_SETTINGS = ("--set", "AUTOTHROTTLE_ENABLED=False")
@@ -68,4 +69,5 @@ def test_robots_txt_is_obeyed(tmp_path):
         )
         targets = list(server.log.targets)
     assert targets == ["/robots.txt"]
-    assert result.returncode == 0, result.stderr[-3000:]
+    # the only entry page is forbidden: the run is blocked, and says so
+    assert result.returncode == EXIT_ROBOTS_BLOCKED, result.stderr[-3000:]

@@ -22,14 +22,19 @@ from portal_spider.clock import Clock
 from portal_spider.items import ArticleItem, GoneArticle
 from portal_spider.monitor import MonitorThresholds, check_run
 from portal_spider.pipelines.normalize import COUNTED_FIELDS
+from portal_spider.robots import run_blocked
 
 logger = logging.getLogger(__name__)
 
 
-def run_status(reason: str, pages_fetched: int, pages_failed: int) -> str:
+def run_status(
+    reason: str, pages_fetched: int, pages_failed: int, robots_forbidden: int = 0
+) -> str:
     """A run's status from why the spider closed and what it fetched (see archive.runs)."""
     if reason != "finished":
         return "interrupted"
+    if run_blocked(robots_forbidden, pages_fetched, pages_failed):
+        return "blocked"
     if pages_failed and not pages_fetched:
         return "failed"
     return "partial" if pages_failed else "ok"
@@ -117,7 +122,9 @@ class StorePipeline:
             platform = stats.get_value(f"portal/{slug}/detected_platform")
             if platform:
                 self.store.record_detected_platform(slug, platform)
-            status = run_status(reason, counts.pages_fetched, counts.pages_failed)
+            status = run_status(
+                reason, counts.pages_fetched, counts.pages_failed, value("forbidden_by_robots")
+            )
             error = None if reason == "finished" else f"the crawl stopped early ({reason})"
             self.store.finish_run(run_id, counts, status, error, finished_at=self.clock.iso())
             warnings = check_run(
@@ -127,6 +134,7 @@ class StorePipeline:
                 thresholds,
                 self.clock.now(),
                 listing_articles=value("listing_articles"),
+                robots_forbidden=value("forbidden_by_robots"),
             )
             save_warnings(self.store.db, run_id, warnings, self.clock.iso())
             for warning in warnings:

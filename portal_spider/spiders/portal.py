@@ -35,6 +35,7 @@ from twisted.python.failure import Failure
 
 from archive.store import article_id
 from portal_spider import politeness
+from portal_spider.boundary import LeftPortal, last_redirect, redirect_note
 from portal_spider.clock import Clock
 from portal_spider.crawlstate import CrawlState, PortalPlan
 from portal_spider.items import ArticleItem, GoneArticle
@@ -281,6 +282,11 @@ class PortalSpider(scrapy.Spider):
     ) -> Iterator[ArticleItem | GoneArticle | scrapy.Request]:
         """An article page: the page object's record with the raw capture, or its disappearance."""
         slug = response.meta["portal"]
+        if not self.portals[slug].owns(response.url):
+            # the boundary middleware refuses such hops; never store another site's page
+            self.crawler.stats.inc_value(f"portal/{slug}/redirected_offsite")
+            self.record_left_portal(slug, response, response.url, last_redirect(response.meta))
+            return
         if response.status in GONE_STATUSES or self.redirected_home(slug, response):
             yield from self.article_gone(slug, response)
             return
@@ -346,6 +352,12 @@ class PortalSpider(scrapy.Spider):
         slug = request.meta.get("portal", "?")
         stats = self.crawler.stats
         error = failure.getErrorMessage()
+        if failure.check(LeftPortal):
+            left = failure.value
+            if not left.redirected:  # the portal's own URL: a failure, not the portal's choice
+                stats.inc_value(f"portal/{slug}/pages_failed")
+            self.record_left_portal(slug, request, left.url, left.redirect, left.reason)
+            return
         if failure.check(IgnoreRequest) and not failure.check(HttpError) and "robots" in error:
             # left out on purpose, not a failure of the portal
             stats.inc_value(f"portal/{slug}/forbidden_by_robots")
@@ -361,6 +373,33 @@ class PortalSpider(scrapy.Spider):
                 walk.failures += 1
         elif kind in ("new", "pending") and request.meta.get("article_id"):
             self.state.record_failure(slug, request.meta["article_id"], request.url, error)
+
+    def record_left_portal(
+        self,
+        slug: str,
+        request: scrapy.Request | Response,
+        target: str,
+        redirect: int | str | None,
+        reason: str | None = None,
+    ) -> None:
+        """An article request that led off the portal: kept pending with where it went."""
+        origin = (request.meta.get("redirect_urls") or [request.url])[0]
+        if request.meta.get("redirect_urls"):
+            why = f"redirected off the portal to {target}{redirect_note(redirect)}"
+        else:
+            why = f"refused: {reason or target}"
+        logger.warning("portal %s: %s: %s; not stored", slug, origin, why)
+        if self.state is None:
+            return
+        if request.meta.get("kind") == "listing":
+            walk = self.state.walks.get((slug, request.meta.get("walk", "")))
+            if walk is not None:
+                walk.failures += 1
+            return
+        aid = request.meta.get("article_id")
+        # as in failed(): an archived article (a revisit) is not made pending
+        if request.meta.get("kind") in ("new", "pending") and slug in self.state.plans and aid:
+            self.state.record_failure(slug, aid, origin, why)
 
     def closed(self, reason: str) -> None:
         """Record the listing walks that completed, and let the archive go."""

@@ -70,7 +70,7 @@ class RepairReport:
 
 def find_half_written(db: Database, portals: tuple[str, ...] = ()) -> list[HalfWritten]:
     """The articles of ``portals`` (all when empty) that show a trace of an interrupted write."""
-    columns = ", ".join(f"{sql} as {name}" for name, sql in _TRACE_SQL.items())
+    columns = ", ".join(f"{sql} as trace_{name}" for name, sql in _TRACE_SQL.items())
     where = " or ".join(_TRACE_SQL.values())
     params: list[str] = []
     if portals:
@@ -85,7 +85,7 @@ def find_half_written(db: Database, portals: tuple[str, ...] = ()) -> list[HalfW
             article_id=row["id"],
             portal=row["portal"],
             url=row["url"],
-            traces=tuple(name for name in TRACES if row[name]),
+            traces=tuple(name for name in TRACES if row[f"trace_{name}"]),
         )
         for row in rows
     ]

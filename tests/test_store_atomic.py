@@ -351,7 +351,7 @@ def test_every_trace_of_a_half_written_article_is_found_and_repaired(tmp_path):
         ids["4004"]: ("views",),
     }
     assert find_half_written(db, ("mucangchai",)) == []
-    record("hostile_inputs", len(found))
+    record("faults_injected", len(found))
 
     report = repair_half_written(db, ("tramtau",), LATER)
     assert len(report.articles) == 4 and report.refetches == 4
@@ -365,3 +365,4 @@ def test_every_trace_of_a_half_written_article_is_found_and_repaired(tmp_path):
     assert again.articles == [] and again.refetches == 0
     record("integrity_checks")
     assert integrity_problems(tmp_path / "archive.db") == []
+    record("faults_survived", len(found))

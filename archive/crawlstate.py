@@ -10,7 +10,9 @@
 * What is archived: the ids and URLs of a portal's articles, and when each was last fetched, for
   the incremental stop and the revisit schedule.
 
-Plain SQL over sqlite-utils; no Scrapy here.
+Each step (a walk begun, a walk completed, a failure counted, a refetch scheduled) is one
+transaction; a caller may group several steps in an enclosing
+:func:`~archive.transactions.write_transaction`. Plain SQL over sqlite-utils; no Scrapy here.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
+
+from archive.transactions import write_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +75,7 @@ def listing_states(db: Database, portal: str) -> dict[str, ListingState]:
 
 def begin_walk(db: Database, portal: str, listing: str, first_url: str, when: str) -> None:
     """Record that a walk of ``listing`` begins (before any of its articles is stored)."""
-    with db.conn:
+    with write_transaction(db):
         db.execute(
             "insert into crawl_state (portal, listing, first_url, walk_started_at, walk_open, "
             "updated_at) values (?, ?, ?, ?, 1, ?) on conflict (portal, listing) do update set "
@@ -92,7 +96,7 @@ def complete_walk(
     pages: int,
 ) -> None:
     """Record that a walk of ``listing`` completed."""
-    with db.conn:
+    with write_transaction(db):
         db.execute(
             "update crawl_state set walk_open = 0, complete_at = ?, complete_mode = ?, "
             "deepest_page = max(coalesce(deepest_page, 0), ?), pages_last_walk = ?, updated_at = ? "
@@ -154,7 +158,7 @@ def record_failure(
     db: Database, *, article_id: str, portal: str, url: str, error: str, when: str
 ) -> None:
     """Remember an article page that failed, counting the attempts."""
-    with db.conn:
+    with write_transaction(db):
         db.execute(
             "insert into pending_articles (article_id, portal, url, first_failed_at, "
             "last_failed_at, attempts, last_error) values (?, ?, ?, ?, ?, 1, ?) "
@@ -162,3 +166,21 @@ def record_failure(
             "last_failed_at = excluded.last_failed_at, last_error = excluded.last_error",
             [article_id, portal, url, when, when, error],
         )
+
+
+def schedule_refetch(
+    db: Database, *, article_id: str, portal: str, url: str, reason: str, when: str
+) -> bool:
+    """Put an archived article in ``pending_articles`` so the next crawl fetches it again.
+
+    Its attempts are left as they are (0 for a new row): a refetch is not a failure. Returns
+    whether the article was not pending yet.
+    """
+    with write_transaction(db):
+        cursor = db.execute(
+            "insert into pending_articles (article_id, portal, url, first_failed_at, "
+            "last_failed_at, attempts, last_error) values (?, ?, ?, ?, ?, 0, ?) "
+            "on conflict (article_id) do nothing",
+            [article_id, portal, url, when, when, reason],
+        )
+    return cursor.rowcount > 0

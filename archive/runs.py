@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from archive.transactions import write_transaction
+
 logger = logging.getLogger(__name__)
 
 RUN_COLUMNS = (
@@ -52,7 +54,7 @@ class RunWarning:
 
 def mark_interrupted_runs(db: Database, when: str) -> int:
     """Close runs still ``running`` (their process died); only call with the archive lock held."""
-    with db.conn:
+    with write_transaction(db):
         cursor = db.execute(
             "update crawl_runs set status = 'interrupted', finished_at = coalesce(finished_at, ?), "
             "error = coalesce(error, 'the crawl process ended without closing the run') "
@@ -95,7 +97,7 @@ def runs_by_id(db: Database, run_ids: list[int]) -> list[dict[str, Any]]:
 
 def save_warnings(db: Database, run_id: int, warnings: list[RunWarning], when: str) -> None:
     """Store a run's warnings."""
-    with db.conn:
+    with write_transaction(db):
         for warning in warnings:
             db["run_warnings"].insert(
                 {

@@ -3,7 +3,12 @@
 One article is one row, whatever URL reached it: its id is derived from the portal and the
 portal's own item id (or the canonical URL when the portal shows none). A new version row is written
 only when the content hash (title, date, body, source, author — not views) changes; the view count
-is recorded as a series in ``article_views`` whenever it changes. Every write is a transaction.
+is recorded as a series in ``article_views`` whenever it changes.
+
+Every public write method is one transaction (:func:`archive.transactions.write_transaction`): an
+article is stored with its capture, version, URL and views rows, or not at all, whenever the
+process is killed. Reads that decide a write (is the article new, did its content change) happen
+inside the same transaction.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlite_utils import Database
+
+from archive.transactions import write_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -105,9 +112,8 @@ class ArchiveStore:
         if isinstance(row.get("entry_points"), list):
             row["entry_points"] = json.dumps(row["entry_points"], ensure_ascii=False)
         row["updated_at"] = utc_now()
-        existing = self.db["portals"].count_where("slug = ?", [row["slug"]])
-        with self.db.conn:
-            if existing:
+        with write_transaction(self.db):
+            if self.db["portals"].count_where("slug = ?", [row["slug"]]):
                 row.pop("detected_platform", None)
                 self.db["portals"].update(row["slug"], row)
             else:
@@ -115,12 +121,12 @@ class ArchiveStore:
 
     def record_detected_platform(self, slug: str, platform: str) -> None:
         """Remember the platform detected at a portal's first crawl."""
-        with self.db.conn:
+        with write_transaction(self.db):
             self.db["portals"].update(slug, {"detected_platform": platform})
 
     def start_run(self, portal: str, mode: str, started_at: str | None = None) -> int:
         """Open a crawl run for a portal; returns its id."""
-        with self.db.conn:
+        with write_transaction(self.db):
             table = self.db["crawl_runs"].insert(
                 {
                     "portal": portal,
@@ -161,27 +167,28 @@ class ArchiveStore:
             "duration_s": max(duration, 0.0),
             "error": error,
         }
-        with self.db.conn:
+        with write_transaction(self.db):
             self.db["crawl_runs"].update(run_id, row)
 
     # --- captures and articles ----------------------------------------------------------------
     def save_capture(self, **fields: Any) -> int:
         """Keep a page as fetched (the fields of :class:`Capture`); returns the capture id."""
-        with self.db.conn:
+        with write_transaction(self.db):
             return self._capture(Capture(**fields))
 
     def save_article(self, record: dict[str, Any], capture_id: int | None = None) -> str:
         """Insert or update an article; returns ``new``, ``updated`` or ``unchanged``."""
-        with self.db.conn:
+        with write_transaction(self.db):
             return self._article(record, capture_id)
 
     def save_fetched(self, record: dict[str, Any], capture: Capture | None) -> str:
         """Keep the raw capture and the article in one transaction; returns the article outcome.
 
-        A process killed at any point leaves either both or neither, so a restarted crawl finds
-        the archive consistent.
+        The capture, the article row, its new version, its URL and its views are one transaction:
+        a process killed at any point leaves all of them or none, so a restarted crawl finds
+        the article either archived whole or not archived (and fetches it again).
         """
-        with self.db.conn:
+        with write_transaction(self.db):
             capture_id = self._capture(capture) if capture is not None else None
             return self._article(record, capture_id)
 
@@ -293,15 +300,15 @@ class ArchiveStore:
 
         What the crawl observed (when it was seen, fetched or found gone, its URL and identity)
         is kept. A content change writes a version with cause ``reparse``. Returns whether the
-        stored record changed.
+        stored record changed. The version and the article row are one transaction.
         """
-        existing = self.db["articles"].get(aid)
-        derived = extracted_fields(record)
-        if existing["status"] != "gone":
-            derived["status"] = "incomplete" if record.get("problems") else "ok"
-        if all(existing[key] == value for key, value in derived.items()):
-            return False
-        with self.db.conn:
+        with write_transaction(self.db):
+            existing = self.db["articles"].get(aid)
+            derived = extracted_fields(record)
+            if existing["status"] != "gone":
+                derived["status"] = "incomplete" if record.get("problems") else "ok"
+            if all(existing[key] == value for key, value in derived.items()):
+                return False
             if derived["content_hash"] != existing["content_hash"]:
                 derived["version"] = (existing["version"] or 1) + 1
                 self._version(
@@ -311,11 +318,15 @@ class ArchiveStore:
         return True
 
     def mark_gone(self, aid: str, when: str | None = None) -> bool:
-        """Mark an article as no longer served (never deleted); True if it was not gone yet."""
+        """Mark an article as no longer served (never deleted); True if it was not gone yet.
+
+        A gone article is no longer pending: retrying it would find it gone again every run.
+        """
         when = when or utc_now()
-        with self.db.conn:
+        with write_transaction(self.db):
             cursor = self.db.execute(
                 "update articles set status = 'gone', gone_at = ? where id = ? and gone_at is null",
                 [when, aid],
             )
+            self.db.execute("delete from pending_articles where article_id = ?", [aid])
         return cursor.rowcount > 0

@@ -3,7 +3,8 @@
 At the start of a run the spider asks, per portal: which articles are archived already (so a
 listing link to one is not fetched again), which are due for a revisit, which failed before and
 are pending, and which listings had a complete walk (so an incremental walk may stop early).
-During the run it records each walk's start; at the end it records the walks that completed.
+During the run it records each walk's start; at the end it records the walks that completed. Each
+of these steps is one transaction.
 The rules themselves are documented in :mod:`archive.crawlstate` and :mod:`portal_spider.revisits`.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from archive import crawlstate
 from archive.crawlstate import KnownArticle, ListingState
 from archive.db import open_archive
+from archive.transactions import write_transaction
 from portal_spider.clock import Clock
 from portal_spider.registry import Portal
 from portal_spider.revisits import revisit_due
@@ -129,10 +131,16 @@ class CrawlState:
         )
 
     def finish(self, finished: bool) -> int:
-        """Record the walks that completed (all only when the run finished); returns how many."""
-        completed = 0
-        for walk in self.walks.values():
-            if finished and walk.ended and walk.failures == 0:
+        """Record the walks that completed (all only when the run finished); returns how many.
+
+        The completions are one transaction: a process killed while recording them leaves every
+        walk of the run open, and the next run pages through them all again.
+        """
+        completed = [
+            walk for walk in self.walks.values() if finished and walk.ended and walk.failures == 0
+        ]
+        with write_transaction(self.db):
+            for walk in completed:
                 crawlstate.complete_walk(
                     self.db,
                     walk.portal,
@@ -142,8 +150,7 @@ class CrawlState:
                     deepest_page=walk.deepest_page,
                     pages=walk.pages,
                 )
-                completed += 1
-        return completed
+        return len(completed)
 
     def close(self) -> None:
         self.db.close()

@@ -4,6 +4,10 @@ Every article keeps the page it was extracted from (``captures``), so when a par
 archive is corrected without fetching anything again: each capture goes through the same platform
 code and normaliser as a crawl. Fields the crawl observed (when an article was seen, fetched or
 found gone) are kept; a content change becomes a new version whose cause is ``reparse``.
+
+Each record is written in one transaction (:meth:`archive.store.ArchiveStore.rederive_article`):
+its new version and its article row are kept together, so a reparse killed at any point leaves
+every article as it was or as reparsed, and running it again finishes the work.
 """
 
 from __future__ import annotations
@@ -65,15 +69,22 @@ def rederived_record(row: dict, day_first: bool) -> dict:
 
 
 def reparse_archive(
-    db: Database, portals: tuple[str, ...] = (), *, dry_run: bool = False
+    db: Database,
+    portals: tuple[str, ...] = (),
+    *,
+    dry_run: bool = False,
+    when: str | None = None,
 ) -> ReparseReport:
-    """Re-derive the articles of ``portals`` (all when empty) from their captures."""
+    """Re-derive the articles of ``portals`` (all when empty) from their captures.
+
+    ``when`` is the time the new versions are observed at (now by default).
+    """
     store = ArchiveStore(db)
     report = ReparseReport()
     where = f"where portal in ({', '.join('?' * len(portals))})" if portals else ""
     ids = [r["id"] for r in db.query(f"select id from articles {where} order by rowid", portals)]
     day_first: dict[str, bool] = {}
-    when = utc_now()
+    when = when or utc_now()
     for aid in ids:
         row = next(db.query(ARTICLE_AND_CAPTURE, [aid]))
         if row["body_gz"] is None:

@@ -8,8 +8,11 @@ the crawl's clock, so a run can happen "eight days later" without waiting.
 from __future__ import annotations
 
 import os
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -94,3 +97,33 @@ def listing_pages(targets: list[str]) -> list[tuple[str, int]]:
         if "ItemID" not in query and "l" in query:
             found.append((query["l"][-1], int(query.get("page", ["1"])[-1])))
     return found
+
+
+def stored_articles(db_path: Path) -> int:
+    """Articles a running crawl has stored so far, read without disturbing the writer."""
+    if not db_path.exists():
+        return 0
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+    try:
+        return connection.execute("select count(*) from articles").fetchone()[0]
+    except sqlite3.OperationalError:  # the schema is not there yet
+        return 0
+    finally:
+        connection.close()
+
+
+def kill_when_stored(process: subprocess.Popen, db_path: Path, count: int, log: Path) -> int:
+    """SIGKILL a running crawl once it has stored ``count`` articles; returns how many it had.
+
+    Fails (with the crawl's log) when the crawl ended before, or did not get there in 60 s.
+    """
+    deadline = time.monotonic() + 60
+    while stored_articles(db_path) < count and process.poll() is None:
+        assert time.monotonic() < deadline, (
+            f"no {count} articles in 60 s\n{log.read_text()[-3000:]}"
+        )
+        time.sleep(0.02)
+    assert process.poll() is None, f"ended before {count} articles\n{log.read_text()[-3000:]}"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    return stored_articles(db_path)

@@ -3,15 +3,21 @@ uninterrupted crawl: no article twice, none missing, the SQLite file consistent.
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import sqlite3
-import time
 from datetime import timedelta
 
 import pytest
-from crawl_machinery import NOW, crawl, item_ids, listing_pages, make_site, start_crawl
+from crawl_machinery import (
+    NOW,
+    crawl,
+    item_ids,
+    kill_when_stored,
+    listing_pages,
+    make_site,
+    start_crawl,
+)
 
 from archive.db import open_archive
 from portal_spider.demo.generate import make_article
@@ -20,19 +26,6 @@ from portal_spider.demo.yenbai_site import PAGE_SIZE
 
 N = 80
 ROWS = "select item_id, title, content_hash, version, status from articles order by item_id"
-
-
-def stored(db_path) -> int:
-    """Articles stored so far, read without disturbing the writer."""
-    if not db_path.exists():
-        return 0
-    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
-    try:
-        return connection.execute("select count(*) from articles").fetchone()[0]
-    except sqlite3.OperationalError:  # the schema is not there yet
-        return 0
-    finally:
-        connection.close()
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +39,7 @@ def crawls(tmp_path_factory):
         fast = ("--delay", "0.01", "--set", "AUTOTHROTTLE_ENABLED=False")
         args = (url, "--db", str(killed_db), *fast)
         process = start_crawl(*args, log=tmp / "killed.log", now=NOW)
-        deadline = time.monotonic() + 60
-        while stored(killed_db) < 25 and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert process.poll() is None, (tmp / "killed.log").read_text()[-3000:]
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
+        kill_when_stored(process, killed_db, 25, tmp / "killed.log")
         before_restart = {row[0] for row in sqlite3.connect(killed_db).execute(ROWS)}
         server.log.clear()
 
@@ -123,12 +111,7 @@ def test_a_killed_incremental_run_leaves_no_gap(tmp_path):
         process = start_crawl(
             *args, "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=4", log=tmp_path / "killed.log", now=NOW
         )
-        deadline = time.monotonic() + 60
-        while stored(db_path) < 70 and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert process.poll() is None, (tmp_path / "killed.log").read_text()[-3000:]
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
+        kill_when_stored(process, db_path, 70, tmp_path / "killed.log")
         server.faults = []
         server.log.clear()
         restarted = crawl(*args, now=NOW)

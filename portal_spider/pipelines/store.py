@@ -1,10 +1,12 @@
 """Pipeline step 3: store the raw capture and the article in the SQLite archive.
 
 Opens the archive named by the ``PORTAL_ARCHIVE_DB`` setting when the spider opens, closes the
-runs a killed crawl left ``running``, records the portals and one crawl run per portal, writes each
-article with its raw capture in one transaction, and marks articles reported gone. When the spider
-has closed (only then is the reason known) it closes each run with its counts and status, and
-stores the monitor's warnings for it.
+runs a killed crawl left ``running``, repairs the articles an earlier crawl left half-written
+(:mod:`archive.repair`; this happens before the spider's ``start()`` reads the crawl plan, so their
+refetches are in it), records the portals and one crawl run per portal, writes each article with
+its raw capture, version, URL and views in one transaction, and marks articles reported gone. When
+the spider has closed (only then is the reason known) it closes each run with its counts and
+status, and stores the monitor's warnings for it, one transaction per portal.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archive.db import open_archive
+from archive.repair import repair_half_written
 from archive.runs import mark_interrupted_runs, save_warnings
 from archive.store import ArchiveStore, Capture, RunCounts
+from archive.transactions import write_transaction
 from portal_spider.clock import Clock
 from portal_spider.items import ArticleItem, GoneArticle
 from portal_spider.monitor import MonitorThresholds, check_run
@@ -61,14 +65,28 @@ class StorePipeline:
 
     def open_spider(self, spider: Any = None) -> None:
         self.store = ArchiveStore(open_archive(self.db_path))
+        portals = self.crawler.spider.portals
         # the lock is held (by the runner or the lock extension): a run still "running" is dead
         mark_interrupted_runs(self.store.db, self.clock.iso())
-        for portal in self.crawler.spider.portals.values():
-            self.store.upsert_portal(portal.to_row())
-            self.runs[portal.slug] = self.store.start_run(portal.slug, self.mode, self.clock.iso())
-            self.counts[portal.slug] = RunCounts()
+        self.repair(tuple(portals))
+        with write_transaction(self.store.db):
+            for portal in portals.values():
+                self.store.upsert_portal(portal.to_row())
+                self.runs[portal.slug] = self.store.start_run(
+                    portal.slug, self.mode, self.clock.iso()
+                )
+                self.counts[portal.slug] = RunCounts()
         self.crawler.stats.set_value("archive/path", str(self.db_path))
         self.crawler.stats.set_value("archive/run_ids", dict(self.runs))
+
+    def repair(self, slugs: tuple[str, ...]) -> None:
+        """Complete the articles of ``slugs`` an earlier crawl left half-written; count them."""
+        assert self.store is not None
+        report = repair_half_written(self.store.db, slugs, self.clock.iso())
+        stats = self.crawler.stats
+        stats.set_value("archive/half_written", len(report.articles))
+        for slug, count in report.by_portal().items():
+            stats.set_value(f"portal/{slug}/archive/half_written", count)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if self.store is None:
@@ -120,23 +138,25 @@ class StorePipeline:
                 f: value(f"missing/{f}") for f in COUNTED_FIELDS if value(f"missing/{f}")
             }
             platform = stats.get_value(f"portal/{slug}/detected_platform")
-            if platform:
-                self.store.record_detected_platform(slug, platform)
             status = run_status(
                 reason, counts.pages_fetched, counts.pages_failed, value("forbidden_by_robots")
             )
             error = None if reason == "finished" else f"the crawl stopped early ({reason})"
-            self.store.finish_run(run_id, counts, status, error, finished_at=self.clock.iso())
-            warnings = check_run(
-                self.store.db,
-                run_id,
-                self.crawler.spider.portals[slug],
-                thresholds,
-                self.clock.now(),
-                listing_articles=value("listing_articles"),
-                robots_forbidden=value("forbidden_by_robots"),
-            )
-            save_warnings(self.store.db, run_id, warnings, self.clock.iso())
+            # the run's row, its platform and its warnings are kept together, or not at all
+            with write_transaction(self.store.db):
+                if platform:
+                    self.store.record_detected_platform(slug, platform)
+                self.store.finish_run(run_id, counts, status, error, finished_at=self.clock.iso())
+                warnings = check_run(
+                    self.store.db,
+                    run_id,
+                    self.crawler.spider.portals[slug],
+                    thresholds,
+                    self.clock.now(),
+                    listing_articles=value("listing_articles"),
+                    robots_forbidden=value("forbidden_by_robots"),
+                )
+                save_warnings(self.store.db, run_id, warnings, self.clock.iso())
             for warning in warnings:
                 logger.warning("portal %s: %s", slug, warning.message)
         self.store.db.close()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -139,6 +140,8 @@ def run_in_child(path: Path, write: Write, kill_after: int | None, trace_file: P
                 os._exit(KILLED)
             trace_file.write_text("\n".join(statements), encoding="utf-8")
             status = 0
+        except BaseException:  # shown in pytest's captured output of the failing test
+            traceback.print_exc()
         finally:
             os._exit(status)
     _, wait_status = os.waitpid(pid, 0)

@@ -6,7 +6,9 @@ Exit status (for cron and systemd, which report a non-zero status):
 * 1 — the crawl finished but some pages failed (they are retried by the next runs);
 * 2 — usage or configuration error (unknown portal, bad option, invalid registry);
 * 3 — the archive is locked: another crawl is writing to it; this run did nothing;
-* 4 — the crawl stopped before its end (a signal, a Scrapy close condition, or an error).
+* 4 — the crawl stopped before its end (a signal, a Scrapy close condition, or an error);
+* 5 — a portal could not be reached at all: every request to its host failed to connect (DNS
+  failure, connection refused, timeout). Its pages are retried by the next runs.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import click
 
 from archive.db import open_archive
 from archive.runs import format_run, run_warnings, runs_by_id
+from portal_spider.circuit import unreachable_portals
 from portal_spider.runner import CrawlResult
 
 logger = logging.getLogger(__name__)
@@ -27,12 +30,15 @@ EXIT_PAGES_FAILED = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 3
 EXIT_INTERRUPTED = 4
+EXIT_UNREACHABLE = 5
 
 
 def exit_status(result: CrawlResult) -> int:
     """The exit status of a finished crawl (see the module docstring)."""
     if result.finish_reason != "finished":
         return EXIT_INTERRUPTED
+    if unreachable_portals(result.stats):
+        return EXIT_UNREACHABLE
     failed = sum(
         int(value or 0)
         for key, value in result.stats.items()
@@ -50,9 +56,12 @@ def print_report(result: CrawlResult, db_path: str | Path) -> None:
     db = open_archive(db_path)
     try:
         rows = runs_by_id(db, run_ids)
+        unreachable = set(unreachable_portals(result.stats))
         warnings = 0
         for row in rows:
             click.echo(format_run(row))
+            if row["portal"] in unreachable:
+                click.echo("  unreachable: no request to its host got an answer")
             for warning in run_warnings(db, row["id"]):
                 warnings += 1
                 click.echo(f"  warning: {warning.message}")

@@ -1,0 +1,176 @@
+"""Dead servers at the server: pages that never answer, a host that dies, and Retry-After.
+
+Each portal is served on 127.0.0.1 by :class:`fault_sites.FaultySite`, which holds chosen
+connections open without a reply (bounded) or answers 429/503 with a Retry-After once; the crawl
+runs in a child process. What is asserted is what the server saw (requests per page, their
+times) and what the archive holds, never how long the crawl took.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from crawl_helpers import write_registry, yenbai_registry_row
+from crawl_machinery import NOW, crawl
+from fault_sites import make_faulty_site
+from reliability_figures import record
+
+from archive.db import open_archive
+from portal_spider.demo.server import PortalServer
+
+pytestmark = pytest.mark.reliability
+
+FAST = ("--delay", "0.01", "--set", "AUTOTHROTTLE_ENABLED=False")
+TRIES = 3  # RETRY_TIMES = 2: the first try and two retries
+BREAKER = 5  # PORTAL_ARCHIVE_BREAKER_FAILURES
+
+
+def archived_items(db) -> set[int]:
+    return {int(row["item_id"]) for row in db.query("select item_id from articles")}
+
+
+def pending_items(db) -> dict[int, dict]:
+    rows = db.query("select url, attempts, last_error from pending_articles")
+    return {int(parse_qs(urlsplit(r["url"]).query)["ItemID"][-1]): r for r in rows}
+
+
+def crawl_portal(tmp_path, site, server, **row_fields):
+    row = yenbai_registry_row("treo", site, server.url)
+    row.update(row_fields)
+    registry = write_registry(tmp_path / "portals.toml", [row])
+    return crawl("--all", "--db", str(tmp_path / "a.db"), *FAST, registry=registry, now=NOW)
+
+
+def test_pages_that_never_answer_time_out_fast_and_stay_pending(tmp_path):
+    """Three article pages hold the connection open: each is tried three times, each try ends at
+    the portal's own 1 s timeout, every other article is archived, the three stay pending."""
+    n, hung = 24, {1003, 1010, 1017}
+    site = make_faulty_site(n)
+    site.hanging.update(hung)
+    with PortalServer(site) as server:
+        try:
+            result = crawl_portal(tmp_path, site, server, download_timeout=1.0)
+        finally:
+            site.release()
+    record("faults_injected", len(hung))
+    assert result.returncode == 1, result.stderr[-3000:]  # some pages failed
+    assert {item: len(site.times[item]) for item in hung} == dict.fromkeys(hung, TRIES)
+    assert site.held == len(hung) * TRIES
+    db = open_archive(tmp_path / "a.db")
+    archived, pending = archived_items(db), pending_items(db)
+    assert archived == set(range(1000, 1000 + n)) - hung
+    assert set(pending) == hung
+    for row in pending.values():
+        assert row["attempts"] == 1
+        assert "took longer than 1.0 seconds" in row["last_error"]
+    # three hung pages are not a dead host: the breaker stays closed
+    assert "got no answer" not in result.stderr
+    assert "host_down" not in result.stdout and "stopped answering" not in result.stdout
+    record("faults_survived", len(hung))
+    record("rows_lost", n - len(archived) - len(pending))
+
+
+def test_a_host_that_dies_is_left_for_the_next_run(tmp_path):
+    """The server stops answering after 20 requests: after five different pages get no answer the
+    breaker opens, nothing more is sent, and the next run (server back) archives everything."""
+    n = 40
+    site = make_faulty_site(n)
+    site.dead_after = 20
+    with PortalServer(site) as server:
+        try:
+            first = crawl_portal(tmp_path, site, server, download_timeout=1.0)
+        finally:
+            site.release()
+        sent_after_death = site.requests_after_death
+        site.revive()
+        second = crawl_portal(tmp_path, site, server, download_timeout=1.0)
+    record("faults_injected")
+    assert first.returncode == 1, first.stderr[-3000:]
+    # five different pages, plus at most the one in flight beside them (2 per host at once)
+    assert BREAKER <= sent_after_death <= BREAKER + 2, sent_after_death
+    assert first.stderr.count("got no answer") == 1  # logged once
+    assert "the host stopped answering during the run" in first.stdout
+    db = open_archive(tmp_path / "a.db")
+    warning = next(
+        db.query("select message, value from run_warnings where kind = 'host_down' and run_id = 1")
+    )
+    not_sent = int(warning["value"])
+    assert not_sent > 0
+    assert f"{not_sent} request(s) not sent" in warning["message"]
+
+    assert second.returncode == 0, second.stderr[-3000:]
+    archived = archived_items(db)
+    assert archived == set(range(1000, 1000 + n))
+    assert pending_items(db) == {}
+    record("faults_survived")
+    record("rows_lost", n - len(archived))
+
+
+def test_skipped_articles_keep_their_tries(tmp_path):
+    """A page the breaker did not send is pending with no try counted; one that was tried
+    counts one try."""
+    site = make_faulty_site(30)
+    site.dead_after = 12
+    with PortalServer(site) as server:
+        try:
+            crawl_portal(tmp_path, site, server, download_timeout=1.0)
+        finally:
+            site.release()
+    pending = pending_items(open_archive(tmp_path / "a.db"))
+    tried = {item for item, times in site.times.items() if times}
+    assert pending
+    for item, row in pending.items():
+        expected = 1 if item in tried else 0
+        assert row["attempts"] == expected, (item, row)
+        if not expected:
+            assert row["last_error"].startswith("not sent: host 127.0.0.1 stopped answering")
+
+
+def http_date_in(seconds: int) -> str:
+    """An HTTP date ``seconds`` (whole) ahead of now."""
+    return email.utils.formatdate(int(time.time()) + seconds, usegmt=True)
+
+
+def test_retry_after_is_honoured_up_to_the_cap(tmp_path):
+    """429 with seconds, 503 with an HTTP date, 429 asking for an hour (capped at 4 s): each retry
+    comes after the wait asked (or the cap), and no request reaches the host meanwhile."""
+    site = make_faulty_site(12)
+    date = http_date_in(4)
+    site.throttled = {1002: (429, "3"), 1005: (503, date), 1008: (429, "3600")}
+    with PortalServer(site) as server:
+        row = yenbai_registry_row("treo", site, server.url)
+        registry = write_registry(tmp_path / "portals.toml", [row])
+        result = crawl(
+            "--all",
+            "--db",
+            str(tmp_path / "a.db"),
+            *FAST,
+            "--set",
+            "PORTAL_ARCHIVE_RETRY_AFTER_MAX=4",
+            registry=registry,
+            now=NOW,
+        )
+        every_request = sorted(t for times in site.times.values() for t in times)
+    record("faults_injected", 3)
+    assert result.returncode == 0, result.stderr[-3000:]
+    asked = {1002: 3.0, 1008: 4.0}  # seconds asked (the hour capped at 4)
+    for item in (1002, 1005, 1008):
+        throttled_at, retried_at = site.times[item]
+        wait = asked.get(item)
+        if wait is None:  # the date: what was left of it when the 503 went out
+            sent_wall = time.time() - (time.monotonic() - throttled_at)
+            wait = email.utils.parsedate_to_datetime(date).timestamp() - sent_wall - 0.05
+        gap = retried_at - throttled_at
+        print(f"item {item}: retried {gap:.2f} s after the throttle (asked {wait:.2f} s)")
+        assert gap >= wait, (item, gap, wait)
+        # the host's slot waited: nothing else was sent in the window (1 s for requests
+        # already on their way when the throttle arrived)
+        window = [t for t in every_request if throttled_at + 1.0 < t < throttled_at + wait]
+        assert window == [], (item, window)
+    assert result.stderr.count("capped at 4 s") == 1
+    db = open_archive(tmp_path / "a.db")
+    assert archived_items(db) == set(range(1000, 1012))
+    record("faults_survived", 3)

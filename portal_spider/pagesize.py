@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 TOO_LARGE = "too large:"
 _ANNOUNCED = re.compile(r"Expected to receive (\d+) bytes which is larger than download max size")
-_DECOMPRESSED = re.compile(r"\((\d+) B decompressed so far\) exceeded DOWNLOAD_MAXSIZE")
+_DECOMPRESSED = re.compile(r"(\d+) B decompressed so far\) exceeded DOWNLOAD_MAXSIZE")
 
 
 def max_size(request: Request, settings: BaseSettings) -> int:

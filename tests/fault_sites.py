@@ -139,7 +139,11 @@ class FaultySite(ChangingSite):
 
 
 def crawl_measured(
-    *args: str, peak_file: Path, timeout: float = 240
+    *args: str,
+    peak_file: Path,
+    now: datetime | None = None,
+    registry: Path | None = None,
+    timeout: float = 240,
 ) -> subprocess.CompletedProcess:
     """Run ``portal-archive crawl ARGS`` under a wrapper that writes the crawl's peak RSS (KiB)
     to ``peak_file`` (``getrusage(RUSAGE_CHILDREN)`` of the wrapper: the crawl process alone)."""
@@ -155,7 +159,7 @@ def crawl_measured(
         capture_output=True,
         text=True,
         timeout=timeout,
-        env=crawl_env(),
+        env=crawl_env(now, registry),
         check=False,
     )
 
@@ -164,3 +168,14 @@ def make_faulty_site(n: int, newest: datetime | None = None) -> FaultySite:
     """A faulty site of ``n`` generated articles (ItemIDs 1000 on), the newest published at
     ``newest`` (default: 49 hours before the tests' clock)."""
     return FaultySite(generate_site_data(n, newest=newest or NOW - timedelta(hours=49)))
+
+
+def archived_items(db) -> set[int]:
+    """The ItemIDs of the archived articles."""
+    return {int(row["item_id"]) for row in db.query("select item_id from articles")}
+
+
+def pending_items(db) -> dict[int, dict]:
+    """The rows of ``pending_articles`` by the ItemID of their URL."""
+    rows = db.query("select url, attempts, last_error from pending_articles")
+    return {int(parse_qs(urlsplit(r["url"]).query)["ItemID"][-1]): r for r in rows}

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import email.utils
 import time
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from crawl_helpers import write_registry, yenbai_registry_row
 from crawl_machinery import NOW, crawl
-from fault_sites import make_faulty_site
+from fault_sites import archived_items, make_faulty_site, pending_items
 from reliability_figures import record
 
 from archive.db import open_archive
@@ -26,15 +25,6 @@ pytestmark = pytest.mark.reliability
 FAST = ("--delay", "0.01", "--set", "AUTOTHROTTLE_ENABLED=False")
 TRIES = 3  # RETRY_TIMES = 2: the first try and two retries
 BREAKER = 5  # PORTAL_ARCHIVE_BREAKER_FAILURES
-
-
-def archived_items(db) -> set[int]:
-    return {int(row["item_id"]) for row in db.query("select item_id from articles")}
-
-
-def pending_items(db) -> dict[int, dict]:
-    rows = db.query("select url, attempts, last_error from pending_articles")
-    return {int(parse_qs(urlsplit(r["url"]).query)["ItemID"][-1]): r for r in rows}
 
 
 def crawl_portal(tmp_path, site, server, **row_fields):

@@ -21,6 +21,7 @@ which tell an unreachable portal (:mod:`portal_spider.report`).
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,9 +34,14 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 
 from portal_spider.connection_errors import describe, is_connection_failure
-from portal_spider.politeness import portal_host
 
 logger = logging.getLogger(__name__)
+
+
+def host_of_request(request: Request) -> str:
+    """What the breaker counts by: the request's host and port (two portals may share a host
+    name on different ports)."""
+    return urlparse_cached(request).netloc.lower()
 
 
 class HostUnavailable(IgnoreRequest):
@@ -61,21 +67,22 @@ class HostBreakerMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.threshold = max(0, crawler.settings.getint("PORTAL_ARCHIVE_BREAKER_FAILURES", 5))
-        self.hosts: dict[str, HostCircuit] = {}
-        self._slugs: dict[str, str] | None = None
+        self.hosts: dict[str, HostCircuit] = {}  # by host[:port]
+        self._slugs: dict[str, str | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HostBreakerMiddleware:
         return cls(crawler)
 
     def slug_for(self, request: Request, host: str) -> str | None:
-        """The portal a request belongs to (from its meta, else by its host)."""
+        """The portal a request belongs to (from its meta, else the portal serving its host)."""
         if request.meta.get("portal"):
             return str(request.meta["portal"])
-        if self._slugs is None:
+        if host not in self._slugs:
             portals = getattr(self.crawler.spider, "portals", {}) or {}
-            self._slugs = {portal_host(p): p.slug for p in portals.values()}
-        return self._slugs.get(host)
+            owner = next((p for p in portals.values() if p.owns(request.url)), None)
+            self._slugs[host] = owner.slug if owner is not None else None
+        return self._slugs[host]
 
     def _count(self, request: Request, host: str, key: str) -> None:
         stats = self.crawler.stats
@@ -90,7 +97,7 @@ class HostBreakerMiddleware:
         return HostUnavailable(f"not sent: host {host} stopped answering ({circuit.reason})")
 
     def process_request(self, request: Request, spider: Any = None) -> None:
-        host = urlparse_cached(request).hostname or ""
+        host = host_of_request(request)
         circuit = self.hosts.get(host)
         if circuit is None or not circuit.open:
             return None
@@ -102,15 +109,21 @@ class HostBreakerMiddleware:
         engine = self.crawler.engine
         key = request.meta.get("download_slot")
         slot = engine.downloader.slots.get(key) if engine is not None and key else None
-        dropped = 0
-        while slot is not None and slot.queue:
+        if slot is None:
+            return 0
+        kept, dropped = deque(), 0
+        while slot.queue:
             queued, deferred = slot.queue.popleft()
+            if host_of_request(queued) != host:  # another port of the same host name
+                kept.append((queued, deferred))
+                continue
             deferred.errback(Failure(self._refusal(queued, host, circuit)))
             dropped += 1
+        slot.queue.extend(kept)
         return dropped
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
-        host = urlparse_cached(request).hostname or ""
+        host = host_of_request(request)
         circuit = self.hosts.get(host)
         if circuit is not None:
             circuit.failing_pages.clear()
@@ -120,7 +133,7 @@ class HostBreakerMiddleware:
     def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> None:
         if isinstance(exception, IgnoreRequest) or not is_connection_failure(exception):
             return None
-        host = urlparse_cached(request).hostname or ""
+        host = host_of_request(request)
         self._count(request, host, "connection_failures")
         circuit = self.hosts.setdefault(host, HostCircuit())
         if circuit.open or not self.threshold:

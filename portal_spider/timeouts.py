@@ -15,8 +15,6 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.utils.httpobj import urlparse_cached
 
-from portal_spider.politeness import portal_host
-
 logger = logging.getLogger(__name__)
 
 
@@ -25,21 +23,20 @@ class PortalTimeoutMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.timeouts: dict[str, float] | None = None
+        self.timeouts: dict[str, float | None] = {}  # by host[:port]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PortalTimeoutMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request, spider: Any = None) -> None:
-        if self.timeouts is None:
+        site = urlparse_cached(request).netloc.lower()
+        if site not in self.timeouts:
             portals = getattr(self.crawler.spider, "portals", {}) or {}
-            self.timeouts = {
-                portal_host(p): float(p.download_timeout)
-                for p in portals.values()
-                if p.download_timeout
-            }
-        timeout = self.timeouts.get(urlparse_cached(request).hostname or "")
+            owner = next((p for p in portals.values() if p.owns(request.url)), None)
+            value = owner.download_timeout if owner is not None else None
+            self.timeouts[site] = float(value) if value else None
+        timeout = self.timeouts[site]
         if timeout is not None and "download_timeout" not in request.meta:
             request.meta["download_timeout"] = timeout
         return None

@@ -21,9 +21,12 @@ from fault_sites import (
     pending_items,
 )
 from reliability_figures import record
+from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
+from twisted.python.failure import Failure
 
 from archive.db import open_archive
 from portal_spider.demo.server import PortalServer
+from portal_spider.pagesize import too_large_reason
 
 pytestmark = pytest.mark.reliability
 
@@ -105,3 +108,35 @@ def test_the_run_says_so(runs):
     assert "3 page(s) over DOWNLOAD_MAXSIZE skipped" in out
     assert "partial" in out
     assert runs["second"].returncode == 0, runs["second"].stderr[-3000:]
+
+
+def test_size_failures_are_told_from_other_failures():
+    """The three ways Scrapy drops an oversized page give a ``too large`` reason; a timeout, a
+    robots.txt refusal and a cancelled download that named another cause do not."""
+    limit = 32 * 1024 * 1024
+    url = "<GET http://cong.example.org/a>"
+    announced = DownloadCancelledError(
+        f"Expected to receive 52428800 bytes which is larger than download max size ({limit}) "
+        f"in request {url}."
+    )
+    decompressed = IgnoreRequest(
+        f"Ignored response <200 http://cong.example.org/a> because its body (10440000 B "
+        f"compressed, 33619968 B decompressed so far) exceeded DOWNLOAD_MAXSIZE ({limit} B) "
+        "during decompression."
+    )
+    reasons = [
+        too_large_reason(Failure(error), limit)
+        for error in (announced, DownloadCancelledError(), decompressed)
+    ]
+    assert reasons == [
+        f"too large: 52428800 bytes announced (limit {limit})",
+        f"too large: more than {limit} bytes received (limit {limit})",
+        f"too large: more than 33619968 bytes once decompressed (limit {limit})",
+    ]
+    others = (
+        DownloadTimeoutError("Getting http://cong.example.org/a took longer than 20 seconds."),
+        IgnoreRequest("Forbidden by robots.txt"),
+        DownloadCancelledError("the crawl stopped"),
+    )
+    assert [too_large_reason(Failure(error), limit) for error in others] == [None] * 3
+    record("hostile_inputs", 6)

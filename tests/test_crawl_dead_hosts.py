@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import time
+from datetime import datetime, timezone
 
 import pytest
 from crawl_helpers import write_registry, yenbai_registry_row
@@ -19,6 +20,8 @@ from reliability_figures import record
 
 from archive.db import open_archive
 from portal_spider.demo.server import PortalServer
+from portal_spider.registry import load_registry
+from portal_spider.retry_after import retry_after_seconds
 
 pytestmark = pytest.mark.reliability
 
@@ -156,3 +159,33 @@ def test_retry_after_is_honoured_up_to_the_cap(tmp_path):
     db = open_archive(tmp_path / "a.db")
     assert archived_items(db) == set(range(1000, 1012))
     record("faults_survived", 3)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (b"120", 120.0),
+        ("0", 0.0),
+        (" 7 ", 7.0),
+        ("Fri, 04 Dec 2026 21:00:30 GMT", 30.0),  # 30 s after the clock below
+        ("Fri, 04 Dec 2026 20:59:00 GMT", 0.0),  # a date past: no wait
+        ("soon", None),
+        ("-5", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_retry_after_values(value, expected):
+    now = datetime(2026, 12, 4, 21, 0, 0, tzinfo=timezone.utc)
+    assert retry_after_seconds(value, now) == expected
+    record("hostile_inputs")
+
+
+@pytest.mark.parametrize("timeout", [0, -1, "10", True])
+def test_a_registry_row_with_a_bad_download_timeout_is_refused(tmp_path, timeout):
+    row = {"slug": "cham", "name": "Chậm", "base_url": "https://cham.example.org/"}
+    registry = write_registry(tmp_path / "portals.toml", [{**row, "download_timeout": timeout}])
+    with pytest.raises(ValueError, match="download_timeout must be a positive number"):
+        load_registry(registry)
+    good = write_registry(tmp_path / "good.toml", [{**row, "download_timeout": 7.5}])
+    assert load_registry(good)[0].download_timeout == 7.5

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
 from http.server import BaseHTTPRequestHandler
@@ -50,7 +51,9 @@ class FaultySite(ChangingSite):
         super().__init__(*args, **kwargs)
         self.hanging: set[int] = set()  # article pages that never answer
         self.dead_after: int | None = None  # from this many requests on, nothing answers
-        self.throttled: dict[int, tuple[int, str]] = {}  # item -> (status, Retry-After) once
+        # item -> (status, Retry-After or a function making it when sent), answered once
+        self.throttled: dict[int, tuple[int, str | Callable[[], str]]] = {}
+        self.retry_after_sent: dict[int, str] = {}  # item -> the Retry-After it was sent
         self.big: dict[int, str] = {}  # item -> "length" | "stream" | "bomb"
         self.times: dict[int, list[float]] = {}  # item -> monotonic times of its requests
         self.held = 0  # connections held open without a reply
@@ -83,7 +86,9 @@ class FaultySite(ChangingSite):
             return True
         if throttle is not None:
             status, retry_after = throttle
-            self._send(handler, status, b"busy\n", {"Retry-After": retry_after})
+            value = retry_after() if callable(retry_after) else retry_after
+            self.retry_after_sent[item] = value
+            self._send(handler, status, b"busy\n", {"Retry-After": value})
             return True
         if item in self.big:
             self._send_big(handler, target, self.big[item])

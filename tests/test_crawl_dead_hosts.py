@@ -123,8 +123,11 @@ def test_retry_after_is_honoured_up_to_the_cap(tmp_path):
     """429 with seconds, 503 with an HTTP date, 429 asking for an hour (capped at 2.5 s): each retry
     comes after the wait asked (or the cap), and no request reaches the host meanwhile."""
     site = make_faulty_site(12)
-    date = http_date_in(3)
-    site.throttled = {1002: (429, "2"), 1005: (503, date), 1008: (429, "3600")}
+    site.throttled = {
+        1002: (429, "2"),
+        1005: (503, lambda: http_date_in(3)),  # dated when the 503 is sent
+        1008: (429, "3600"),
+    }
     with PortalServer(site) as server:
         row = yenbai_registry_row("treo", site, server.url)
         registry = write_registry(tmp_path / "portals.toml", [row])
@@ -147,7 +150,9 @@ def test_retry_after_is_honoured_up_to_the_cap(tmp_path):
         wait = asked.get(item)
         if wait is None:  # the date: what was left of it when the 503 went out
             sent_wall = time.time() - (time.monotonic() - throttled_at)
+            date = site.retry_after_sent[item]
             wait = email.utils.parsedate_to_datetime(date).timestamp() - sent_wall - 0.05
+            assert wait > 1.9  # whole seconds: 3 s ahead is at least 2 s ahead
         gap = retried_at - throttled_at
         print(f"item {item}: retried {gap:.2f} s after the throttle (asked {wait:.2f} s)")
         assert gap >= wait, (item, gap, wait)

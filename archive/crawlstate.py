@@ -184,3 +184,42 @@ def schedule_refetch(
             [article_id, portal, url, when, when, reason],
         )
     return cursor.rowcount > 0
+
+
+def keep_pending(
+    db: Database, *, article_id: str, portal: str, url: str, reason: str, when: str
+) -> None:
+    """Remember an article page this run did not fetch, without counting a try against it."""
+    with write_transaction(db):
+        db.execute(
+            "insert into pending_articles (article_id, portal, url, first_failed_at, "
+            "last_failed_at, attempts, last_error) values (?, ?, ?, ?, ?, 0, ?) "
+            "on conflict (article_id) do update set last_error = excluded.last_error",
+            [article_id, portal, url, when, when, reason],
+        )
+
+
+def give_up(
+    db: Database, *, article_id: str, portal: str, url: str, reason: str, when: str, attempts: int
+) -> None:
+    """Remember an article page that no later run should retry (``attempts``: the maximum)."""
+    with write_transaction(db):
+        db.execute(
+            "insert into pending_articles (article_id, portal, url, first_failed_at, "
+            "last_failed_at, attempts, last_error) values (?, ?, ?, ?, ?, ?, ?) "
+            "on conflict (article_id) do update set attempts = max(attempts, excluded.attempts), "
+            "last_failed_at = excluded.last_failed_at, last_error = excluded.last_error",
+            [article_id, portal, url, when, when, attempts, reason],
+        )
+
+
+def given_up_articles(db: Database, portal: str, max_attempts: int, reason_prefix: str) -> set[str]:
+    """Ids of ``portal``'s pending articles given up on for a reason starting ``reason_prefix``."""
+    return {
+        row["article_id"]
+        for row in db.query(
+            "select article_id from pending_articles where portal = ? and attempts >= ? "
+            "and substr(last_error, 1, ?) = ?",
+            [portal, max_attempts, len(reason_prefix), reason_prefix],
+        )
+    }

@@ -114,7 +114,8 @@ def crawl(
 
     Exit status: 0 every page fetched; 1 some pages failed (retried by the next runs); 2 usage or
     configuration error; 3 the archive is locked by another crawl (nothing done); 4 the crawl
-    stopped before its end; 6 robots.txt forbade every request of a portal. See
+    stopped before its end; 5 a portal could not be reached at all (DNS failure, connection
+    refused or timeout on every request); 6 robots.txt forbade every request of a portal. See
     docs/OPERATIONS.md.
     """
     from portal_spider.lock import ArchiveLocked

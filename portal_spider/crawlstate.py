@@ -19,6 +19,7 @@ from archive.crawlstate import KnownArticle, ListingState
 from archive.db import open_archive
 from archive.transactions import write_transaction
 from portal_spider.clock import Clock
+from portal_spider.pagesize import TOO_LARGE
 from portal_spider.registry import Portal
 from portal_spider.revisits import revisit_due
 
@@ -36,6 +37,7 @@ class PortalPlan:
     listings: dict[str, ListingState] = field(default_factory=dict)
     revisits: list[KnownArticle] = field(default_factory=list)
     pending: list[dict] = field(default_factory=list)
+    too_large: set[str] = field(default_factory=set)  # ids given up on: over DOWNLOAD_MAXSIZE
 
     def knows(self, article_id: str, *urls: str) -> bool:
         """Whether the archive holds this article (by id, canonical URL or a URL seen before)."""
@@ -97,6 +99,9 @@ class CrawlState:
                 )
             ]
         plan.pending = crawlstate.pending_articles(self.db, portal.slug, self.max_attempts)
+        plan.too_large = crawlstate.given_up_articles(
+            self.db, portal.slug, self.max_attempts, TOO_LARGE
+        )
         self.plans[portal.slug] = plan
         logger.info(
             "portal %s: %d articles archived, %d listings known (%d complete), %d revisits due, "
@@ -128,6 +133,29 @@ class CrawlState:
         """Keep a failed article page for the next runs to retry."""
         crawlstate.record_failure(
             self.db, article_id=article_id, portal=slug, url=url, error=error, when=self.clock.iso()
+        )
+
+    def keep_pending(self, slug: str, article_id: str, url: str, reason: str) -> None:
+        """Keep an article page this run did not send for the next runs, counting no try."""
+        crawlstate.keep_pending(
+            self.db,
+            article_id=article_id,
+            portal=slug,
+            url=url,
+            reason=reason,
+            when=self.clock.iso(),
+        )
+
+    def give_up(self, slug: str, article_id: str, url: str, reason: str) -> None:
+        """Record an article page with its reason, never to be retried (e.g. too large)."""
+        crawlstate.give_up(
+            self.db,
+            article_id=article_id,
+            portal=slug,
+            url=url,
+            reason=reason,
+            when=self.clock.iso(),
+            attempts=self.max_attempts,
         )
 
     def finish(self, finished: bool) -> int:

@@ -2,7 +2,9 @@
 
 * ``stale``: the newest archived article of an active portal is older than
   ``PORTAL_ARCHIVE_MONITOR_STALE_DAYS`` days (the portal stopped publishing, moved, or its listings
-  changed so new articles are no longer found);
+  changed so new articles are no longer found). A portal whose registry status is ``frozen``
+  (a unit dissolved or merged: its archive is complete), ``redirected`` or ``offline`` is expected
+  to publish nothing new and gets no such warning;
 * ``field_missing``: a field was not found on more than its share of the article pages of the run
   (``PORTAL_ARCHIVE_MONITOR_FIELDS``, field -> percent; the page object needs a look);
 * ``error_rate``: more than ``PORTAL_ARCHIVE_MONITOR_ERROR_PCT`` percent of the run's requests
@@ -10,7 +12,12 @@
 * ``no_articles``: listing pages were fetched but showed no article link at all;
 * ``robots_blocked``: robots.txt forbade every request of the run, so nothing was fetched (the
   portal's robots.txt shuts crawlers out: ask its webmaster, or set ``obey_robots = false`` in
-  its registry row when archiving it is agreed).
+  its registry row when archiving it is agreed);
+* ``host_down``: the portal's host did not answer at all (every request failed to connect or
+  timed out), or stopped answering so the circuit breaker left its other requests for the next
+  run (:mod:`portal_spider.circuit`);
+* ``too_large``: article or listing pages over ``DOWNLOAD_MAXSIZE`` were skipped (recorded in
+  ``pending_articles`` with their size, not retried).
 
 The thresholds are settings, so they can be changed per run with ``--set``. The warnings are
 stored in ``run_warnings``, logged, and printed by ``portal-archive crawl`` and ``runs``.
@@ -34,6 +41,8 @@ from portal_spider.robots import run_blocked
 logger = logging.getLogger(__name__)
 
 DEFAULT_FIELDS = {"title": 5.0, "published_at": 5.0, "body_text": 5.0, "views": 50.0}
+# registry statuses of portals that are not expected to publish anything new
+STALE_EXPECTED = frozenset({"frozen", "redirected", "offline"})
 
 
 @dataclass
@@ -65,15 +74,24 @@ def check_run(
     *,
     listing_articles: int | None = None,
     robots_forbidden: int = 0,
+    unreachable: bool = False,
+    breaker_opened: bool = False,
+    requests_not_sent: int = 0,
+    pages_too_large: int = 0,
 ) -> list[RunWarning]:
-    """The warnings about ``portal`` after the run ``run_id`` (its row must be closed)."""
+    """The warnings about ``portal`` after the run ``run_id`` (its row must be closed).
+
+    ``unreachable``: no request got any answer; ``breaker_opened`` and ``requests_not_sent``:
+    the circuit breaker gave up on the host and did not send that many requests;
+    ``pages_too_large``: pages skipped for their size.
+    """
     run = db["crawl_runs"].get(run_id)
     warnings: list[RunWarning] = []
     slug = portal.slug
     newest = next(
         db.query("select max(published_at) as newest from articles where portal = ?", [slug])
     )["newest"]
-    if portal.status == "active" and newest:
+    if portal.status not in STALE_EXPECTED and newest:
         age = (now - parse_time(newest)).total_seconds() / 86400
         if age > thresholds.stale_days:
             warnings.append(
@@ -135,6 +153,32 @@ def check_run(
                 f"robots.txt forbade all {robots_forbidden} request(s) of the run: nothing was "
                 "fetched (the portal shuts crawlers out)",
                 float(robots_forbidden),
+                None,
+            )
+        )
+    if unreachable or breaker_opened:
+        what = (
+            "no request got an answer (DNS failure, connection refused or timeout)"
+            if unreachable
+            else "the host stopped answering during the run"
+        )
+        warnings.append(
+            RunWarning(
+                slug,
+                "host_down",
+                f"{what}; {requests_not_sent} request(s) not sent, left for the next run",
+                float(requests_not_sent),
+                None,
+            )
+        )
+    if pages_too_large:
+        warnings.append(
+            RunWarning(
+                slug,
+                "too_large",
+                f"{pages_too_large} page(s) over DOWNLOAD_MAXSIZE skipped (recorded in "
+                "pending_articles with their size, not retried)",
+                float(pages_too_large),
                 None,
             )
         )

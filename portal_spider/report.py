@@ -7,6 +7,8 @@ Exit status (for cron and systemd, which report a non-zero status):
 * 2 — usage or configuration error (unknown portal, bad option, invalid registry);
 * 3 — the archive is locked: another crawl is writing to it; this run did nothing;
 * 4 — the crawl stopped before its end (a signal, a Scrapy close condition, or an error);
+* 5 — a portal could not be reached at all: every request to its host failed to connect (DNS
+  failure, connection refused, timeout). Its pages are retried by the next runs;
 * 6 — robots.txt forbade every request of a portal: nothing of it was fetched (its run is
   ``blocked`` and warns ``robots_blocked``).
 """
@@ -20,6 +22,7 @@ import click
 
 from archive.db import open_archive
 from archive.runs import format_run, run_warnings, runs_by_id
+from portal_spider.circuit import unreachable_portals
 from portal_spider.robots import blocked_by_robots
 from portal_spider.runner import CrawlResult
 
@@ -30,6 +33,7 @@ EXIT_PAGES_FAILED = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 3
 EXIT_INTERRUPTED = 4
+EXIT_UNREACHABLE = 5
 EXIT_ROBOTS_BLOCKED = 6
 
 
@@ -39,6 +43,8 @@ def exit_status(result: CrawlResult) -> int:
         return EXIT_INTERRUPTED
     if any(blocked_by_robots(result.stats, slug) for slug in result.run_ids):
         return EXIT_ROBOTS_BLOCKED
+    if unreachable_portals(result.stats):
+        return EXIT_UNREACHABLE
     failed = sum(
         int(value or 0)
         for key, value in result.stats.items()
@@ -56,9 +62,12 @@ def print_report(result: CrawlResult, db_path: str | Path) -> None:
     db = open_archive(db_path)
     try:
         rows = runs_by_id(db, run_ids)
+        unreachable = set(unreachable_portals(result.stats))
         warnings = 0
         for row in rows:
             click.echo(format_run(row))
+            if row["portal"] in unreachable:
+                click.echo("  unreachable: no request to its host got an answer")
             for warning in run_warnings(db, row["id"]):
                 warnings += 1
                 click.echo(f"  warning: {warning.message}")

@@ -11,6 +11,8 @@ import os
 BOT_NAME = "portal-archive"
 SPIDER_MODULES = ["portal_spider.spiders"]
 NEWSPIDER_MODULE = "portal_spider.spiders"
+# our `scrapy crawl`: the portal spider refuses to start without -a portal=... or -a url=...
+COMMANDS_MODULE = "portal_spider.commands"
 
 PORTAL_ARCHIVE_DB = os.environ.get("PORTAL_ARCHIVE_DB", "archive.db")
 PORTAL_ARCHIVE_CONTACT = os.environ.get(
@@ -31,13 +33,22 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
-DOWNLOAD_TIMEOUT = 60
+# A request that gets no answer in this many seconds fails (and is retried): small servers answer
+# in a few seconds or not at all. A portal's registry row may set its own (download_timeout).
+DOWNLOAD_TIMEOUT = 20
 # Scrapy's default cap is 1 GiB: a page far beyond any article is dropped (and logged) instead.
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# the spider logs each page that failed for good in one line; Scrapy's own line is for debugging
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
+# A host whose pages get no answer (timeout, refused, DNS): after this many different pages in a
+# row, its other requests wait for the next run (portal_spider.circuit; 0 turns it off).
+PORTAL_ARCHIVE_BREAKER_FAILURES = 5
+# Retry-After of a 429/503 is honoured (the host's requests wait) up to this many seconds.
+PORTAL_ARCHIVE_RETRY_AFTER_MAX = 120
 
 # An archiver runs unattended: no remote code execution endpoints.
 REMOTE_CONTROL_ENABLED = False
@@ -70,11 +81,17 @@ DOWNLOADER_MIDDLEWARES = {
     # robots.txt checked for every request, also those queued while it loads (Scrapy's is replaced)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "portal_spider.robots.PortalRobotsTxtMiddleware": 100,
+    # a portal's own download timeout, before Scrapy's DownloadTimeoutMiddleware (350)
+    "portal_spider.timeouts.PortalTimeoutMiddleware": 340,
     # a portal's own User-Agent, before Scrapy's UserAgentMiddleware (500) fills the default
     "portal_spider.politeness.PortalUserAgentMiddleware": 450,
+    # the per-host circuit breaker sees every failed try: above RetryMiddleware (550)
+    "portal_spider.circuit.HostBreakerMiddleware": 560,
 }
 EXTENSIONS = {
     "portal_spider.lock.ArchiveLockExtension": 0,
+    "portal_spider.connection_errors.OneLineConnectionErrorsExtension": 1,
+    "portal_spider.retry_after.RetryAfterExtension": 100,
     "portal_spider.progress.ProgressExtension": 500,
 }
 

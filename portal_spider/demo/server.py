@@ -3,6 +3,8 @@
 It listens on 127.0.0.1 on a free port, answers from a site object (anything with
 ``handle(target) -> Reply``), logs every request, counts the requests in flight at once, and can
 inject faults (a status code or a delay for chosen paths) so tests can see how a crawl copes.
+A site that also has ``serve_raw(target, handler) -> bool`` may write a whole reply itself
+(its own headers, a streamed or endless body, no reply at all) by returning True.
 """
 
 from __future__ import annotations
@@ -130,6 +132,9 @@ class PortalServer:
             delay = self.delay + (fault.delay if fault else 0.0)
             if delay:
                 time.sleep(delay)
+            serve_raw = getattr(self.site, "serve_raw", None)
+            if not fault and serve_raw is not None and serve_raw(target, handler):
+                return
             if fault and fault.status:
                 reply = Reply(fault.status, "text/plain; charset=utf-8", b"injected fault\n")
             else:

@@ -22,6 +22,7 @@ from archive.repair import repair_half_written
 from archive.runs import mark_interrupted_runs, save_warnings
 from archive.store import ArchiveStore, Capture, RunCounts
 from archive.transactions import write_transaction
+from portal_spider.circuit import portal_unreachable
 from portal_spider.clock import Clock
 from portal_spider.items import ArticleItem, GoneArticle
 from portal_spider.monitor import MonitorThresholds, check_run
@@ -155,6 +156,10 @@ class StorePipeline:
                     self.clock.now(),
                     listing_articles=value("listing_articles"),
                     robots_forbidden=value("forbidden_by_robots"),
+                    unreachable=portal_unreachable(stats.get_stats(), slug),
+                    breaker_opened=bool(value("breaker_opened")),
+                    requests_not_sent=value("breaker_skipped"),
+                    pages_too_large=value("pages_too_large"),
                 )
                 save_warnings(self.store.db, run_id, warnings, self.clock.iso())
             for warning in warnings:

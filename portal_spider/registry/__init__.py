@@ -61,6 +61,7 @@ class Portal:
     obey_robots: bool | None = None  # False: this portal's robots.txt is not consulted
     user_agent: str | None = None
     revisit_days: list[float] | None = None  # e.g. [1, 7, 30, 90]
+    download_timeout: float | None = None  # seconds a request to the portal's host may take
 
     def start_urls(self) -> list[str]:
         """Where to start: the entry points (relative to base_url), or else the home page."""
@@ -146,6 +147,11 @@ def validate(portals: list[Portal]) -> list[str]:
             problems.append(f"{portal.slug}: status must be one of {sorted(STATUSES)}")
         if portal.level is not None and portal.level not in LEVELS:
             problems.append(f"{portal.slug}: level must be one of {sorted(LEVELS)}")
+        timeout = portal.download_timeout
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
+        ):
+            problems.append(f"{portal.slug}: download_timeout must be a positive number of seconds")
     return problems
 
 

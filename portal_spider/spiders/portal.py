@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -36,10 +36,12 @@ from twisted.python.failure import Failure
 from archive.store import article_id
 from portal_spider import politeness
 from portal_spider.boundary import LeftPortal, last_redirect, redirect_note
+from portal_spider.circuit import HostUnavailable
 from portal_spider.clock import Clock
 from portal_spider.crawlstate import CrawlState, PortalPlan
 from portal_spider.items import ArticleItem, GoneArticle
 from portal_spider.normalize.urls import canonical_url
+from portal_spider.pagesize import max_size, too_large_reason
 from portal_spider.paging import listing_key, next_pages, page_number
 from portal_spider.platforms import detect_platform, get_platform
 from portal_spider.platforms.base import Platform
@@ -93,8 +95,13 @@ class PortalSpider(scrapy.Spider):
     def _portals_from_arguments(portal: str | None, url: str | None) -> list[Portal]:
         if url:
             return [adhoc_portal(url)]
+        if portal is None:
+            raise UsageError(
+                "name the portals to crawl: -a portal=<slug>, -a portal=all (every active "
+                "portal) or -a url=<listing URL>"
+            )
         registry = load_registry()
-        if portal in (None, "all"):
+        if portal == "all":
             return [p for p in registry if p.status == "active"]
         found = find_portal(portal, registry)
         if found is None:
@@ -267,6 +274,10 @@ class PortalSpider(scrapy.Spider):
     ) -> Iterator[scrapy.Request]:
         """A request for an article neither archived nor requested yet in this run."""
         aid, canonical = self.identity(slug, platform, url)
+        assert self.state is not None
+        if aid in self.state.plans[slug].too_large:
+            self.crawler.stats.inc_value(f"portal/{slug}/too_large_known")
+            return
         if canonical not in self.seen_articles:
             yield self.article_request(slug, url, aid, "new")
 
@@ -347,7 +358,11 @@ class PortalSpider(scrapy.Spider):
             self.state.record_failure(slug, aid, request_url, reason)
 
     def failed(self, failure: Failure) -> None:
-        """A request that failed for good (after retries): counted, and remembered if an article."""
+        """A request that failed for good (after retries): counted, and remembered if an article.
+
+        An article page over the size cap is recorded with its reason and not retried; one the
+        circuit breaker did not send stays pending without a try counted against it.
+        """
         request = failure.request
         slug = request.meta.get("portal", "?")
         stats = self.crawler.stats
@@ -363,16 +378,30 @@ class PortalSpider(scrapy.Spider):
             stats.inc_value(f"portal/{slug}/forbidden_by_robots")
             return
         stats.inc_value(f"portal/{slug}/pages_failed")
-        logger.warning("portal %s: failed %s: %s", slug, request.url, error)
+        not_sent = failure.check(HostUnavailable) is not None
+        too_large = too_large_reason(failure, max_size(request, self.crawler.settings))
+        if too_large:
+            error = too_large
+            stats.inc_value(f"portal/{slug}/pages_too_large")
+        if not_sent:  # the breaker logged it once for the whole host
+            logger.debug("portal %s: %s %s", slug, error, request.url)
+        else:
+            logger.warning("portal %s: failed %s: %s", slug, request.url, error)
         kind = request.meta.get("kind")
         if self.state is None or slug not in self.state.plans:
             return
+        aid = request.meta.get("article_id")
         if kind == "listing":
             walk = self.state.walks.get((slug, request.meta.get("walk", "")))
             if walk is not None:
                 walk.failures += 1
-        elif kind in ("new", "pending") and request.meta.get("article_id"):
-            self.state.record_failure(slug, request.meta["article_id"], request.url, error)
+        elif kind in ("new", "pending") and aid:
+            if too_large:
+                self.state.give_up(slug, aid, request.url, error)
+            elif not_sent and not request.meta.get("retry_times"):
+                self.state.keep_pending(slug, aid, request.url, error)
+            else:
+                self.state.record_failure(slug, aid, request.url, error)
 
     def record_left_portal(
         self,

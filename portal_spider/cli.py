@@ -356,8 +356,8 @@ def bench_parse(sizes: str, limit: float) -> None:
 
     Each size gets a generated article page (long body, huge table, thousands of related links,
     a giant menu) in a generic table layout and in the Yên Bái layout, parsed by the generic and
-    the Yên Bái page objects. Prints size, seconds per path and seconds per MB; flat seconds per
-    MB mean linear parsing. WRONG after a time means the title, date or body came out wrong.
+    the Yên Bái page objects. Prints size, CPU seconds per path and seconds per MB; flat seconds
+    per MB mean linear parsing. WRONG after a time means the title, date or body came out wrong.
     """
     from portal_spider.parse_bench import format_row, run_parse_bench, table_header
 

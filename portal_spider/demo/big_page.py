@@ -64,6 +64,7 @@ class BigPage:
     first_paragraph: str
     last_paragraph: str
     paragraphs: int
+    rows: int  # rows of the big table (its header row apart)
     source: str
 
     @property
@@ -231,7 +232,8 @@ def big_article_page(size: int, layout: str = "generic", seed: int = 0) -> BigPa
         raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
     html, _ = _render(layout, _counts(size), seed)
     # one correction: the items' real sizes differ from the estimate
-    html, paragraphs = _render(layout, _counts(size, size / len(html.encode("utf-8"))), seed)
+    counts = _counts(size, size / len(html.encode("utf-8")))
+    html, paragraphs = _render(layout, counts, seed)
     return BigPage(
         url=YENBAI_URL if layout == "yenbai" else GENERIC_URL,
         html=html,
@@ -241,5 +243,6 @@ def big_article_page(size: int, layout: str = "generic", seed: int = 0) -> BigPa
         first_paragraph=paragraphs[0],
         last_paragraph=paragraphs[-1],
         paragraphs=len(paragraphs),
+        rows=counts["rows"],
         source=SOURCE,
     )

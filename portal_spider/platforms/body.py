@@ -42,6 +42,10 @@ HEAD_CLASS_RE = re.compile(
     re.IGNORECASE,
 )
 LEAD_PARAGRAPH_WORDS = 8
+# A page of more elements than this (article pages have a few thousand) takes its body from the
+# densest prose block without the main-content extractor, whose time on such a page would block
+# the crawl for seconds; the extractor still runs when no prose block is found.
+BIG_PAGE_ELEMENTS = 10_000
 SIGNATURE_BLOCKS = ("p", "div")
 ATTACHMENT_LINE = re.compile(
     r"^(file|tệp|tập\s+tin|văn\s+bản|tài\s+liệu)\s+(đính\s+kèm|kèm\s+theo)|^(tải\s+về|đính\s+kèm)",
@@ -58,11 +62,17 @@ def extract_body(platform: Platform, item: ArticleItem, page: Page, how: str) ->
         element_body(platform, item, body, page.url, f"{how}:microdata articleBody")
         page.body_container = element
         return
-    content = extract_main_content(page.html, page.url)
+    container, words = prose_container(page.tree)
+    content = None
+    if container is None or len(page.texts) <= BIG_PAGE_ELEMENTS:
+        content = extract_main_content(page.html, page.url)
+    else:
+        logger.debug(
+            "%s: %d elements, body from the densest prose block", page.url, len(page.texts)
+        )
     kept: list[str] = []
     if content is not None and content.text.strip():
         kept = trim_lines(item, page, content.text.split("\n\n"), how)
-    container, words = prose_container(page.tree)
     if container is not None and len(" ".join(kept).split()) < words / 2:
         # the extractor missed the article (table layouts): the densest prose block instead
         body = deepcopy(container)

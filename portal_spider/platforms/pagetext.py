@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-from bisect import bisect_left
 from collections.abc import Iterable
 
 from lxml import etree
@@ -60,6 +59,10 @@ class PageText:
                 size += len(tail)
         self.text = "".join(pieces)
 
+    def __len__(self) -> int:
+        """The number of elements of the tree."""
+        return len(self.spans)
+
     def __contains__(self, element: etree._Element) -> bool:
         return element in self.spans
 
@@ -103,21 +106,41 @@ class PageText:
 
 
 class KeyStarts:
-    """Elements by the start of their text's key: which ones start with a given key, fast."""
+    """Elements by the start of their text's key: which ones start with a given key, fast.
+
+    Elements are grouped by the first few characters of their key, read cheaply; the longer key
+    start is read only for the elements of the groups a lookup asks for, once each.
+    """
+
+    GROUP_CHARS = 8
 
     def __init__(self, texts: PageText, elements: Iterable[etree._Element], size: int) -> None:
+        self.texts = texts
         self.size = size
-        entries = sorted(
-            (texts.key_start(element, size), order, element)
-            for order, element in enumerate(elements)
-        )
-        self.keys = [entry[0] for entry in entries]
-        self.entries = [(entry[1], entry[2]) for entry in entries]
+        self.groups: dict[str, list[tuple[int, etree._Element]]] = {}
+        for order, element in enumerate(elements):
+            group = texts.key_start(element, self.GROUP_CHARS)
+            self.groups.setdefault(group, []).append((order, element))
+        self._keys: dict[etree._Element, str] = {}
+
+    def _key(self, element: etree._Element) -> str:
+        found = self._keys.get(element)
+        if found is None:
+            found = self.texts.key_start(element, self.size)
+            self._keys[element] = found
+        return found
 
     def starting_with(self, wanted: str) -> list[etree._Element]:
         """The elements whose key starts with ``wanted`` (at most ``size`` characters), in order."""
         if len(wanted) > self.size:
             raise ValueError(f"a key start of {len(wanted)} characters; indexed: {self.size}")
-        low = bisect_left(self.keys, wanted)
-        high = bisect_left(self.keys, wanted + KEY_END, lo=low)
-        return [element for _, element in sorted(self.entries[low:high], key=lambda e: e[0])]
+        if len(wanted) >= self.GROUP_CHARS:
+            entries = self.groups.get(wanted[: self.GROUP_CHARS], [])
+        else:
+            entries = sorted(
+                entry
+                for group, members in self.groups.items()
+                if group.startswith(wanted)
+                for entry in members
+            )
+        return [element for _, element in entries if self._key(element).startswith(wanted)]

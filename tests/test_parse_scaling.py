@@ -1,7 +1,8 @@
 """Parsing big pages: right values at 4 and 16 MB, and work that grows linearly with the page.
 
 The pages come from :mod:`portal_spider.demo.big_page` (a long body with a huge table, thousands
-of related links, a giant menu, a sidebar) in a generic table layout and in the Yên Bái layout.
+of related links, a giant menu, a sidebar) in a generic table layout and in the Yên Bái layout,
+and as a generic page of few elements holding very long paragraphs.
 A parse that went quadratic again would take minutes at 16 MB: ``SIGALRM`` stops it with a
 failure instead of a hung suite. The linearity test counts Python function calls (every element
 proxy lxml hands out is one), so it needs no clock. The helpers the parsers now use instead of
@@ -38,7 +39,7 @@ from portal_spider.platforms.yenbai import YenBaiPlatform
 MB = 1024 * 1024
 HANG_SECONDS = 60  # a linear parse of 16 MB takes a few seconds; a quadratic one, many minutes
 FIXTURES = Path(__file__).parent / "fixtures"
-PLATFORMS = {"generic": GenericPlatform, "yenbai": YenBaiPlatform}
+PLATFORMS = {"generic": GenericPlatform, "yenbai": YenBaiPlatform, "longform": GenericPlatform}
 TABLE_ROW = re.compile(r"(Xã|Thị trấn) \D+ \d+ \d+ \d+,\d% \D+")  # place, STT, households, %, note
 
 
@@ -61,13 +62,11 @@ def hang_guard() -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-@pytest.fixture(scope="module", params=[4, 16], ids=["4MB", "16MB"])
-def megabytes(request: pytest.FixtureRequest) -> int:
-    return request.param
-
-
 @pytest.mark.reliability
-@pytest.mark.parametrize("layout", ["generic", "yenbai"])
+@pytest.mark.parametrize(
+    ("megabytes", "layout"),
+    [(4, "generic"), (4, "yenbai"), (4, "longform"), (16, "generic"), (16, "yenbai")],
+)
 def test_big_page_parses_to_its_title_date_and_body(megabytes, layout, hang_guard):
     page = big_article_page(megabytes * MB, layout)
     assert abs(page.size - megabytes * MB) < 0.05 * megabytes * MB
@@ -76,6 +75,9 @@ def test_big_page_parses_to_its_title_date_and_body(megabytes, layout, hang_guar
         item = PLATFORMS[layout]().parse_article(page.url, page.html)
     except ParseHang:
         record("hangs")
+        raise
+    except Exception:
+        record("crashes")
         raise
     assert (
         item.title == "Hội nghị tổng kết công tác xây dựng nông thôn mới huyện Thử Nghiệm năm 2024"
@@ -94,7 +96,6 @@ def test_big_page_parses_to_its_title_date_and_body(megabytes, layout, hang_guar
     assert "Các tin khác" not in body and "Trang chủ" not in body
     assert item.source == "Trung tâm Truyền thông và Văn hóa huyện"
     assert item.views_raw == ("4829 lượt xem" if layout == "yenbai" else "Lượt xem: 1.234")
-    record("faults_survived")
 
 
 def _function_calls(page: BigPage) -> int:
@@ -126,6 +127,8 @@ def test_generated_page_is_deterministic_and_sized():
     assert big_article_page(300_000, "yenbai", seed=1).html != first.html
     with pytest.raises(ValueError, match="unknown layout"):
         big_article_page(1000, "joomla")
+    longform = big_article_page(300_000, "longform")
+    assert longform.paragraphs < 60 and longform.rows < 30
 
 
 def _fixture_trees() -> Iterator[etree._Element]:

@@ -4,8 +4,9 @@
 way a portal serves a very long one: a giant menu, a long body of many paragraphs with a huge
 data table in the middle, thousands of "Các tin khác" items, a sidebar of links and the site
 footer. ``layout="generic"`` is a table layout no platform module knows; ``layout="yenbai"`` is the
-Yên Bái SharePoint article layout. The page is deterministic (same size, layout and seed, same
-bytes) and the returned :class:`BigPage` says what a parser must find on it.
+Yên Bái SharePoint article layout; ``layout="longform"`` is the generic layout holding little but
+very long paragraphs (few elements, much text). The page is deterministic (same size, layout and
+seed, same bytes) and the returned :class:`BigPage` says what a parser must find on it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from html import escape
 
 logger = logging.getLogger(__name__)
 
-LAYOUTS = ("generic", "yenbai")
+LAYOUTS = ("generic", "yenbai", "longform")
 TITLE = "Hội nghị tổng kết công tác xây dựng nông thôn mới huyện Thử Nghiệm năm 2024"
 SITE = "Cổng thông tin điện tử huyện Thử Nghiệm"
 GENERIC_URL = "https://thunghiem.example.vn/tin-tuc/hoi-nghi-tong-ket-nong-thon-moi-12345.html"
@@ -48,6 +49,8 @@ PLACES = (
 )
 # shares of the page's size taken by its big parts (the rest is the fixed frame)
 SHARES = {"paragraphs": 0.40, "rows": 0.15, "related": 0.20, "menu": 0.15, "sidebar": 0.10}
+LONGFORM_SHARES = {"paragraphs": 0.96, "rows": 0.01, "related": 0.01, "menu": 0.01, "sidebar": 0.01}
+LONGFORM_SENTENCES = 40  # sentences of one paragraph of the longform layout (3 elsewhere)
 # approximate bytes of one item of each part, to size a first draft
 ITEM_BYTES = {"paragraphs": 320, "rows": 150, "related": 230, "menu": 110, "sidebar": 200}
 
@@ -88,8 +91,8 @@ class _Writer:
             f"{self.words(8, 14).capitalize()} tại {place} lần thứ {serial}, {self.words(6, 12)}."
         )
 
-    def paragraph(self, serial: int) -> str:
-        return " ".join(self.sentence(serial * 3 + n) for n in range(3))
+    def paragraph(self, serial: int, sentences: int = 3) -> str:
+        return " ".join(self.sentence(serial * sentences + n) for n in range(sentences))
 
     def headline(self, serial: int) -> str:
         return f"{self.words(6, 10).capitalize()} tại {self.random.choice(PLACES)} số {serial}"
@@ -215,24 +218,29 @@ Tin tức - Sự kiện</a></div>
 
 def _render(layout: str, counts: dict[str, int], seed: int) -> tuple[str, list[str]]:
     writer = _Writer(seed)
-    paragraphs = [writer.paragraph(n) for n in range(max(counts["paragraphs"], 2))]
+    sentences = LONGFORM_SENTENCES if layout == "longform" else 3
+    paragraphs = [writer.paragraph(n, sentences) for n in range(max(counts["paragraphs"], 2))]
     render = _yenbai_page if layout == "yenbai" else _generic_page
     return render(writer, counts, paragraphs), paragraphs
 
 
-def _counts(size: int, scale: float = 1.0) -> dict[str, int]:
-    return {
-        part: max(1, int(size * share * scale / ITEM_BYTES[part])) for part, share in SHARES.items()
+def _counts(layout: str, size: int, scale: float = 1.0) -> dict[str, int]:
+    shares = LONGFORM_SHARES if layout == "longform" else SHARES
+    paragraph_scale = LONGFORM_SENTENCES / 3 if layout == "longform" else 1
+    counts = {
+        part: max(1, int(size * share * scale / ITEM_BYTES[part])) for part, share in shares.items()
     }
+    counts["paragraphs"] = max(1, int(counts["paragraphs"] / paragraph_scale))
+    return counts
 
 
 def big_article_page(size: int, layout: str = "generic", seed: int = 0) -> BigPage:
     """An article page of about ``size`` bytes (within a few percent) in ``layout``."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
-    html, _ = _render(layout, _counts(size), seed)
+    html, _ = _render(layout, _counts(layout, size), seed)
     # one correction: the items' real sizes differ from the estimate
-    counts = _counts(size, size / len(html.encode("utf-8")))
+    counts = _counts(layout, size, size / len(html.encode("utf-8")))
     html, paragraphs = _render(layout, counts, seed)
     return BigPage(
         url=YENBAI_URL if layout == "yenbai" else GENERIC_URL,

@@ -42,10 +42,12 @@ HEAD_CLASS_RE = re.compile(
     re.IGNORECASE,
 )
 LEAD_PARAGRAPH_WORDS = 8
-# A page of more elements than this (article pages have a few thousand) takes its body from the
-# densest prose block without the main-content extractor, whose time on such a page would block
-# the crawl for seconds; the extractor still runs when no prose block is found.
+# A page of more elements than this (article pages have a few thousand), or of more visible text
+# (a long article has some 50,000 characters), takes its body from the densest prose block
+# without the main-content extractor, whose time on such a page would hold the crawl for seconds;
+# the extractor still runs when no prose block is found.
 BIG_PAGE_ELEMENTS = 10_000
+BIG_PAGE_CHARACTERS = 400_000
 SIGNATURE_BLOCKS = ("p", "div")
 ATTACHMENT_LINE = re.compile(
     r"^(file|tệp|tập\s+tin|văn\s+bản|tài\s+liệu)\s+(đính\s+kèm|kèm\s+theo)|^(tải\s+về|đính\s+kèm)",
@@ -64,12 +66,10 @@ def extract_body(platform: Platform, item: ArticleItem, page: Page, how: str) ->
         return
     container, words = prose_container(page.tree)
     content = None
-    if container is None or len(page.texts) <= BIG_PAGE_ELEMENTS:
+    if container is None or not is_big_page(page):
         content = extract_main_content(page.html, page.url)
     else:
-        logger.debug(
-            "%s: %d elements, body from the densest prose block", page.url, len(page.texts)
-        )
+        logger.debug("%s: a big page, body from the densest prose block", page.url)
     kept: list[str] = []
     if content is not None and content.text.strip():
         kept = trim_lines(item, page, content.text.split("\n\n"), how)
@@ -92,6 +92,12 @@ def extract_body(platform: Platform, item: ArticleItem, page: Page, how: str) ->
     if declared is not None and clean_text(declared.value):
         item.body_text = declared.value.strip()
         item.note("body_text", f"{how}:{declared.rule}")
+
+
+def is_big_page(page: Page) -> bool:
+    """Whether the page is too big for the main-content extractor (see ``BIG_PAGE_ELEMENTS``)."""
+    texts = page.texts
+    return len(texts) > BIG_PAGE_ELEMENTS or texts.visible_length() > BIG_PAGE_CHARACTERS
 
 
 def element_body(

@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 WORD_RE = re.compile(r"\w+")
 # past every character a comparison key can hold (keys are words and spaces)
 KEY_END = "\U0010ffff"
+HIDDEN_TAGS = ("script", "style", "noscript", "template")
 
 
 def key(text: str | None) -> str:
@@ -62,6 +63,14 @@ class PageText:
     def __len__(self) -> int:
         """The number of elements of the tree."""
         return len(self.spans)
+
+    def visible_length(self) -> int:
+        """Characters of the page's text outside scripts, styles and templates."""
+        hidden = 0
+        for element in self.root.iter(*HIDDEN_TAGS):
+            if not any(ancestor.tag in HIDDEN_TAGS for ancestor in element.iterancestors()):
+                hidden += self.length(element)
+        return len(self.text) - hidden
 
     def __contains__(self, element: etree._Element) -> bool:
         return element in self.spans

@@ -339,6 +339,43 @@ def bench_extract(dataset: Path, min_f1: float | None) -> None:
         sys.exit(1)
 
 
+@main.command("bench-parse")
+@click.option(
+    "--sizes",
+    default="0.25,0.5,1,2,4,8,16",
+    show_default=True,
+    help="Page sizes in MB, comma-separated.",
+)
+@click.option(
+    "--limit",
+    type=click.FloatRange(min=1),
+    default=60.0,
+    show_default=True,
+    help="Seconds after which one parse is stopped (the larger sizes of its path are skipped).",
+)
+def bench_parse(sizes: str, limit: float) -> None:
+    """Time the article parsers on generated pages of growing size.
+
+    Each size gets a generated article page (long body, huge table, thousands of related links,
+    a giant menu) in a generic table layout and in the Yên Bái layout, parsed by the generic and
+    the Yên Bái page objects. Prints size, CPU seconds per path and seconds per MB; flat seconds
+    per MB mean linear parsing. WRONG after a time means the title, date or body came out wrong.
+    """
+    from portal_spider.parse_bench import format_row, run_parse_bench, table_header
+
+    try:
+        values = [float(part) for part in sizes.split(",") if part.strip()]
+    except ValueError as error:
+        raise click.BadParameter(
+            f"not a list of numbers: {sizes!r}", param_hint="--sizes"
+        ) from error
+    if not values or any(value <= 0 for value in values):
+        raise click.BadParameter("sizes must be positive numbers", param_hint="--sizes")
+    click.echo(table_header())
+    for row in run_parse_bench(values, limit):
+        click.echo(format_row(row, limit))
+
+
 @main.group()
 def fixtures() -> None:
     """The fixture pages of the parser tests (tests/fixtures/pages/<platform>/<case>/)."""

@@ -12,11 +12,13 @@ middle are never cut here, and a line that cannot be located stops the cut at it
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
 from lxml import etree
 
 from portal_spider.platforms.locate import common_ancestor, key
+from portal_spider.platforms.pagetext import KEY_END
 
 logger = logging.getLogger(__name__)
 
@@ -28,54 +30,150 @@ SKIPPED = {"script", "style", "noscript", "template", "head", "title", "meta", "
 ROOTS = {"html", "body", "form"}
 
 
-def _text_start(element: etree._Element, limit: int = MATCH_CHARS * 2) -> str:
-    """The first characters of an element's visible text (scripts skipped)."""
-    parts: list[str] = []
-    size = 0
-    for node in element.iter():
-        if not isinstance(node.tag, str) or node.tag in SKIPPED:
-            continue
-        for text in (node.text, node.tail if node is not element else None):
-            if text and text.strip():
-                parts.append(text)
-                size += len(text)
-        if size >= limit:
-            break
-    return " ".join(parts)
+class _NodeTexts:
+    """The visible text pieces of a tree's nodes, in the order ``element.iter()`` visits them.
+
+    A node's pieces are its text and its tail, when not blank; script-like nodes and comments
+    have none (their descendants still count). A subtree is a run of the list, so the start of
+    an element's text is read from the list without walking the tree again.
+    """
+
+    def __init__(self, tree: etree._Element) -> None:
+        self.nodes = list(tree.iter())
+        self.position = {node: index for index, node in enumerate(self.nodes)}
+        self.texts: list[str | None] = []
+        self.tails: list[str | None] = []
+        for node in self.nodes:
+            visible = isinstance(node.tag, str) and node.tag not in SKIPPED
+            text, tail = (node.text, node.tail) if visible else (None, None)
+            self.texts.append(text if text and text.strip() else None)
+            self.tails.append(tail if tail and tail.strip() else None)
+        # where each node's subtree ends in the list
+        self.ends = [0] * len(self.nodes)
+        for index in range(len(self.nodes) - 1, -1, -1):
+            node = self.nodes[index]
+            last = node[-1] if len(node) else None
+            self.ends[index] = index + 1 if last is None else self.ends[self.position[last]]
+
+    def start(self, element: etree._Element, limit: int = MATCH_CHARS * 2) -> str:
+        """The first characters of an element's visible text (scripts skipped), pieces joined
+        by spaces: a node's pieces are read whole, and reading stops once ``limit`` is reached.
+        """
+        index = self.position[element]
+        parts: list[str] = []
+        size = 0
+        text = self.texts[index]  # the element's own tail is not its text
+        if text is not None:
+            parts.append(text)
+            size += len(text)
+        for node in range(index + 1, self.ends[index]):
+            if size >= limit:
+                break
+            for piece in (self.texts[node], self.tails[node]):
+                if piece is not None:
+                    parts.append(piece)
+                    size += len(piece)
+        return " ".join(parts)
+
+
+class _BestStarts:
+    """The prefixes of element starts, sorted, with the best owner of each range of them."""
+
+    def __init__(self, best: dict[str, tuple[int, int, etree._Element]]) -> None:
+        self.prefixes = sorted(best)
+        self.values = [best[prefix] for prefix in self.prefixes]
+        self._tree: list[int] | None = None
+
+    def _rank(self, index: int) -> tuple[int, int, int]:
+        """Longest prefix, then innermost owner, then the first one added."""
+        depth, order, _ = self.values[index]
+        return len(self.prefixes[index]), depth, -order
+
+    def best_extending(self, wanted: str) -> tuple[int, int, etree._Element] | None:
+        """The best owner among prefixes that start with ``wanted`` and are longer."""
+        low = bisect_left(self.prefixes, wanted)
+        if low < len(self.prefixes) and self.prefixes[low] == wanted:
+            low += 1
+        high = bisect_left(self.prefixes, wanted + KEY_END, lo=low)
+        if low >= high:
+            return None
+        if high - low <= 32:
+            index = max(range(low, high), key=self._rank)
+        else:
+            index = self._range_best(low, high)
+        return self.values[index]
+
+    def _range_best(self, low: int, high: int) -> int:
+        """The best index in ``[low, high)``, by a segment tree built on first use."""
+        size = len(self.prefixes)
+        if self._tree is None:
+            tree = [0] * size + list(range(size))
+            for node in range(size - 1, 0, -1):
+                tree[node] = max(tree[2 * node], tree[2 * node + 1], key=self._rank)
+            self._tree = tree
+        found: list[int] = []
+        low += size
+        high += size
+        while low < high:
+            if low & 1:
+                found.append(self._tree[low])
+                low += 1
+            if high & 1:
+                high -= 1
+                found.append(self._tree[high])
+            low //= 2
+            high //= 2
+        return max(found, key=self._rank)
 
 
 class TextIndex:
     """Where texts of a page start: element starts and text nodes, by key prefix."""
 
     def __init__(self, tree: etree._Element) -> None:
-        self.owners: dict[str, list[tuple[str, etree._Element]]] = {}
+        # the best owner (innermost, then first added) of each start prefix
+        best: dict[str, tuple[int, int, etree._Element]] = {}
         self.nodes: dict[str, list[etree._Element]] = {}
-        self._depths: dict[int, int] = {}
+        self._depths: dict[etree._Element, int] = {}  # keys keep the proxies (and ids) alive
+        self._order = 0
+        pieces = _NodeTexts(tree)
         for element in tree.iter():
             if not isinstance(element.tag, str) or element.tag in SKIPPED:
                 continue
-            self._add(key(_text_start(element)), element)
-            self._add_node(element.text, element)
+            self._add(key(pieces.start(element)), element, best)
+            self._add_node(element.text, element, best)
             parent = element.getparent()
             if parent is not None and parent.tag not in SKIPPED:
-                self._add_node(element.tail, parent)
+                self._add_node(element.tail, parent, best)
+        self.best = best
+        self.starts = _BestStarts(best)
 
-    def _add(self, text_key: str, owner: etree._Element) -> None:
+    def _add(
+        self, text_key: str, owner: etree._Element, best: dict[str, tuple[int, int, etree._Element]]
+    ) -> None:
         if len(text_key) >= PREFIX_CHARS:
-            bucket = self.owners.setdefault(text_key[:PREFIX_CHARS], [])
-            bucket.append((text_key[:MATCH_CHARS], owner))
+            prefix = text_key[:MATCH_CHARS]
+            depth = self.depth(owner)
+            found = best.get(prefix)
+            if found is None or depth > found[0]:
+                best[prefix] = (depth, self._order, owner)
+            self._order += 1
 
-    def _add_node(self, text: str | None, owner: etree._Element) -> None:
+    def _add_node(
+        self,
+        text: str | None,
+        owner: etree._Element,
+        best: dict[str, tuple[int, int, etree._Element]],
+    ) -> None:
         text_key = key(text)
         if text_key:
             self.nodes.setdefault(text_key, []).append(owner)
-        self._add(text_key, owner)
+        self._add(text_key, owner, best)
 
     def depth(self, element: etree._Element) -> int:
-        found = self._depths.get(id(element))
+        found = self._depths.get(element)
         if found is None:
             found = sum(1 for _ in element.iterancestors())
-            self._depths[id(element)] = found
+            self._depths[element] = found
         return found
 
     def locate(self, line: str) -> etree._Element | None:
@@ -84,13 +182,16 @@ class TextIndex:
         if len(line_key) < PREFIX_CHARS:
             return None
         wanted = line_key[:MATCH_CHARS]
-        matches = [
-            (len(prefix), self.depth(owner), owner)
-            for prefix, owner in self.owners.get(line_key[:PREFIX_CHARS], [])
-            if wanted.startswith(prefix) or prefix.startswith(wanted)
-        ]
-        # the most specific match: the longest shared start, then the innermost element
-        return max(matches, key=lambda match: match[:2])[2] if matches else None
+        # the most specific match: the longest shared start, then the innermost element, then
+        # the first added; a start longer than the line's beats every start the line extends
+        longer = self.starts.best_extending(wanted)
+        if longer is not None:
+            return longer[2]
+        for size in range(len(wanted), PREFIX_CHARS - 1, -1):
+            found = self.best.get(wanted[:size])
+            if found is not None:
+                return found[2]
+        return None
 
     def exact(self, text: str) -> list[etree._Element]:
         """Elements holding a text node whose whole text is ``text``."""

@@ -17,10 +17,12 @@ from collections.abc import Iterable
 from lxml.html import HtmlElement
 
 from portal_spider.normalize.text import clean_text
+from portal_spider.platforms.axes import following_within
 from portal_spider.platforms.base import text_of
 from portal_spider.platforms.cues import (
     OTHER_NEWS_HEADING_RE,
     DateCandidate,
+    bounded_clean_text,
     dates_in,
     in_chrome,
     in_headline_list,
@@ -64,7 +66,7 @@ def comes_after(element: HtmlElement, other: HtmlElement) -> bool:
 def between(title: HtmlElement, body: HtmlElement, limit: int = 30) -> list[HtmlElement]:
     """Elements after the title and before the body's first element."""
     found: list[HtmlElement] = []
-    for element in title.xpath(f"following::*[position() <= {limit}]"):
+    for element in following_within(title, limit):
         if element is body or any(node is body for node in element.iterancestors()):
             break
         if any(node is element for node in body.iterancestors()):
@@ -94,9 +96,9 @@ def lead_block(title: HtmlElement, body: HtmlElement) -> HtmlElement | None:
 def after_body(end: HtmlElement, window: int = AFTER_BODY_WINDOW) -> list[HtmlElement]:
     """The elements right after the body's last block, up to a list of other articles."""
     found: list[HtmlElement] = []
-    for element in end.xpath(f"following::*[position() <= {window}]"):
-        text = clean_text(element.text_content()) or ""
-        if len(text) < 60 and OTHER_NEWS_HEADING_RE.match(text.strip(" :")):
+    for element in following_within(end, window):
+        text = bounded_clean_text(element, 59)
+        if text is not None and OTHER_NEWS_HEADING_RE.match(text.strip(" :")):
             break
         found.append(element)
     return found
@@ -114,8 +116,8 @@ def trailing_date(end: HtmlElement) -> DateCandidate | None:
             continue
         if in_chrome(element) or element.xpath("ancestor::a") or in_headline_list(element):
             continue
-        text = clean_text(element.text_content()) or ""
-        if len(text) > 120:
+        text = bounded_clean_text(element, 120)
+        if text is None:
             continue
         candidates.extend(
             found
@@ -127,7 +129,7 @@ def trailing_date(end: HtmlElement) -> DateCandidate | None:
 
 def trailing_signature(container: HtmlElement) -> str | None:
     """A bold or right-aligned name just after the body container: the author."""
-    for element in container.xpath(f"following::*[position() <= {SIGNATURE_WINDOW}]"):
+    for element in following_within(container, SIGNATURE_WINDOW):
         chrome = not isinstance(element.tag, str) or in_chrome(element)
         if not chrome and looks_like_signature(element):
             return clean_text(element.text_content())

@@ -90,11 +90,13 @@ def text_of(element: HtmlElement | None) -> str | None:
 
 def meta_content(tree: HtmlElement, *names: str) -> str | None:
     """The content of the first ``<meta>`` with one of ``names`` as property, name or itemprop."""
+    # the whole document, as ``//meta[…]`` reads it, without an XPath walk per name
+    metas = list(tree.getroottree().getroot().iter("meta"))
     for name in names:
         for attr in ("property", "name", "itemprop"):
-            values = tree.xpath(f"//meta[@{attr}=$n]/@content", n=name)
-            for value in values:
-                if value.strip():
+            for meta in metas:
+                value = meta.get("content") if meta.get(attr) == name else None
+                if value is not None and value.strip():
                     return value.strip()
     return None
 

@@ -31,7 +31,7 @@ from portal_spider.platforms.cues import (
     looks_like_signature,
     read_attribution_line,
 )
-from portal_spider.platforms.locate import key, line_in_chrome, prose_container
+from portal_spider.platforms.locate import KEY_START, key, line_in_chrome, prose_container
 from portal_spider.platforms.page import Page
 
 logger = logging.getLogger(__name__)
@@ -42,6 +42,13 @@ HEAD_CLASS_RE = re.compile(
     re.IGNORECASE,
 )
 LEAD_PARAGRAPH_WORDS = 8
+# A page of more elements than this (article pages have a few thousand), or of more visible text
+# (a long article has some 50,000 characters), takes its body from the densest prose block
+# without the main-content extractor, whose time on such a page would hold the crawl for seconds;
+# the extractor still runs when no prose block is found.
+BIG_PAGE_ELEMENTS = 10_000
+BIG_PAGE_CHARACTERS = 400_000
+SIGNATURE_BLOCKS = ("p", "div")
 ATTACHMENT_LINE = re.compile(
     r"^(file|tệp|tập\s+tin|văn\s+bản|tài\s+liệu)\s+(đính\s+kèm|kèm\s+theo)|^(tải\s+về|đính\s+kèm)",
     re.IGNORECASE,
@@ -57,11 +64,15 @@ def extract_body(platform: Platform, item: ArticleItem, page: Page, how: str) ->
         element_body(platform, item, body, page.url, f"{how}:microdata articleBody")
         page.body_container = element
         return
-    content = extract_main_content(page.html, page.url)
+    container, words = prose_container(page.tree)
+    content = None
+    if container is None or not is_big_page(page):
+        content = extract_main_content(page.html, page.url)
+    else:
+        logger.debug("%s: a big page, body from the densest prose block", page.url)
     kept: list[str] = []
     if content is not None and content.text.strip():
         kept = trim_lines(item, page, content.text.split("\n\n"), how)
-    container, words = prose_container(page.tree)
     if container is not None and len(" ".join(kept).split()) < words / 2:
         # the extractor missed the article (table layouts): the densest prose block instead
         body = deepcopy(container)
@@ -83,6 +94,12 @@ def extract_body(platform: Platform, item: ArticleItem, page: Page, how: str) ->
         item.note("body_text", f"{how}:{declared.rule}")
 
 
+def is_big_page(page: Page) -> bool:
+    """Whether the page is too big for the main-content extractor (see ``BIG_PAGE_ELEMENTS``)."""
+    texts = page.texts
+    return len(texts) > BIG_PAGE_ELEMENTS or texts.visible_length() > BIG_PAGE_CHARACTERS
+
+
 def element_body(
     platform: Platform, item: ArticleItem, body: HtmlElement, url: str, rule: str
 ) -> None:
@@ -92,9 +109,17 @@ def element_body(
     text_root = deepcopy(body)
     for caption in text_root.xpath(".//figure|.//figcaption|.//table[contains(@class,'caption')]"):
         caption.drop_tree()
-    blocks = [e for e in text_root.xpath(".//p|.//div[not(.//p)]") if text_of(e)]
-    while blocks and ATTACHMENT_LINE.match(text_of(blocks[-1]) or ""):
-        blocks.pop().drop_tree()
+    # attachment lines at the end go; only the blocks from the end are read. A block that had
+    # text counts as one even when a dropped attachment line was all of it.
+    holding_dropped: set[HtmlElement] = set()
+    for block in reversed(_blocks(text_root, ("p",))):
+        text = text_of(block)
+        if not text and block not in holding_dropped:
+            continue
+        if not ATTACHMENT_LINE.match(text or ""):
+            break
+        holding_dropped.update(block.iterancestors())
+        block.drop_tree()
     platform.body_fields(item, body, url, rule, text_root=text_root)
 
 
@@ -126,6 +151,19 @@ def drop_head_blocks(body: HtmlElement) -> None:
             element.drop_tree()
 
 
+def _blocks(root: HtmlElement, not_holding: tuple[str, ...]) -> list[HtmlElement]:
+    """The ``<p>`` below ``root`` and its ``<div>`` holding none of ``not_holding``, in order.
+
+    The same as ``.//p|.//div[not(.//p)]`` (and ``[… and not(.//div)]``), read without the
+    XPath union, which libxml2 evaluates in time quadratic in its result.
+    """
+    return [
+        element
+        for element in root.iterdescendants("p", "div")
+        if element.tag == "p" or next(element.iterdescendants(*not_holding), None) is None
+    ]
+
+
 def trim_lines(item: ArticleItem, page: Page, lines: list[str], how: str) -> list[str]:
     """An extracted body's lines without chrome, attribution, attachment and head lines.
 
@@ -134,9 +172,9 @@ def trim_lines(item: ArticleItem, page: Page, lines: list[str], how: str) -> lis
     the title, date and widget lines go from the start.
     """
     lines = [line for line in lines if line.strip()]
-    while lines and line_in_chrome(page.tree, lines[-1]):
+    while lines and line_in_chrome(page.tree, lines[-1], page.texts):
         lines.pop()
-    while lines and line_in_chrome(page.tree, lines[0]):
+    while lines and line_in_chrome(page.tree, lines[0], page.texts):
         lines.pop(0)
     while lines:
         found = read_attribution_line(lines[-1])
@@ -171,9 +209,11 @@ def is_signature(page: Page, line: str) -> bool:
     """Whether a line is printed as a bold or right-aligned name (the author's signature)."""
     if len(line) > 60:
         return False
+    wanted = key(line)
+    blocks = page.texts.index(SIGNATURE_BLOCKS, KEY_START).starting_with(wanted[:KEY_START])
     return any(
-        key(element.text_content()) == key(line) and looks_like_signature(element)
-        for element in page.tree.xpath("//p|//div")
+        page.texts.key_start(element, len(wanted) + 1) == wanted and looks_like_signature(element)
+        for element in blocks
     )
 
 
@@ -205,14 +245,10 @@ def note_attribution(
 def strip_attribution(item: ArticleItem, body: HtmlElement, rule: str) -> None:
     """Take trailing author/source lines (and a signature) out of a body element, in place."""
     for _ in range(4):
-        blocks = [
-            e
-            for e in body.xpath(".//p|.//div[not(.//p) and not(.//div)]")
-            if (text_of(e) or "").strip()
-        ]
-        if not blocks:
+        blocks = _blocks(body, ("p", "div"))
+        last = next((e for e in reversed(blocks) if (text_of(e) or "").strip()), None)
+        if last is None:
             return
-        last = blocks[-1]
         text = text_of(last) or ""
         found = read_attribution_line(text)
         if found is not None:

@@ -238,12 +238,14 @@ def _is_widget_line(line: str) -> bool:
 
     A view counter printed among the buttons ("[In trang]  Số lần xem: 1.234") is one of them.
     """
+    if len(line) >= 80:
+        return False
     rest = f" {VIEW_COUNT_RE.sub(' ', line.casefold())} "
     rest = re.sub(r"[|/•·,;:：()\[\]]", " ", rest)
     for phrase in _WIDGETS_LONGEST_FIRST:
         while f" {phrase} " in rest:
             rest = rest.replace(f" {phrase} ", " ")
-    return PUNCT_ONLY_RE.match(rest.strip()) is not None and len(line) < 80
+    return PUNCT_ONLY_RE.match(rest.strip()) is not None
 
 
 def is_date_line(line: str) -> bool:
@@ -761,7 +763,7 @@ def density_units(tree: etree._Element) -> list[_Unit]:
     """Fallback: units of the container with the highest paragraph text density."""
     work = copy.deepcopy(tree)
     _strip_noise(work)
-    candidates = work.xpath("//div|//article|//section|//td|//main|//body")
+    candidates = list(work.iter("div", "article", "section", "td", "main", "body"))
     if not candidates:
         return []
     best = max(candidates, key=_density_score)

@@ -19,6 +19,7 @@ from lxml.html import HtmlElement
 
 from portal_spider.normalize.dates_vi import find_dates, parse_vi_datetime
 from portal_spider.normalize.text import clean_text
+from portal_spider.platforms.axes import following
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +107,27 @@ TOOL_CLASS_RE = re.compile(
 NAME_WORD_RE = re.compile(r"^[A-ZĐÀ-Ỹ][\wÀ-ỹ.]*$")
 
 
+def bounded_clean_text(element: HtmlElement, limit: int, joiner: str = "") -> str | None:
+    """The element's cleaned text when it has at most ``limit`` characters, else ``None``.
+
+    Only the start of a long text is read: once the cleaned start is longer than ``limit`` (with
+    a margin for a character merged or a space stripped at the cut), the whole text is too.
+    ``joiner`` goes between the text nodes (``" "`` as :func:`short_text` joins them).
+    """
+    pieces: list[str] = []
+    size = 0
+    budget = 2 * limit + 64
+    for piece in element.itertext():
+        pieces.append(piece)
+        size += len(piece) + len(joiner)
+        if size > budget:
+            if len(clean_text(joiner.join(pieces)) or "") > limit + 16:
+                return None
+            budget *= 2  # mostly whitespace so far: read on
+    text = clean_text(joiner.join(pieces)) or ""
+    return text if len(text) <= limit else None
+
+
 def _tokens(element: HtmlElement) -> list[str]:
     marker = f"{element.get('class', '')} {element.get('id', '')}".lower()
     return marker.split()
@@ -141,8 +163,8 @@ def _under_other_news_heading(element: HtmlElement) -> bool:
     hops = 0
     while previous is not None and hops < 2:
         if isinstance(previous.tag, str) and previous.tag in {"h2", "h3", "h4", "h5", "div", "p"}:
-            text = clean_text(previous.text_content()) or ""
-            return len(text) < 60 and bool(OTHER_NEWS_HEADING_RE.match(text))
+            text = bounded_clean_text(previous, 59)
+            return text is not None and bool(OTHER_NEWS_HEADING_RE.match(text))
         previous = previous.getprevious()
         hops += 1
     return False
@@ -150,8 +172,8 @@ def _under_other_news_heading(element: HtmlElement) -> bool:
 
 def short_text(element: HtmlElement, limit: int = 160) -> str:
     """The element's whole text when short, else only its own text nodes (not its children's)."""
-    text = clean_text(" ".join(element.itertext())) or ""
-    if len(text) <= limit:
+    text = bounded_clean_text(element, limit, " ")
+    if text is not None:
         return text
     return clean_text(" ".join(element.xpath("text()"))) or ""
 
@@ -232,15 +254,18 @@ def header_elements(
     paragraph of prose when the body is unknown).
     """
     yield from _before_title(title)
-    for count, element in enumerate(title.xpath("following::*")):
+    for count, element in enumerate(following(title)):
         if body is not None and (element is body or _is_inside(element, body)):
             return
-        words = len((clean_text(element.text_content()) or "").split())
-        if body is None and element.tag == "p" and words >= 30:
+        if body is None and element.tag == "p" and _words(element) >= 30:
             return
         if count >= limit:
             return
         yield element
+
+
+def _words(element: HtmlElement) -> int:
+    return len((clean_text(element.text_content()) or "").split())
 
 
 def _before_title(title: HtmlElement) -> Iterator[HtmlElement]:
@@ -248,7 +273,7 @@ def _before_title(title: HtmlElement) -> Iterator[HtmlElement]:
     for _ in range(2):
         siblings = node.xpath("preceding-sibling::*[position() <= 3]")
         for sibling in reversed(siblings):
-            if len(clean_text(sibling.text_content()) or "") > 200:
+            if bounded_clean_text(sibling, 200) is None:
                 continue
             yield sibling
             yield from sibling.iterdescendants()
@@ -293,8 +318,8 @@ def in_headline_list(element: HtmlElement) -> bool:
         if _links_headline(item, 4):
             return True
     for block in element.xpath(HEADLINE_ITEM_BLOCK):
-        text = clean_text(block.text_content()) or ""
-        return len(text) <= 300 and not block.xpath(".//h1|.//h2") and _links_headline(block, 5)
+        text = bounded_clean_text(block, 300)
+        return text is not None and not block.xpath(".//h1|.//h2") and _links_headline(block, 5)
     return False
 
 
@@ -379,10 +404,13 @@ def drop_tools(body: HtmlElement) -> None:
         if not isinstance(element.tag, str) or element is body:
             continue
         marker = f"{element.get('class', '')} {element.get('id', '')}"
-        text = (clean_text(element.text_content()) or "").lower()
         tool_class = bool(marker.strip()) and bool(TOOL_CLASS_RE.search(marker))
+        if not tool_class and element.tag not in TOOL_TAGS:
+            continue
+        short = bounded_clean_text(element, 199)  # None: 200 characters or more
+        text = (short or "").lower()
         tool_word = element.tag in TOOL_TAGS and text.rstrip(" :：") in TOOL_WORDS
-        if (tool_class and len(text) < 200) or tool_word:
+        if (tool_class and short is not None) or tool_word:
             element.drop_tree()
 
 

@@ -30,6 +30,7 @@ from portal_spider.platforms.around import (
     trailing_date,
     trailing_signature,
 )
+from portal_spider.platforms.axes import following_within
 from portal_spider.platforms.base import Listing, Platform, collect_media, parse_html, text_of
 from portal_spider.platforms.body import extract_body, note_attribution
 from portal_spider.platforms.cues import (
@@ -155,7 +156,7 @@ class GenericPlatform(Platform):
                     return
         for hint in [*hints, *([Found(page_title, "<title>")] if page_title else [])]:
             for part in sorted(title_parts(hint.value), key=len, reverse=True):
-                element = text_block_matching(page.tree, part)
+                element = text_block_matching(page.tree, part, page.texts)
                 if element is not None:
                     page.title = element
                     if fill:
@@ -199,7 +200,7 @@ class GenericPlatform(Platform):
                     block.drop_tree()
                     break
             item.body_html = clean_body_html(root, page.url) or None
-        page.title = text_block_matching(page.tree, first)
+        page.title = text_block_matching(page.tree, first, page.texts)
 
     def _title_near_body(self, item: ArticleItem, page: Page, how: str) -> None:
         """Replace a weakly found title by the headline block right before the body."""
@@ -230,8 +231,8 @@ class GenericPlatform(Platform):
         if not item.body_text:
             return
         lines = item.body_text.split("\n\n")
-        start = paragraph_element(page.tree, lines[0])
-        end = paragraph_element(page.tree, lines[-1]) if len(lines) > 1 else start
+        start = paragraph_element(page.tree, lines[0], page.texts)
+        end = paragraph_element(page.tree, lines[-1], page.texts) if len(lines) > 1 else start
         if start is None:
             return
         page.body_start = start
@@ -304,7 +305,7 @@ class GenericPlatform(Platform):
 
     @staticmethod
     def _labelled_date(page: Page) -> str | None:
-        for element in page.tree.xpath("//span|//div|//p|//td|//em|//i|//li"):
+        for element in page.tree.iter("span", "div", "p", "td", "em", "i", "li"):
             text = short_text(element, 120)
             if not text or not re.search(r"ngày\s+đăng|đăng\s+ngày|ngày\s+xuất\s+bản", text, re.I):
                 continue
@@ -323,9 +324,9 @@ class GenericPlatform(Platform):
         if page.title is not None:
             regions.append(("article header", list(header_elements(page.title, page.body_start))))
         if page.body_container is not None:
-            blocks = page.body_container.xpath(".//p|.//div|.//span|.//em|.//i")
+            blocks = list(page.body_container.iterdescendants("p", "div", "span", "em", "i"))
             regions.append(("end of the body", blocks[-6:]))
-            after = page.body_container.xpath("following::*[position() <= 40]")
+            after = following_within(page.body_container, 40)
             regions.append(("after the body", after))
         for where, elements in regions:
             raw, _ = find_views(elements)
@@ -344,9 +345,9 @@ class GenericPlatform(Platform):
         container = page.body_container
         elements: list[HtmlElement] = []
         if container is not None:
-            blocks = container.xpath(".//p|.//div|.//span|.//em|.//strong|.//b|.//i")
+            blocks = list(container.iterdescendants("p", "div", "span", "em", "strong", "b", "i"))
             elements.extend(blocks[-8:])
-            elements.extend(container.xpath("following::*[position() <= 25]"))
+            elements.extend(following_within(container, 25))
         for element in elements:
             if in_chrome(element):
                 continue

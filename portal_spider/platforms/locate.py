@@ -11,18 +11,19 @@ import logging
 import re
 from collections.abc import Iterable
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from portal_spider.normalize.text import clean_text
+from portal_spider.platforms.axes import following_within, preceding_within
 from portal_spider.platforms.cues import OTHER_NEWS_HEADING_RE, in_chrome, is_date_only_line
+from portal_spider.platforms.pagetext import PageText, key
 
 logger = logging.getLogger(__name__)
 
-HEADINGS = (
-    "//h1|//h2|//h3|//*[contains(@class, 'title') or contains(@class, 'Title') or "
-    "contains(@class, 'tieude') or contains(@class, 'TieuDe') or contains(@class, 'tieu-de') or "
-    "contains(@class, 'headline') or contains(@class, 'heading')][not(self::a)][not(self::title)]"
-)
+HEADING_TAGS = {"h1", "h2", "h3"}
+# class substrings of title-like elements (not links, not the <title>)
+TITLE_CLASSES = ("title", "Title", "tieude", "TieuDe", "tieu-de", "headline", "heading")
 LOGO_WORDS = ("logo", "banner", "brand", "sitename", "site-name", "site-title", "masthead")
 LOGO_EXACT = {"header", "top", "site-header", "header-top", "top-header", "topbar", "top-bar"}
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»]\s+")
@@ -33,15 +34,13 @@ BOX_TITLE_RE = re.compile(
     re.IGNORECASE,
 )
 TRAIL_GLUE = re.compile(r"[\s»›>→/]+")
-LINE_BLOCKS = (
-    "//*[self::p or self::div or self::td or self::th or self::tr or self::li or self::ul or "
-    "self::span or self::h2 or self::h3 or self::h4 or self::table]"
-)
-
-
-def key(text: str | None) -> str:
-    """Comparison key: case-folded words without punctuation."""
-    return " ".join(re.findall(r"\w+", (text or "").casefold()))
+# element tags read in document order with ``tree.iter(*tags)``: libxml2 takes time quadratic in
+# the result to evaluate ``//p|//div|…`` on a big page
+PARAGRAPH_BLOCKS = ("p", "div", "td", "li", "span", "section", "article", "blockquote")
+TEXT_BLOCKS = ("td", "div", "span", "p", "b", "strong", "font")  # inside <body>
+LINE_BLOCKS = ("p", "div", "td", "th", "tr", "li", "ul", "span", "h2", "h3", "h4", "table")
+PROSE_BLOCKS = ("div", "td", "section", "article", "main")
+KEY_START = 80  # characters of a line's key compared to find where it is printed
 
 
 def in_logo(element: HtmlElement) -> bool:
@@ -58,10 +57,23 @@ def in_logo(element: HtmlElement) -> bool:
     return False
 
 
+def headings(tree: HtmlElement) -> list[HtmlElement]:
+    """``h1``–``h3`` and title-classed elements (not links, not ``<title>``), in document order."""
+    found = []
+    for element in tree.iter(etree.Element):
+        if element.tag in HEADING_TAGS:
+            found.append(element)
+        elif element.tag not in {"a", "title"}:
+            marker = element.get("class")
+            if marker is not None and any(word in marker for word in TITLE_CLASSES):
+                found.append(element)
+    return found
+
+
 def heading_candidates(tree: HtmlElement) -> list[HtmlElement]:
     """Headings and title-classed elements outside chrome and banners, in document order."""
     found = []
-    for element in tree.xpath(HEADINGS):
+    for element in headings(tree):
         text = clean_text(element.text_content()) or ""
         if not 8 <= len(text) <= 400 or in_chrome(element) or in_logo(element):
             continue
@@ -120,7 +132,7 @@ def heading_score(element: HtmlElement) -> int:
 
 def prose_follows(element: HtmlElement, window: int = 40) -> bool:
     """Whether a paragraph of prose follows within ``window`` elements."""
-    for following in element.xpath(f"following::*[position() <= {window}]"):
+    for following in following_within(element, window):
         if following.tag in {"p", "div"} and not in_chrome(following):
             own = clean_text(" ".join(following.xpath("text()"))) or ""
             if len(own.split()) >= PROSE_WORDS:
@@ -137,16 +149,22 @@ def best_heading(tree: HtmlElement) -> HtmlElement | None:
     return max(scored, key=lambda s: (s[0], s[1]))[2]
 
 
-def paragraph_element(tree: HtmlElement, line: str) -> HtmlElement | None:
-    """The innermost block element whose text starts with ``line`` (outside chrome)."""
-    wanted = key(line)[:80]
+def paragraph_element(
+    tree: HtmlElement, line: str, texts: PageText | None = None
+) -> HtmlElement | None:
+    """The innermost block element whose text starts with ``line`` (outside chrome).
+
+    ``texts`` is the tree's :class:`PageText` when the caller has it.
+    """
+    wanted = key(line)[:KEY_START]
     if not wanted:
         return None
-    best = None
-    for element in tree.xpath("//p|//div|//td|//li|//span|//section|//article|//blockquote"):
-        if key(element.text_content()).startswith(wanted) and not in_chrome(element):
-            best = element  # later matches are deeper (document order visits parents first)
-    return best
+    texts = texts if texts is not None else PageText(tree)
+    # the last match is the deepest (document order visits parents first)
+    for element in reversed(texts.index(PARAGRAPH_BLOCKS, KEY_START).starting_with(wanted)):
+        if not in_chrome(element):
+            return element
+    return None
 
 
 def common_ancestor(first: HtmlElement, second: HtmlElement) -> HtmlElement:
@@ -159,12 +177,13 @@ def common_ancestor(first: HtmlElement, second: HtmlElement) -> HtmlElement:
     return ancestors[-1]
 
 
-def line_in_chrome(tree: HtmlElement, line: str) -> bool:
+def line_in_chrome(tree: HtmlElement, line: str, texts: PageText | None = None) -> bool:
     """Whether a line of text appears on the page only inside page chrome."""
-    wanted = key(line)[:80]
+    wanted = key(line)[:KEY_START]
     if not wanted:
         return False
-    matches = [e for e in tree.xpath(LINE_BLOCKS) if key(e.text_content()).startswith(wanted)]
+    texts = texts if texts is not None else PageText(tree)
+    matches = texts.index(LINE_BLOCKS, KEY_START).starting_with(wanted)
     inner = set(matches)
     for element in matches:
         for ancestor in element.iterancestors():
@@ -193,21 +212,24 @@ def prose_words(element: HtmlElement) -> int:
 def prose_container(tree: HtmlElement) -> tuple[HtmlElement | None, int]:
     """The element holding the most paragraphs of prose outside chrome, and its word count."""
     best, best_words = None, 0
-    for element in tree.xpath("//div|//td|//section|//article|//main"):
+    for element in tree.iter(*PROSE_BLOCKS):
         words = prose_words(element)
         if words > best_words and not in_chrome(element):
             best, best_words = element, words
     return best, best_words
 
 
-def text_block_matching(tree: HtmlElement, text: str) -> HtmlElement | None:
+def text_block_matching(
+    tree: HtmlElement, text: str, texts: PageText | None = None
+) -> HtmlElement | None:
     """A short block outside chrome and banners whose whole text is ``text`` (a title cell)."""
     wanted = key(text)
     if len(wanted.split()) < 4:
         return None
-    for element in tree.xpath("//body//*[self::td or self::div or self::span or self::p or "
-                              "self::b or self::strong or self::font]"):  # fmt: skip
-        if key(element.text_content()) != wanted or element.xpath("ancestor::a"):
+    texts = texts if texts is not None else PageText(tree)
+    candidates = texts.index(TEXT_BLOCKS, KEY_START, in_body=True).starting_with(wanted[:KEY_START])
+    for element in candidates:
+        if texts.key_start(element, len(wanted) + 1) != wanted or element.xpath("ancestor::a"):
             continue
         if not in_chrome(element) and not in_logo(element):
             return element
@@ -221,7 +243,7 @@ def block_before(
 
     ``None`` when ``current`` (the title found so far) comes first, or when nothing qualifies.
     """
-    for element in reversed(start.xpath(f"preceding::*[position() <= {window}]")):
+    for element in reversed(preceding_within(start, window)):
         if element is current:
             return None
         if element.tag in {"a", "script", "style", "img", "br", "i"} or in_chrome(element):

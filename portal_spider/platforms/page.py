@@ -12,6 +12,7 @@ from lxml.html import HtmlElement
 
 from portal_spider.normalize.text import nfc
 from portal_spider.platforms.base import parse_html
+from portal_spider.platforms.pagetext import PageText
 from portal_spider.platforms.structured import StructuredData, read_structured
 
 logger = logging.getLogger(__name__)
@@ -29,3 +30,11 @@ class Page:
         self.body_start: HtmlElement | None = None
         self.body_container: HtmlElement | None = None
         self.body_end: HtmlElement | None = None  # the body's last block, when located
+        self._texts: PageText | None = None
+
+    @property
+    def texts(self) -> PageText:
+        """The text of every element of the tree, read once (the tree is not changed)."""
+        if self._texts is None:
+            self._texts = PageText(self.tree)
+        return self._texts

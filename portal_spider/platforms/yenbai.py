@@ -69,6 +69,17 @@ DATE_PATHS = (
 )
 
 
+def _last_with_text(blocks: list[HtmlElement], count: int) -> list[HtmlElement]:
+    """The last ``count`` blocks that hold text, last first (only those are read)."""
+    found: list[HtmlElement] = []
+    for block in reversed(blocks):
+        if len(found) == count:
+            break
+        if (text_of(block) or "").strip():
+            found.append(block)
+    return found
+
+
 class YenBaiPlatform(Platform):
     """The SharePoint portals of Yên Bái province and its districts and communes."""
 
@@ -231,9 +242,8 @@ class YenBaiPlatform(Platform):
 
     def _body(self, item: ArticleItem, body: HtmlElement, url: str, how: str) -> None:
         body = deepcopy(body)
-        paragraphs = [p for p in body.xpath("./p|./div") if (text_of(p) or "").strip()]
         # trailing attribution lines: author (a person) and source (an organisation)
-        for paragraph in reversed(paragraphs[-3:]):
+        for paragraph in _last_with_text(body.xpath("./p|./div"), 3):
             text = text_of(paragraph) or ""
             author = AUTHOR_LINE.match(text)
             if author and item.author is None and len(text) < 120:

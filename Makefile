@@ -40,6 +40,7 @@ format: setup
 
 bench: setup
 	$(BIN)/portal-archive bench-extract --dataset $(or $(DATASET),../shared/benchmarks/article-extraction-benchmark)
+	$(BIN)/portal-archive bench-parse
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache demo-archive $(FIGURES)

@@ -43,7 +43,7 @@ class RunWarning:
     """Something about a portal a maintainer should look at."""
 
     portal: str
-    kind: str  # stale | field_missing | error_rate | no_articles
+    kind: str  # stale | field_missing | error_rate | no_articles | limit | trap
     message: str
     value: float | None = None
     threshold: float | None = None

@@ -166,7 +166,10 @@ class CrawlState:
         continue; returns how many completed."""
         completed = 0
         for walk in self.walks.values():
-            if not (finished and walk.ended and walk.failures == 0):
+            # articles left unrequested (the request limit) make a walk that reached the end
+            # unfinished too: the next run must come back for them
+            complete = walk.ended and walk.failures == 0 and not walk.progress.unrequested
+            if not (finished and complete):
                 reason = walk.stopped_by or ("failed" if walk.failures else "interrupted")
                 walk.progress.written = None  # written once more, with the final reason
                 self.save_progress(walk, reason)

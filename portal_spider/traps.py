@@ -8,8 +8,10 @@ masked, so that ``?l=TinTuc&ngay=2026-01-03`` and ``?l=TinTuc&ngay=2026-01-04`` 
 while ``?l=TinTuc`` and ``?l=KinhTe`` stay two.
 
 :class:`TrapDetector` counts, per family, the listing pages fetched in a row that showed no new
-article yet led to new listing URLs. At ``threshold`` such pages the family is cut off: its
-waiting listing URLs are dropped and no further one is requested in this run.
+article. At ``threshold`` such pages the family is cut off: its waiting listing URLs are dropped
+and no further one is requested in this run. A real listing is never cut in a normal run: each
+of its pages shows new articles, or its walk stops after ``PORTAL_ARCHIVE_OVERLAP_PAGES`` + 1
+pages of known ones.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from portal_spider.paging import listing_key
@@ -73,7 +76,13 @@ def _mask_path(path: str) -> str:
 
 def listing_family(url: str) -> str:
     """The family of a listing URL: its listing key with every date in it masked."""
-    parts = urlsplit(listing_key(url))
+    return family_of_key(listing_key(url))
+
+
+@lru_cache(maxsize=65536)
+def family_of_key(key: str) -> str:
+    """The family of a listing key (:func:`portal_spider.paging.listing_key`)."""
+    parts = urlsplit(key)
     query = sorted(
         (key, DATE_MASK if key.lower() in DATE_PARAMS or DATE_VALUE.match(value) else value)
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
@@ -94,18 +103,15 @@ class TrapDetector:
         """Whether listing URLs of ``family`` are left out for the rest of the run."""
         return family in self.cut
 
-    def observe(self, family: str, new_articles: int, new_listings: int) -> bool:
+    def observe(self, family: str, new_articles: int) -> bool:
         """Count one listing page of ``family``; True when this page cuts the family off.
 
-        A page with a new article clears the family's count; a page with neither a new article
-        nor a new listing URL leads nowhere and is not counted.
+        A page with a new article clears the family's count.
         """
         if self.threshold <= 0 or family in self.cut:
             return False
         if new_articles:
             self.barren[family] = 0
-            return False
-        if not new_listings:
             return False
         self.barren[family] = self.barren.get(family, 0) + 1
         if self.barren[family] < self.threshold:

@@ -127,6 +127,7 @@ class StorePipeline:
                 thresholds,
                 self.clock.now(),
                 listing_articles=value("listing_articles"),
+                run_stats=stats.get_stats(),
             )
             save_warnings(self.store.db, run_id, warnings, self.clock.iso())
             for warning in warnings:

@@ -55,7 +55,7 @@ from portal_spider.platforms import detect_platform, get_platform
 from portal_spider.platforms.base import Platform
 from portal_spider.registry import Portal, adhoc_portal, find_portal, load_registry
 from portal_spider.revisits import parse_steps
-from portal_spider.traps import listing_family
+from portal_spider.traps import family_of_key
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,8 @@ class PortalSpider(scrapy.Spider):
         self.listings_requested: set[tuple[str, str]] = set()
         self.state: CrawlState | None = None
         self.limits: dict[str, PortalLimits] = {}
+        # articles requested and not settled yet -> the walks' listing pages that link them
+        self.unsettled: dict[str, list[tuple[Walk, int]]] = {}
         self.clock = Clock()
         self.overlap = 1
         self.use_portal_delays = True
@@ -210,25 +212,31 @@ class PortalSpider(scrapy.Spider):
             "article_id": aid,
             "handle_httpstatus_list": list(GONE_STATUSES),
         }
-        if walk is not None:
-            meta.update(walk=walk.listing, walk_page=page)
         # the run keeps its own "seen" set; a redirect to a page fetched already (the home
         # page) must still reach the callback to be recognised
         request = self._request(slug, url, self.parse_article, meta, dont_filter=True)
         if request is None:
             if walk is not None:
                 walk.progress.not_requested(page)
+                walk.stopped_by = walk.stopped_by or "max_requests"
             return None
         self.seen_articles.add(self.canonical(slug, url))
+        self.unsettled.setdefault(aid, [])
         if walk is not None:
-            walk.progress.requested(page, aid)
+            self.wait_for(walk, page, aid)
         return request
 
+    def wait_for(self, walk: Walk, page: int, aid: str) -> None:
+        """The walk's ``page`` links the article ``aid``: its resume point waits for it."""
+        walk.progress.requested(page, aid)
+        self.unsettled[aid].append((walk, page))
+
     # --- the listing frontier and the limits ----------------------------------------------------
-    def first_page(self, url: str) -> ListingLink:
-        """The link that begins the walk of the listing ``url`` belongs to."""
-        key = listing_key(url)
-        return ListingLink(url, key, listing_family(key), page_number(url) or 1)
+    def first_page(self, url: str, key: str | None = None) -> ListingLink:
+        """The link that begins the walk of the listing ``url`` belongs to (``key``: its listing
+        key, when known already)."""
+        key = key or listing_key(url)
+        return ListingLink(url, key, family_of_key(key), page_number(url) or 1)
 
     def queue_listing(self, slug: str, link: ListingLink) -> None:
         """Let a listing page wait its turn in the portal's frontier, unless it is left out."""
@@ -295,13 +303,14 @@ class PortalSpider(scrapy.Spider):
         )
 
     def settle(self, meta: dict[str, Any]) -> None:
-        """An article linked from a walk's listing page is settled (stored, gone, pending)."""
-        page = meta.get("walk_page")
-        if page is None or self.state is None or meta.get("kind") == "listing":
+        """An article is settled (stored, gone, or pending): the walks linking it move on."""
+        aid = meta.get("article_id")
+        if not aid or meta.get("kind") == "listing":
             return
-        walk = self.state.walks.get((meta.get("portal", ""), meta.get("walk", "")))
-        if walk is not None:
-            walk.progress.settled(page, meta.get("article_id", ""))
+        for walk, page in self.unsettled.pop(aid, []):
+            walk.progress.settled(page, aid)
+            if self.state is not None:
+                self.state.save_progress(walk)  # only when the resume point moved
 
     def item_done(self, response: Response | None = None, **kwargs: Any) -> None:
         """An item went through the pipelines (stored, dropped or failed there)."""
@@ -385,6 +394,8 @@ class PortalSpider(scrapy.Spider):
                 continue
             aid, canonical = self.identity(slug, platform, url)
             if canonical in self.seen_articles:
+                if aid in self.unsettled:  # requested from elsewhere, not stored yet
+                    self.wait_for(walk, page, aid)
                 continue
             new += 1
             request = self.article_request(slug, url, aid, "new", walk, page)
@@ -399,15 +410,15 @@ class PortalSpider(scrapy.Spider):
             response.url, self.on_portal(slug, [response.urljoin(u) for u in listing.next_urls])
         )
         links = [
-            link
-            for link in (self.first_page(url) for url in others)
-            if (slug, link.walk) not in self.listings_requested
+            self.first_page(url, key)
+            for url, key in ((url, listing_key(url)) for url in others)
+            if (slug, key) not in self.listings_requested
         ]
         continuation = self.continue_walk(slug, walk, page, streak, following)
         if continuation is not None:
             links.insert(0, continuation)
-        family = listing_family(walk.listing)
-        if self.limits[slug].traps.observe(family, new, len(links)):
+        family = family_of_key(walk.listing)
+        if self.limits[slug].traps.observe(family, new):
             self.cut_trap(slug, family)
         for link in links:
             self.queue_listing(slug, link)
@@ -442,7 +453,7 @@ class PortalSpider(scrapy.Spider):
                 walk.pages,
             )
             return None
-        family = listing_family(walk.listing)
+        family = family_of_key(walk.listing)
         if progress.jump_pending and head_known and progress.resume_url is not None:
             progress.resumed = True
             stats.inc_value(f"portal/{slug}/walks_resumed")

@@ -71,7 +71,11 @@ def _mask_path(path: str) -> str:
         else:
             masked.append(segment)
             after_year = False
-    return "/".join(masked)
+    # /2026/01/03 and /2025/12 alike: a run of date segments is one
+    collapsed = [
+        s for i, s in enumerate(masked) if not (s == DATE_MASK and masked[i - 1 : i] == [DATE_MASK])
+    ]
+    return "/".join(collapsed)
 
 
 def listing_family(url: str) -> str:

@@ -27,7 +27,9 @@ from portal_spider.paging import listing_key
 logger = logging.getLogger(__name__)
 
 DATE_MASK = "{date}"
-# query parameters that name a day, a month or a year (Vietnamese and English, as portals use)
+# query parameters that name a day, a month or a year (Vietnamese and English, as portals use);
+# one-letter names (d, m, y) are left out: portals use them for modules and categories too, and
+# a date value is masked whatever its parameter is called
 DATE_PARAMS = {
     "date",
     "day",
@@ -42,9 +44,6 @@ DATE_PARAMS = {
     "todate",
     "from",
     "to",
-    "d",
-    "m",
-    "y",
     "calendar",
     "lich",
 }

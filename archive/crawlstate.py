@@ -4,7 +4,10 @@
   when it reached the listing's end or its incremental stop point with every listing page fetched,
   by clearing it and recording ``complete_at``. A run killed mid-walk leaves ``walk_open`` set: the
   next run then pages through that listing again instead of stopping at the first page it already
-  knows, so a killed run never leaves a gap.
+  knows, so a killed run never leaves a gap. A walk that did not reach the listing's end also
+  keeps a resume point (``resume_page``, ``resume_url``, ``stopped_by``), written as the walk
+  goes: the next run walks on from there once its first pages are known
+  (:mod:`portal_spider.resume`); a completed walk clears it.
 * Pending articles (``pending_articles``): article pages that failed; later runs retry them until
   they are stored (which deletes the row) or run out of attempts.
 * What is archived: the ids and URLs of a portal's articles, and when each was last fetched, for
@@ -37,6 +40,9 @@ class ListingState:
     walk_open: bool = False
     complete_at: str | None = None
     deepest_page: int | None = None
+    resume_page: int | None = None  # where an unfinished walk continues
+    resume_url: str | None = None
+    stopped_by: str | None = None  # killed | max_listing_pages | max_requests | trap | failed
 
     @property
     def complete(self) -> bool:
@@ -58,7 +64,8 @@ class KnownArticle:
 def listing_states(db: Database, portal: str) -> dict[str, ListingState]:
     """Every listing of ``portal`` with a remembered state, by listing key."""
     rows = db.query(
-        "select listing, walk_open, complete_at, deepest_page from crawl_state where portal = ?",
+        "select listing, walk_open, complete_at, deepest_page, resume_page, resume_url, stopped_by "
+        "from crawl_state where portal = ?",
         [portal],
     )
     return {
@@ -68,6 +75,9 @@ def listing_states(db: Database, portal: str) -> dict[str, ListingState]:
             walk_open=bool(row["walk_open"]),
             complete_at=row["complete_at"],
             deepest_page=row["deepest_page"],
+            resume_page=row["resume_page"],
+            resume_url=row["resume_url"],
+            stopped_by=row["stopped_by"],
         )
         for row in rows
     }
@@ -95,13 +105,33 @@ def complete_walk(
     deepest_page: int,
     pages: int,
 ) -> None:
-    """Record that a walk of ``listing`` completed."""
+    """Record that a walk of ``listing`` completed (its resume point, if any, is cleared)."""
     with write_transaction(db):
         db.execute(
             "update crawl_state set walk_open = 0, complete_at = ?, complete_mode = ?, "
-            "deepest_page = max(coalesce(deepest_page, 0), ?), pages_last_walk = ?, updated_at = ? "
+            "deepest_page = max(coalesce(deepest_page, 0), ?), pages_last_walk = ?, "
+            "updated_at = ?, resume_page = null, resume_url = null, stopped_by = null "
             "where portal = ? and listing = ?",
             [when, mode, deepest_page, pages, when, portal, listing],
+        )
+
+
+def save_resume_point(
+    db: Database,
+    portal: str,
+    listing: str,
+    *,
+    page: int,
+    url: str,
+    stopped_by: str,
+    when: str,
+) -> None:
+    """Record where the unfinished walk of ``listing`` continues, and what stopped it."""
+    with write_transaction(db):
+        db.execute(
+            "update crawl_state set resume_page = ?, resume_url = ?, stopped_by = ?, "
+            "updated_at = ? where portal = ? and listing = ?",
+            [page, url, stopped_by, when, portal, listing],
         )
 
 

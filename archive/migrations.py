@@ -292,3 +292,17 @@ def m004_version_cause(db: Database) -> None:
     """
     db["article_versions"].add_column("cause", str)
     db.execute("UPDATE article_versions SET cause = 'crawl'")
+
+
+@migrations()
+def m005_walk_resume(db: Database) -> None:
+    """Where an unfinished listing walk continues, and what stopped it.
+
+    ``crawl_state`` gains the resume point of a walk that did not reach the listing's end (a run
+    killed, a limit reached, a trap cut off): ``resume_page`` and ``resume_url``, the listing page
+    the next run walks on from (after checking the first pages for new articles), and
+    ``stopped_by``. A completed walk clears them.
+    """
+    db["crawl_state"].add_column("resume_page", int)
+    db["crawl_state"].add_column("resume_url", str)
+    db["crawl_state"].add_column("stopped_by", str)

@@ -46,7 +46,8 @@ class RunWarning:
     """Something about a portal a maintainer should look at."""
 
     portal: str
-    # stale | field_missing | error_rate | no_articles | robots_blocked | host_down | too_large
+    # stale | field_missing | error_rate | no_articles | robots_blocked | host_down | too_large |
+    # limit | trap
     kind: str
     message: str
     value: float | None = None

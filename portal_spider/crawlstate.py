@@ -3,8 +3,9 @@
 At the start of a run the spider asks, per portal: which articles are archived already (so a
 listing link to one is not fetched again), which are due for a revisit, which failed before and
 are pending, and which listings had a complete walk (so an incremental walk may stop early).
-During the run it records each walk's start; at the end it records the walks that completed. Each
-of these steps is one transaction.
+During the run it records each walk's start and, as it moves, its resume point
+(:mod:`portal_spider.resume`); at the end it records the walks that completed and where each
+unfinished one continues. Each of these steps is one transaction.
 The rules themselves are documented in :mod:`archive.crawlstate` and :mod:`portal_spider.revisits`.
 """
 
@@ -21,6 +22,7 @@ from archive.transactions import write_transaction
 from portal_spider.clock import Clock
 from portal_spider.pagesize import TOO_LARGE
 from portal_spider.registry import Portal
+from portal_spider.resume import WalkProgress
 from portal_spider.revisits import revisit_due
 
 logger = logging.getLogger(__name__)
@@ -57,6 +59,8 @@ class Walk:
     failures: int = 0
     ended: bool = False  # reached the listing's last page, or its incremental stop point
     stopped_early: bool = False
+    stopped_by: str | None = None  # the limit or trap that ended the walk before its end
+    progress: WalkProgress = field(default_factory=WalkProgress)
 
 
 class CrawlState:
@@ -121,13 +125,41 @@ class CrawlState:
         if key not in self.walks:
             state = self.plans[slug].listings.get(listing) if slug in self.plans else None
             stop_allowed = not self.full and state is not None and state.complete
-            if not self.full and state is not None and not state.complete:
+            progress = WalkProgress()
+            if state is not None and state.resume_url and not state.complete:
+                progress = WalkProgress(resume_page=state.resume_page, resume_url=state.resume_url)
+                logger.info(
+                    "portal %s: the last walk of %s stopped at page %s (%s); continuing from there "
+                    "after its first pages",
+                    slug,
+                    url,
+                    state.resume_page,
+                    state.stopped_by or "interrupted",
+                )
+            elif not self.full and state is not None and not state.complete:
                 logger.info(
                     "portal %s: the last walk of %s did not complete; paging through it", slug, url
                 )
             crawlstate.begin_walk(self.db, slug, listing, url, self.clock.iso())
-            self.walks[key] = Walk(slug, listing, url, stop_allowed)
+            self.walks[key] = Walk(slug, listing, url, stop_allowed, progress=progress)
         return self.walks[key]
+
+    def save_progress(self, walk: Walk, stopped_by: str = "interrupted") -> None:
+        """Write the walk's resume point when it moved (after each page, and at the end)."""
+        point = walk.progress.moved()
+        if point is None:
+            return
+        page, url = point
+        crawlstate.save_resume_point(
+            self.db,
+            walk.portal,
+            walk.listing,
+            page=page,
+            url=url,
+            stopped_by=stopped_by,
+            when=self.clock.iso(),
+        )
+        walk.progress.written = point
 
     def record_failure(self, slug: str, article_id: str, url: str, error: str) -> None:
         """Keep a failed article page for the next runs to retry."""
@@ -159,16 +191,23 @@ class CrawlState:
         )
 
     def finish(self, finished: bool) -> int:
-        """Record the walks that completed (all only when the run finished); returns how many.
+        """Record the walks that completed (all only when the run finished), and where the others
+        continue; returns how many completed.
 
-        The completions are one transaction: a process killed while recording them leaves every
-        walk of the run open, and the next run pages through them all again.
+        The whole end of the run is one transaction: a process killed while recording it leaves
+        every walk of the run open, and the next run pages through them as before.
         """
-        completed = [
-            walk for walk in self.walks.values() if finished and walk.ended and walk.failures == 0
-        ]
+        completed = 0
         with write_transaction(self.db):
-            for walk in completed:
+            for walk in self.walks.values():
+                # articles left unrequested (the request limit) make a walk that reached the end
+                # unfinished too: the next run must come back for them
+                complete = walk.ended and walk.failures == 0 and not walk.progress.unrequested
+                if not (finished and complete):
+                    reason = walk.stopped_by or ("failed" if walk.failures else "interrupted")
+                    walk.progress.written = None  # written once more, with the final reason
+                    self.save_progress(walk, reason)
+                    continue
                 crawlstate.complete_walk(
                     self.db,
                     walk.portal,
@@ -178,7 +217,8 @@ class CrawlState:
                     deepest_page=walk.deepest_page,
                     pages=walk.pages,
                 )
-        return len(completed)
+                completed += 1
+        return completed
 
     def close(self) -> None:
         self.db.close()

@@ -17,7 +17,12 @@
   timed out), or stopped answering so the circuit breaker left its other requests for the next
   run (:mod:`portal_spider.circuit`);
 * ``too_large``: article or listing pages over ``DOWNLOAD_MAXSIZE`` were skipped (recorded in
-  ``pending_articles`` with their size, not retried).
+  ``pending_articles`` with their size, not retried);
+* ``limit``: a limit of the run (:mod:`portal_spider.limits`) stopped listing walks or requests;
+  the next run continues where it stopped, but a portal that hits a limit run after run needs a
+  higher one in its registry row;
+* ``trap``: a listing URL family kept leading to new listing pages without a new article and was
+  cut off (:mod:`portal_spider.traps`); its pages were left out of the run.
 
 The thresholds are settings, so they can be changed per run with ``--set``. The warnings are
 stored in ``run_warnings``, logged, and printed by ``portal-archive crawl`` and ``runs``.
@@ -27,8 +32,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from scrapy.settings import BaseSettings
 from sqlite_utils import Database
@@ -78,12 +85,14 @@ def check_run(
     breaker_opened: bool = False,
     requests_not_sent: int = 0,
     pages_too_large: int = 0,
+    run_stats: Mapping[str, Any] | None = None,
 ) -> list[RunWarning]:
     """The warnings about ``portal`` after the run ``run_id`` (its row must be closed).
 
     ``unreachable``: no request got any answer; ``breaker_opened`` and ``requests_not_sent``:
     the circuit breaker gave up on the host and did not send that many requests;
-    ``pages_too_large``: pages skipped for their size.
+    ``pages_too_large``: pages skipped for their size; ``run_stats``: the crawl's stats, for the
+    limits and traps the run met.
     """
     run = db["crawl_runs"].get(run_id)
     warnings: list[RunWarning] = []
@@ -180,6 +189,56 @@ def check_run(
                 "pending_articles with their size, not retried)",
                 float(pages_too_large),
                 None,
+            )
+        )
+    warnings.extend(limit_warnings(slug, run_stats or {}))
+    return warnings
+
+
+def limit_warnings(slug: str, stats: Mapping[str, Any]) -> list[RunWarning]:
+    """The ``limit`` and ``trap`` warnings of one portal, from the crawl's stats."""
+    prefix = f"portal/{slug}/"
+    limits = stats.get(prefix + "limits") or {}
+    warnings: list[RunWarning] = []
+    walks = int(stats.get(prefix + "limit_reached/max_listing_pages") or 0)
+    if walks:
+        most = limits.get("max_listing_pages")
+        warnings.append(
+            RunWarning(
+                slug,
+                "limit",
+                f"{walks} listing walk(s) stopped at the listing page limit ({most} pages per "
+                "listing per run); the next run continues them",
+                float(walks),
+                float(most) if most else None,
+            )
+        )
+    budget = stats.get(prefix + "limit_reached/max_requests")
+    if budget:
+        refused = int(stats.get(prefix + "requests_refused") or 0)
+        warnings.append(
+            RunWarning(
+                slug,
+                "limit",
+                f"request limit reached ({budget} requests per run; {refused} more left for the "
+                "next run)",
+                float(refused),
+                float(budget),
+            )
+        )
+    families = list(stats.get(prefix + "trap_families") or [])
+    if families:
+        dropped = int(stats.get(prefix + "listings_left_out/trap") or 0)
+        more = len(families) - 3
+        shown = ", ".join(families[:3]) + (f" and {more} more" if more > 0 else "")
+        warnings.append(
+            RunWarning(
+                slug,
+                "trap",
+                f"listing trap(s) cut off after {limits.get('trap_pages')} pages without a new "
+                f"article: {shown} ({dropped} listing pages left out)",
+                float(len(families)),
+                float(limits["trap_pages"]) if limits.get("trap_pages") else None,
             )
         )
     return warnings

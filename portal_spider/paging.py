@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from portal_spider.normalize.urls import canonical_url
@@ -34,8 +35,10 @@ def page_number(url: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+@lru_cache(maxsize=65536)
 def listing_key(url: str) -> str:
-    """The listing a page belongs to: its canonical URL without the page number."""
+    """The listing a page belongs to: its canonical URL without the page number (remembered:
+    a calendar repeats thousands of the same links on every page)."""
     parts = urlsplit(url)
     query = [
         (key, value)

@@ -66,6 +66,12 @@ PORTAL_ARCHIVE_FULL = False  # True: walk every listing to its end (--full)
 PORTAL_ARCHIVE_OVERLAP_PAGES = 1  # pages walked past the first page of only known articles
 PORTAL_ARCHIVE_REVISIT_DAYS = [1, 7, 30, 90]  # re-fetch articles this many days after publication
 PORTAL_ARCHIVE_MAX_ATTEMPTS = 5  # runs that retry a failed article page before giving up
+# Limits of one run (portal_spider.limits; 0 turns one off; a registry row may set the first three).
+# A walk stopped by a limit is continued by the next run from the page it reached.
+PORTAL_ARCHIVE_MAX_LISTING_PAGES = 300  # listing pages of one listing walked in one run
+PORTAL_ARCHIVE_MAX_REQUESTS = 20_000  # requests to one portal in one run, listings and articles
+PORTAL_ARCHIVE_TRAP_PAGES = 50  # pages of a listing family without a new article: a trap, cut off
+PORTAL_ARCHIVE_LISTINGS_IN_FLIGHT = 2  # listing requests of a portal out at once (others wait)
 # Monitoring: warn when the newest article is older than this, a field is missing on more than
 # this percent of a run's article pages, or more than this percent of requests failed.
 PORTAL_ARCHIVE_MONITOR_STALE_DAYS = 30

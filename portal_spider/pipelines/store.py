@@ -160,6 +160,7 @@ class StorePipeline:
                     breaker_opened=bool(value("breaker_opened")),
                     requests_not_sent=value("breaker_skipped"),
                     pages_too_large=value("pages_too_large"),
+                    run_stats=stats.get_stats(),
                 )
                 save_warnings(self.store.db, run_id, warnings, self.clock.iso())
             for warning in warnings:

@@ -37,6 +37,7 @@ REGISTRY_FILE = Path(__file__).with_name(REGISTRY_RESOURCE)
 LEVELS = {"tỉnh", "huyện", "xã"}
 STATUSES = {"active", "frozen", "redirected", "offline"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+LIMIT_FIELDS = ("max_listing_pages", "max_requests", "trap_pages")
 
 
 @dataclass
@@ -62,6 +63,10 @@ class Portal:
     user_agent: str | None = None
     revisit_days: list[float] | None = None  # e.g. [1, 7, 30, 90]
     download_timeout: float | None = None  # seconds a request to the portal's host may take
+    # limits of one run (portal_spider.limits), each overriding the global setting when given
+    max_listing_pages: int | None = None  # listing pages of one listing walked per run; 0: none
+    max_requests: int | None = None  # requests to the portal per run; 0: no limit
+    trap_pages: int | None = None  # pages of a listing family without a new article before cut
 
     def start_urls(self) -> list[str]:
         """Where to start: the entry points (relative to base_url), or else the home page."""
@@ -152,6 +157,12 @@ def validate(portals: list[Portal]) -> list[str]:
             isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
         ):
             problems.append(f"{portal.slug}: download_timeout must be a positive number of seconds")
+        for name in LIMIT_FIELDS:
+            value = getattr(portal, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                problems.append(f"{portal.slug}: {name} must be a whole number (0: no limit)")
+            elif value is not None and value < 0:
+                problems.append(f"{portal.slug}: {name} must not be negative (0: no limit)")
     return problems
 
 

@@ -10,14 +10,22 @@ What a run fetches, per portal (the archive remembers the rest: :mod:`portal_spi
   the archive already holds is not followed. In incremental mode (the default), once a listing has
   had a complete walk, the walk stops when ``PORTAL_ARCHIVE_OVERLAP_PAGES`` pages in a row after
   a page of only known articles were known too (with the default 1: the first all-known page and
-  one more). A listing whose last walk did not complete (a killed run) is paged through to its
-  end; ``--full`` (``PORTAL_ARCHIVE_FULL``) pages through every listing;
+  one more). A listing whose last walk stopped before its end (a killed run, a limit) is walked
+  from page 1 to that stop point, then on from the page it reached (:mod:`portal_spider.resume`);
+  without a resume point it is paged through to its end; ``--full`` (``PORTAL_ARCHIVE_FULL``)
+  pages through every listing;
 * the articles due for a revisit (:mod:`portal_spider.revisits`), to record views and edits;
 * the article pages that failed in earlier runs (pending), until they are stored.
 
 An article that answers 404 or 410, or redirects to the portal's home page, is reported gone
 (:class:`~portal_spider.items.GoneArticle`) when the archive holds it, and kept as pending when it
 does not.
+
+What a run may fetch is bounded (:mod:`portal_spider.limits`): listing pages per listing,
+requests per portal, and listing URL families that lead only to more listings
+(:mod:`portal_spider.traps`). Listing pages wait in the spider's frontier
+(:mod:`portal_spider.frontier`), a few per portal out at once, so the article requests they
+reveal are never starved.
 """
 
 from __future__ import annotations
@@ -28,7 +36,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest, UsageError
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest, UsageError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -38,8 +47,10 @@ from portal_spider import politeness
 from portal_spider.boundary import LeftPortal, last_redirect, redirect_note
 from portal_spider.circuit import HostUnavailable
 from portal_spider.clock import Clock
-from portal_spider.crawlstate import CrawlState, PortalPlan
+from portal_spider.crawlstate import CrawlState, PortalPlan, Walk
+from portal_spider.frontier import ListingLink
 from portal_spider.items import ArticleItem, GoneArticle
+from portal_spider.limits import Limits, PortalLimits
 from portal_spider.normalize.urls import canonical_url
 from portal_spider.pagesize import max_size, too_large_reason
 from portal_spider.paging import listing_key, next_pages, page_number
@@ -47,13 +58,16 @@ from portal_spider.platforms import detect_platform, get_platform
 from portal_spider.platforms.base import Platform
 from portal_spider.registry import Portal, adhoc_portal, find_portal, load_registry
 from portal_spider.revisits import parse_steps
+from portal_spider.traps import family_of_key
 
 logger = logging.getLogger(__name__)
 
 GONE_STATUSES = (404, 410)
 # paths a portal redirects a removed article to, besides its base URL
 HOME_PATHS = {"", "/", "/default.aspx", "/pages/default.aspx", "/index.html", "/index.php"}
-LISTING_PRIORITY = 10  # walk listings ahead of the articles they reveal
+# walk listings ahead of the articles they reveal: at most PORTAL_ARCHIVE_LISTINGS_IN_FLIGHT of a
+# portal are out at once (the others wait in its frontier), so the articles still flow
+LISTING_PRIORITY = 10
 
 
 class PortalSpider(scrapy.Spider):
@@ -76,6 +90,9 @@ class PortalSpider(scrapy.Spider):
         self.seen_articles: set[str] = set()
         self.listings_requested: set[tuple[str, str]] = set()
         self.state: CrawlState | None = None
+        self.limits: dict[str, PortalLimits] = {}
+        # articles requested and not settled yet -> the walks' listing pages that link them
+        self.unsettled: dict[str, list[tuple[Walk, int]]] = {}
         self.clock = Clock()
         self.overlap = 1
         self.use_portal_delays = True
@@ -89,6 +106,10 @@ class PortalSpider(scrapy.Spider):
         # the crawler's settings are frozen only after the spider is built: the portals' own
         # delays and concurrency, and the delay floor, apply however the crawl was started
         politeness.apply_portal_politeness(crawler.settings, list(spider.portals.values()))
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(spider.item_done, signal=signal)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 
     @staticmethod
@@ -115,6 +136,10 @@ class PortalSpider(scrapy.Spider):
         self.clock = Clock(settings.get("PORTAL_ARCHIVE_NOW"))
         self.overlap = max(0, settings.getint("PORTAL_ARCHIVE_OVERLAP_PAGES", 1))
         self.use_portal_delays = settings.getbool("PORTAL_ARCHIVE_PORTAL_DELAYS", True)
+        for slug, portal in self.portals.items():
+            limits = Limits.for_portal(settings, portal)
+            self.limits[slug] = PortalLimits(limits)
+            self.crawler.stats.set_value(f"portal/{slug}/limits", limits.__dict__.copy())
         return CrawlState(
             settings.get("PORTAL_ARCHIVE_DB"),
             self.clock,
@@ -129,19 +154,39 @@ class PortalSpider(scrapy.Spider):
             steps = parse_steps(portal.revisit_days) if portal.revisit_days is not None else None
             plan = self.state.plan(portal, steps)
             for url in portal.start_urls():
-                request = self.listing_request(portal.slug, url)
+                self.queue_listing(portal.slug, self.first_page(url))
+            for request in self.release_listings(portal.slug):
+                yield request
+            for article in plan.revisits:
+                request = self.article_request(
+                    portal.slug, article.url, article.article_id, "revisit"
+                )
+                if request is not None:
+                    self.crawler.stats.inc_value(f"portal/{portal.slug}/revisits")
+                    yield request
+            for row in plan.pending:
+                aid = row["article_id"]
+                request = self.article_request(portal.slug, row["url"], aid, "pending")
                 if request is not None:
                     yield request
-            for article in plan.revisits:
-                self.crawler.stats.inc_value(f"portal/{portal.slug}/revisits")
-                yield self.article_request(portal.slug, article.url, article.article_id, "revisit")
-            for row in plan.pending:
-                yield self.article_request(portal.slug, row["url"], row["article_id"], "pending")
 
     def _request(
-        self, slug: str, url: str, callback: Any, meta: dict[str, Any], **kwargs: Any
-    ) -> scrapy.Request:
+        self,
+        slug: str,
+        url: str,
+        callback: Any,
+        meta: dict[str, Any],
+        *,
+        charged: bool = False,
+        **kwargs: Any,
+    ) -> scrapy.Request | None:
+        """A request to the portal, or None when its request budget is spent (``charged``: the
+        request was paid for already)."""
         portal = self.portals[slug]
+        limits = self.limits.get(slug)
+        if limits is not None and not charged and not limits.budget.take():
+            self.request_limit_reached(slug)
+            return None
         return scrapy.Request(
             url,
             callback=callback,
@@ -154,34 +199,150 @@ class PortalSpider(scrapy.Spider):
             **kwargs,
         )
 
-    def listing_request(self, slug: str, url: str, streak: int = 0) -> scrapy.Request | None:
-        """A request for a listing page, or None when this listing is walked already."""
-        key = listing_key(url)
-        page = page_number(url) or 1
-        if streak == 0 and page == 1:
-            if (slug, key) in self.listings_requested:
-                return None
-            self.listings_requested.add((slug, key))
+    def listing_request(self, slug: str, link: ListingLink) -> scrapy.Request | None:
+        """The request for a listing page released by the portal's frontier (paid for)."""
         return self._request(
             slug,
-            url,
+            link.url,
             self.parse_listing,
-            {"kind": "listing", "walk": key, "page": page, "streak": streak},
+            {"kind": "listing", "walk": link.walk, "page": link.page, "streak": link.streak},
+            charged=True,
             priority=LISTING_PRIORITY,
         )
 
-    def article_request(self, slug: str, url: str, aid: str, kind: str) -> scrapy.Request:
-        """A request for an article page; ``kind`` is new, revisit or pending."""
+    def article_request(
+        self, slug: str, url: str, aid: str, kind: str, walk: Walk | None = None, page: int = 0
+    ) -> scrapy.Request | None:
+        """A request for an article page (``kind``: new, revisit or pending), or None when the
+        portal's request budget is spent. ``walk`` and ``page``: the listing page linking it."""
+        meta: dict[str, Any] = {
+            "kind": kind,
+            "article_id": aid,
+            "handle_httpstatus_list": list(GONE_STATUSES),
+        }
+        # the run keeps its own "seen" set; a redirect to a page fetched already (the home
+        # page) must still reach the callback to be recognised
+        request = self._request(slug, url, self.parse_article, meta, dont_filter=True)
+        if request is None:
+            if walk is not None:
+                walk.progress.not_requested(page)
+                walk.stopped_by = walk.stopped_by or "max_requests"
+            return None
         self.seen_articles.add(self.canonical(slug, url))
-        return self._request(
+        self.unsettled.setdefault(aid, [])
+        if walk is not None:
+            self.wait_for(walk, page, aid)
+        return request
+
+    def wait_for(self, walk: Walk, page: int, aid: str) -> None:
+        """The walk's ``page`` links the article ``aid``: its resume point waits for it."""
+        walk.progress.requested(page, aid)
+        self.unsettled[aid].append((walk, page))
+
+    # --- the listing frontier and the limits ----------------------------------------------------
+    def first_page(self, url: str, key: str | None = None) -> ListingLink:
+        """The link that begins the walk of the listing ``url`` belongs to (``key``: its listing
+        key, when known already)."""
+        key = key or listing_key(url)
+        return ListingLink(url, key, family_of_key(key), page_number(url) or 1)
+
+    def queue_listing(self, slug: str, link: ListingLink) -> None:
+        """Let a listing page wait its turn in the portal's frontier, unless it is left out."""
+        if not link.continuation and link.page == 1:
+            if (slug, link.walk) in self.listings_requested:
+                return
+            self.listings_requested.add((slug, link.walk))
+        reason = self.limits[slug].queue(link)
+        if reason is not None:
+            self.left_out(slug, link, reason)
+
+    def release_listings(self, slug: str) -> list[scrapy.Request]:
+        """The listing requests the portal's frontier lets out now."""
+        released, refused = self.limits[slug].release()
+        if refused:
+            self.request_limit_reached(slug)
+            for link in refused:
+                self.left_out(slug, link, "max_requests")
+        requests = [self.listing_request(slug, link) for link in released]
+        return [request for request in requests if request is not None]
+
+    def left_out(self, slug: str, link: ListingLink, reason: str) -> None:
+        """A listing page not requested because of ``reason``; its walk stops there."""
+        stats = self.crawler.stats
+        stats.inc_value(f"portal/{slug}/listings_left_out/{reason}")
+        if link.continuation and self.state is not None:
+            walk = self.state.walks.get((slug, link.walk))
+            if walk is not None and walk.stopped_by is None:
+                walk.stopped_by = reason
+
+    def request_limit_reached(self, slug: str) -> None:
+        """Log the portal's spent request budget once, and count the requests refused."""
+        limits = self.limits[slug]
+        stats = self.crawler.stats
+        stats.set_value(f"portal/{slug}/requests_refused", limits.budget.refused)
+        if limits.budget_reported:
+            return
+        limits.budget_reported = True
+        stats.set_value(f"portal/{slug}/limit_reached/max_requests", limits.budget.limit)
+        logger.warning(
+            "portal %s: request limit reached (%d requests in this run); the rest waits for the "
+            "next run",
             slug,
-            url,
-            self.parse_article,
-            {"kind": kind, "article_id": aid, "handle_httpstatus_list": list(GONE_STATUSES)},
-            # the run keeps its own "seen" set; a redirect to a page fetched already (the home
-            # page) must still reach the callback to be recognised
-            dont_filter=True,
+            limits.budget.limit,
         )
+
+    def cut_trap(self, slug: str, family: str) -> None:
+        """Cut a listing family off as a trap: log it, count it, drop its waiting pages."""
+        limits = self.limits[slug]
+        dropped = limits.cut(family)
+        for link in dropped:
+            self.left_out(slug, link, "trap")
+        stats = self.crawler.stats
+        stats.inc_value(f"portal/{slug}/traps")
+        families = list(stats.get_value(f"portal/{slug}/trap_families") or [])
+        stats.set_value(f"portal/{slug}/trap_families", [*families, family])
+        logger.warning(
+            "portal %s: listing trap cut off after %d listing pages without a new article: %s "
+            "(%d waiting listing pages dropped)",
+            slug,
+            limits.limits.trap_pages,
+            family,
+            len(dropped),
+        )
+
+    def settle(self, meta: dict[str, Any]) -> None:
+        """An article is settled (stored, gone, or pending): the walks linking it move on."""
+        aid = meta.get("article_id")
+        if not aid or meta.get("kind") == "listing":
+            return
+        for walk, page in self.unsettled.pop(aid, []):
+            walk.progress.settled(page, aid)
+            if self.state is not None:
+                self.state.save_progress(walk)  # only when the resume point moved
+
+    def item_done(self, response: Response | None = None, **kwargs: Any) -> None:
+        """An item went through the pipelines (stored, dropped or failed there)."""
+        if response is not None:
+            self.settle(response.meta)
+
+    def request_dropped(self, request: scrapy.Request, **kwargs: Any) -> None:
+        """A request the scheduler refused (a duplicate): a listing frees its frontier slot."""
+        slug = request.meta.get("portal", "")
+        if request.meta.get("kind") == "listing" and slug in self.limits:
+            self.limits[slug].frontier.answered()
+
+    def idle(self, **kwargs: Any) -> None:
+        """Nothing in flight: release the listing pages still waiting (any slot held by a
+        request lost on the way is free now), and keep the spider open while there are some."""
+        requests = []
+        for slug, limits in self.limits.items():
+            if len(limits.frontier):
+                limits.frontier.in_flight = 0
+                requests.extend(self.release_listings(slug))
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
 
     # --- platform -------------------------------------------------------------------------------
     def platform_for(self, slug: str, response: Response) -> Platform:
@@ -209,13 +370,16 @@ class PortalSpider(scrapy.Spider):
     # --- callbacks -------------------------------------------------------------------------------
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request | ArticleItem]:
         """A listing (or home) page: follow its new articles and, unless the walk stops, its next
-        page."""
+        page; its links to other listings wait in the portal's frontier."""
         slug = response.meta["portal"]
+        self.limits[slug].frontier.answered()
         if not isinstance(response, scrapy.http.TextResponse):
+            yield from self.release_listings(slug)
             return
         platform = self.platform_for(slug, response)
         if platform.is_article_url(response.url):
             yield from self.parse_article(response)
+            yield from self.release_listings(slug)
             return
         stats = self.crawler.stats
         stats.inc_value(f"portal/{slug}/listing_pages")
@@ -226,15 +390,25 @@ class PortalSpider(scrapy.Spider):
         page = response.meta.get("page") or page_number(response.url) or 1
         walk.pages += 1
         walk.deepest_page = max(walk.deepest_page, page)
+        walk.progress.fetched(page, response.url)
 
         listing = platform.parse_listing(response.url, response.text)
         article_urls = self.on_portal(slug, [response.urljoin(u) for u in listing.article_urls])
-        known = 0
+        known = new = 0
+        requests: list[scrapy.Request] = []
         for url in article_urls:
             if self.is_known(slug, platform, url):
                 known += 1
                 continue
-            yield from self.new_article_request(slug, platform, url)
+            aid, canonical = self.identity(slug, platform, url)
+            if canonical in self.seen_articles:
+                if aid in self.unsettled:  # requested from elsewhere, not stored yet
+                    self.wait_for(walk, page, aid)
+                continue
+            new += 1
+            request = self.article_request(slug, url, aid, "new", walk, page)
+            if request is not None:
+                requests.append(request)
         stats.inc_value(f"portal/{slug}/listing_articles", len(article_urls))
         stats.inc_value(f"portal/{slug}/listing_articles_known", known)
 
@@ -243,20 +417,66 @@ class PortalSpider(scrapy.Spider):
         following, others = next_pages(
             response.url, self.on_portal(slug, [response.urljoin(u) for u in listing.next_urls])
         )
-        for url in others:
-            request = self.listing_request(slug, url)
-            if request is not None:
-                yield request
+        links = [
+            self.first_page(url, key)
+            for url, key in ((url, listing_key(url)) for url in others)
+            if (slug, key) not in self.listings_requested
+        ]
+        continuation = self.continue_walk(slug, walk, page, streak, following)
+        if continuation is not None:
+            links.insert(0, continuation)
+        family = family_of_key(walk.listing)
+        if self.limits[slug].traps.observe(family, new):
+            self.cut_trap(slug, family)
+        for link in links:
+            self.queue_listing(slug, link)
+        self.state.save_progress(walk)
+        yield from requests
+        yield from self.release_listings(slug)
+
+    def continue_walk(
+        self, slug: str, walk: Walk, page: int, streak: int, following: str | None
+    ) -> ListingLink | None:
+        """The walk's next listing page, or None when the walk ends or stops here."""
+        stats = self.crawler.stats
+        progress = walk.progress
+        head_known = streak > self.overlap  # the incremental stop condition
         if following is None:
             walk.ended = True
-        elif walk.stop_allowed and streak > self.overlap:
+            return None
+        if walk.stop_allowed and head_known and not progress.jump_pending:
             walk.ended = walk.stopped_early = True
             stats.inc_value(f"portal/{slug}/walks_stopped_early")
             logger.debug("portal %s: %s stops at page %d (all known)", slug, walk.listing, page)
-        else:
-            request = self.listing_request(slug, following, streak=streak)
-            if request is not None:
-                yield request
+            return None
+        if self.limits[slug].listing_pages_reached(walk.pages):
+            walk.stopped_by = "max_listing_pages"
+            stats.inc_value(f"portal/{slug}/limit_reached/max_listing_pages")
+            logger.warning(
+                "portal %s: %s stops at page %d: listing page limit (%d pages per run) reached; "
+                "the next run continues from there",
+                slug,
+                walk.listing,
+                page,
+                walk.pages,
+            )
+            return None
+        family = family_of_key(walk.listing)
+        if progress.jump_pending and head_known and progress.resume_url is not None:
+            progress.resumed = True
+            stats.inc_value(f"portal/{slug}/walks_resumed")
+            logger.info(
+                "portal %s: %s: page %d is known; continuing from page %s where the last walk "
+                "stopped",
+                slug,
+                walk.listing,
+                page,
+                progress.resume_page,
+            )
+            resume_page = progress.resume_page or page_number(progress.resume_url) or page + 1
+            return ListingLink(progress.resume_url, walk.listing, family, resume_page, 0, True)
+        next_page = page_number(following) or page + 1
+        return ListingLink(following, walk.listing, family, next_page, streak, True)
 
     def on_portal(self, slug: str, urls: list[str]) -> list[str]:
         """The URLs that belong to the portal's own site (links to other portals are left out)."""
@@ -279,7 +499,9 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"portal/{slug}/too_large_known")
             return
         if canonical not in self.seen_articles:
-            yield self.article_request(slug, url, aid, "new")
+            request = self.article_request(slug, url, aid, "new")
+            if request is not None:
+                yield request
 
     def related_requests(self, slug: str, platform: Platform, response: Response) -> Iterator:
         """New articles linked from an article page's related-news list ("Các tin khác")."""
@@ -356,9 +578,23 @@ class PortalSpider(scrapy.Spider):
         logger.warning("portal %s: failed %s: %s", slug, request_url, reason)
         if aid:
             self.state.record_failure(slug, aid, request_url, reason)
+            self.settle(response.meta)
 
-    def failed(self, failure: Failure) -> None:
+    def failed(self, failure: Failure) -> list[scrapy.Request]:
         """A request that failed for good (after retries): counted, and remembered if an article.
+        A listing frees its frontier slot: the listing requests let out then are returned."""
+        request = failure.request
+        slug = request.meta.get("portal", "?")
+        kind = request.meta.get("kind")
+        released: list[scrapy.Request] = []
+        if kind == "listing" and slug in self.limits:
+            self.limits[slug].frontier.answered()
+            released = self.release_listings(slug)
+        self.record_failed(failure)
+        return released
+
+    def record_failed(self, failure: Failure) -> None:
+        """Count a failed request, and remember it: a listing's walk fails, an article is kept.
 
         An article page over the size cap is recorded with its reason and not retried; one the
         circuit breaker did not send stays pending without a try counted against it.
@@ -402,6 +638,7 @@ class PortalSpider(scrapy.Spider):
                 self.state.keep_pending(slug, aid, request.url, error)
             else:
                 self.state.record_failure(slug, aid, request.url, error)
+            self.settle(request.meta)
 
     def record_left_portal(
         self,
@@ -429,6 +666,7 @@ class PortalSpider(scrapy.Spider):
         # as in failed(): an archived article (a revisit) is not made pending
         if request.meta.get("kind") in ("new", "pending") and slug in self.state.plans and aid:
             self.state.record_failure(slug, aid, origin, why)
+            self.settle(request.meta)
 
     def closed(self, reason: str) -> None:
         """Record the listing walks that completed, and let the archive go."""

@@ -401,6 +401,10 @@ class PortalSpider(scrapy.Spider):
                 known += 1
                 continue
             aid, canonical = self.identity(slug, platform, url)
+            if aid in self.state.plans[slug].too_large:  # given up on: recorded, never refetched
+                self.crawler.stats.inc_value(f"portal/{slug}/too_large_known")
+                known += 1
+                continue
             if canonical in self.seen_articles:
                 if aid in self.unsettled:  # requested from elsewhere, not stored yet
                     self.wait_for(walk, page, aid)

@@ -9,8 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import click
-from w3lib.encoding import html_to_unicode
 
+from portal_spider.normalize.charset import DecodedPage, decode_page
 from portal_spider.normalize.text import fold_vietnamese
 from portal_spider.platforms import all_platforms
 from portal_spider.registry import Portal, adhoc_portal, find_portal, load_registry
@@ -181,8 +181,9 @@ def runs(db_path: str, portal: str | None, limit: int, as_json: bool) -> None:
             click.echo(f"    warning: {message}")
 
 
-def read_page(path: Path) -> str:
-    """The text of an HTML file; ClickException with one line when it is missing or not HTML."""
+def read_page(path: Path) -> DecodedPage:
+    """The decoded text of an HTML file; ClickException with one line when it is missing or not
+    HTML. UTF-16 and UTF-32 pages (NUL bytes beside their text) are HTML too."""
     if not path.exists():
         raise click.ClickException(f"{path}: no such file")
     if not path.is_file():
@@ -190,13 +191,13 @@ def read_page(path: Path) -> str:
     raw = path.read_bytes()
     if not raw.strip():
         raise click.ClickException(f"{path}: the file is empty")
-    if b"\x00" in raw[:4096]:
+    page = decode_page(raw)
+    if b"\x00" in raw[:4096] and not page.encoding.startswith(("utf-16", "utf-32")):
         raise click.ClickException(f"{path}: not an HTML page (binary content)")
-    _, text = html_to_unicode(None, raw)
-    head = text[:4096].lower()
+    head = page.text[:4096].lower()
     if not any(tag in head for tag in ("<html", "<!doctype html", "<body", "<div", "<p", "<head")):
         raise click.ClickException(f"{path}: not an HTML page (no HTML markup found)")
-    return text
+    return page
 
 
 @main.command()
@@ -217,9 +218,9 @@ def parse(file: Path, url: str, platform_name: str | None, day_first: bool | Non
     """
     from portal_spider.extract import parse_page
 
-    text = read_page(file)
+    page = read_page(file)
     try:
-        item = parse_page(text, url, platform_name=platform_name, day_first=day_first)
+        item = parse_page(page, url, platform_name=platform_name, day_first=day_first)
     except KeyError as error:
         raise click.ClickException(str(error.args[0])) from error
     click.echo(json.dumps(item.to_record(), ensure_ascii=False, indent=2))

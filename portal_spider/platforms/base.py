@@ -43,6 +43,9 @@ class Listing:
     article_dates: dict[str, str] = field(default_factory=dict)
 
 
+XML_DECLARATIONS = re.compile(r"^(?:\s*<\?xml[^>]*>?)+")
+
+
 class EmptyPage(ValueError):
     """A page with nothing to parse: empty, blank, or only comments or a doctype."""
 
@@ -61,8 +64,8 @@ def parse_html(html: str | bytes) -> HtmlElement:
             return tree
         if not html.strip():
             raise EmptyPage("empty document")
-        # lxml refuses str input that carries an XML encoding declaration
-        html = re.sub(r"^\s*<\?xml[^>]*\?>", "", strip_controls(nfc(html)))
+        # lxml refuses str input that starts with an XML encoding declaration (one or several)
+        html = XML_DECLARATIONS.sub("", strip_controls(nfc(html)))
         return lxml_html.document_fromstring(html)
     except etree.ParserError as error:
         raise EmptyPage(f"no HTML element on the page ({error})") from error

@@ -114,7 +114,7 @@ def search_command(
         hits = search(db, query, portal, province, since, until, limit, literal=literal)
     except SearchSyntaxError as error:
         hint = "" if literal else " Or use --literal to search the words as typed."
-        raise click.ClickException(f"{error}{hint}") from None
+        raise click.UsageError(f"{error}{hint}") from None
     if as_json:
         click.echo(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
         return

@@ -208,7 +208,7 @@ def test_cli_search_json(db: Database, tmp_path: Path) -> None:
 
 def test_cli_search_syntax_error_is_a_message_not_a_traceback(db: Database, tmp_path: Path) -> None:
     result = run_cli("search", '"tuyen', db_path=tmp_path / "archive.db")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, like every other
     assert "double quote" in result.output and "--literal" in result.output
     assert "Traceback" not in result.output and not isinstance(result.exception, SearchSyntaxError)
 

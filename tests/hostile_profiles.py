@@ -44,12 +44,18 @@ class Tally:
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
 
-    def run(self, call: Callable[[], Any]) -> Any:
-        """Call ``call`` for one hostile input, counting it, its crash or its hang."""
+    def tried(self) -> None:
+        """Count one generated input (an example; it may make several calls)."""
         self.counts["hostile_inputs"] += 1
+
+    def run(self, call: Callable[[], Any], allowed: tuple[type[Exception], ...] = ()) -> Any:
+        """Call ``call`` on a hostile input, counting its crash (an exception other than the
+        ``allowed`` ones, which are documented refusals) or its hang."""
         started = time.monotonic()
         try:
             return call()
+        except allowed:
+            raise
         except Exception:
             self.counts["crashes"] += 1
             raise

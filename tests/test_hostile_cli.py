@@ -190,6 +190,7 @@ def options(pairs: dict[str, st.SearchStrategy]) -> st.SearchStrategy[list[str]]
     ),
 )
 def test_search_with_hostile_arguments(world, query, extra):
+    TALLY.tried()
     invoke(world, ["search", query, "--db", str(world["db"]), *extra])
 
 
@@ -213,6 +214,7 @@ def test_search_with_hostile_arguments(world, query, extra):
     db=st.one_of(st.none(), ARGUMENT),
 )
 def test_listing_commands_with_hostile_arguments(world, command, extra, db):
+    TALLY.tried()
     args = [command, *extra]
     if command != "sites":
         args += ["--db", str(world["db"]) if db is None else db]
@@ -245,6 +247,7 @@ PAGE_BYTES = st.one_of(
     extra=options({"--platform": ARGUMENT, "--day-first": None, "--month-first": None}),
 )
 def test_parse_with_hostile_files_and_arguments(world, content, path, url, extra):
+    TALLY.tried()
     if content is None:
         target = path  # a path as typed: missing, a directory, a device, too long
     else:
@@ -260,6 +263,7 @@ def test_parse_with_hostile_files_and_arguments(world, content, path, url, extra
     extra=options({"--set": SET_VALUES, "--delay": ARGUMENT, "--full": None, "--db": ARGUMENT}),
 )
 def test_crawl_refuses_hostile_arguments_without_crawling(world, targets, extra):
+    TALLY.tried()
     targets = [t for t in targets if "://" not in t and t.strip() != REGISTRY_SLUG]
     if not targets:
         targets = ["khong-co-cong-nay"]
@@ -270,6 +274,7 @@ def test_crawl_refuses_hostile_arguments_without_crawling(world, targets, extra)
 @examples(full=200, quick=5)
 @given(portals=st.lists(ARGUMENT, max_size=3))
 def test_reparse_dry_run_with_hostile_portals(world, tmp_path_factory, portals):
+    TALLY.tried()
     db = world["folder"] / "reparse.db"
     if not db.exists():
         shutil.copy(world["db"], db)

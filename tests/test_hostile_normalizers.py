@@ -184,6 +184,7 @@ def figures():
 @examples(full=1500, quick=30)
 @given(hostile_text(DATE_PIECES), st.booleans())
 def test_dates_never_raise(raw, day_first):
+    TALLY.tried()
     published = run(lambda: normalize_published(raw, day_first=day_first))
     assert published is None or isinstance(published, str)
     parsed = run(lambda: parse_vi_datetime(raw, day_first=day_first))
@@ -195,6 +196,7 @@ def test_dates_never_raise(raw, day_first):
 @examples(full=1500, quick=30)
 @given(hostile_text(NUMBER_PIECES))
 def test_view_counts_never_raise(raw):
+    TALLY.tried()
     views = run(lambda: parse_view_count(raw))
     assert views is None or (isinstance(views, int) and views >= 0)
 
@@ -202,6 +204,7 @@ def test_view_counts_never_raise(raw):
 @examples(full=1500, quick=30)
 @given(hostile_text(st.sampled_from(["Nguồn:", "Theo", "Tác giả", "Đ", "đ", "\u0301", "e"])))
 def test_text_cleaning_never_raises_and_drops_controls(raw):
+    TALLY.tried()
     for clean in (clean_text, clean_multiline, fold_vietnamese, strip_controls):
         value = run(lambda clean=clean: clean(raw))
         assert isinstance(value, str)
@@ -213,6 +216,7 @@ def test_text_cleaning_never_raises_and_drops_controls(raw):
 @examples(full=1500, quick=30)
 @given(hostile_text(URL_PIECES), hostile_text(URL_PIECES))
 def test_urls_never_raise(href, base):
+    TALLY.tried()
     absolute = run(lambda: absolute_url(href, base))
     assert absolute is None or isinstance(absolute, str)
     for call in (
@@ -269,6 +273,7 @@ BYTE_PIECES = st.sampled_from(
 @examples(full=1500, quick=30)
 @given(st.lists(st.one_of(BYTE_PIECES, st.binary(max_size=60)), max_size=30), CONTENT_TYPES)
 def test_any_bytes_decode_to_clean_nfc_text(pieces, content_type):
+    TALLY.tried()
     body = b"".join(pieces)
     page = run(lambda: decode_page(body, content_type))
     assert isinstance(page.text, str)

@@ -237,7 +237,7 @@ def test_parse_command_prints_a_record_for_a_comment_only_page(tmp_path):
     result = CliRunner().invoke(main, ["parse", str(path), "--url", "https://x.gov.vn/?p=1"])
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
-    assert any(p.startswith("parse: ") for p in json.loads(result.output)["problems"])
+    assert any(p.startswith("parse: ") for p in json.loads(result.stdout)["problems"])
 
 
 @pytest.mark.parametrize("cut", [0.35, 0.6, 0.8, 0.95])

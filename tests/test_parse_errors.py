@@ -14,18 +14,21 @@ from __future__ import annotations
 import copy
 import json
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from charset_samples import to_cp1258
 from click.testing import CliRunner
-from crawl_helpers import run_cli, write_registry, yenbai_registry_row
+from crawl_helpers import write_registry, yenbai_registry_row
+from crawl_machinery import crawl
 from hostile_profiles import FULL
 from page_mutations import MUTATIONS, mutated
 from reliability_figures import record
 
 from archive.db import open_archive
 from portal_spider.cli import main
+from portal_spider.demo.generate import VN_TZ
 from portal_spider.demo.server import PortalServer
 from portal_spider.demo.yenbai_site import Reply, YenBaiSite, load_demo_data
 from portal_spider.extract import choose_platform, parse_page
@@ -35,6 +38,9 @@ from portal_spider.platforms.yenbai import YenBaiPlatform
 from portal_spider.safe_parse import parse_article_safely
 
 COMMENT_ONLY, CONTROLS, WINDOWS_1258 = 9101, 9102, 9103
+PUBLISHED = datetime(2025, 3, 3, 8, 30, tzinfo=VN_TZ)
+NOW = PUBLISHED + timedelta(days=2)  # the one-day revisit has passed; the next is due at 7 days
+LATER = NOW + timedelta(days=8)
 COMMENT_PAGE = b"<!-- bai viet dang duoc cap nhat -->\n<!-- cms: node 9101 -->\n"
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 CASES = find_cases(Path(__file__).parent / "fixtures" / "pages")
@@ -69,12 +75,12 @@ class HostileArticlesSite(YenBaiSite):
         return reply
 
 
-def crawl(site: HostileArticlesSite, folder: Path, server: PortalServer):
+def crawl_at(now: datetime, site: HostileArticlesSite, folder: Path, server: PortalServer):
     registry = write_registry(
         folder / "portals.toml", [yenbai_registry_row("hostile", site, server.url)]
     )
-    return run_cli(
-        "crawl", "hostile", "--db", str(folder / "a.db"), "--delay", "0.01", registry=registry
+    return crawl(
+        "hostile", "--db", str(folder / "a.db"), "--delay", "0.01", registry=registry, now=now
     )
 
 
@@ -84,23 +90,29 @@ def article_requests(server: PortalServer, item_id: int) -> int:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """Three crawls: the page comment-only twice, then served whole; the archive after each."""
+    """Four crawls: the page comment-only twice, then served whole, then comment-only again when
+    its revisit is due eight days later; the archive after each."""
     data = load_demo_data()
     data["articles"] = data["articles"][:4]
     titles = {}
     for item_id in (COMMENT_ONLY, CONTROLS, WINDOWS_1258):
         extra = copy.deepcopy(data["articles"][0])
-        extra.update(item_id=item_id, title=f"Hội nghị thử nghiệm số {item_id} của Đảng ủy xã")
+        extra.update(
+            item_id=item_id,
+            title=f"Hội nghị thử nghiệm số {item_id} của Đảng ủy xã",
+            published_raw=PUBLISHED.strftime("%d/%m/%Y %H:%M:%S SA"),
+            published_at=PUBLISHED.isoformat(),
+        )
         data["articles"].append(extra)
         titles[item_id] = extra["title"]
     site = HostileArticlesSite(data)
     folder = tmp_path_factory.mktemp("parse-errors")
     seen = []
     with PortalServer(site) as server:
-        for comment_only in (True, True, False):
+        for comment_only, now in ((True, NOW), (True, NOW), (False, NOW), (True, LATER)):
             site.comment_only = comment_only
             server.log.clear()
-            result = crawl(site, folder, server)
+            result = crawl_at(now, site, folder, server)
             db = open_archive(folder / "a.db")
             rows = {str(row["item_id"]): row for row in db["articles"].rows}
             pending = {row["article_id"]: row for row in db["pending_articles"].rows}
@@ -158,6 +170,26 @@ def test_page_served_whole_again_is_stored_and_no_longer_pending(runs):
     assert row["body_text"]
     assert third["pending"] == {}
     assert third["run"]["status"] == "ok"
+
+
+@pytest.mark.reliability
+def test_archived_article_is_not_replaced_by_an_empty_page(runs):
+    stored, fourth = runs["runs"][2], runs["runs"][3]
+    assert fourth["fetches"] == 1  # its revisit was due
+    assert fourth["result"].returncode == 1
+    row = fourth["rows"][str(COMMENT_ONLY)]
+    kept = stored["rows"][str(COMMENT_ONLY)]
+    assert (row["title"], row["body_text"], row["version"], row["capture_id"]) == (
+        kept["title"],
+        kept["body_text"],
+        kept["version"],
+        kept["capture_id"],
+    )
+    assert fourth["pending"][row["id"]]["attempts"] == 1
+    assert fourth["run"]["status"] == "partial"
+    record("faults_injected")
+    record("faults_survived")
+    record("rows_lost", 0)
 
 
 @pytest.mark.reliability

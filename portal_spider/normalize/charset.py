@@ -25,6 +25,7 @@ import codecs
 import logging
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
@@ -51,6 +52,11 @@ UNICODE_FAMILY = {"utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32
 # how much of the non-ASCII text must be Vietnamese letters for a reading to be trusted
 TRUSTED_VIETNAMESE_SHARE = 0.6
 SNIFF_BYTES = 4096
+# how much of a page the Vietnamese share is measured on (pages are long, readings differ early)
+SHARE_SAMPLE = 256 * 1024
+NON_ASCII_RE = re.compile("[^\x00-\x7f]")
+# runs of code-page characters tried before a page is taken for mojibake (or not)
+MOJIBAKE_RUNS_CHECKED = 200
 
 # runs of the characters cp1252, windows-1258 and latin-1 give for bytes 0x80-0xFF: where UTF-8 was
 # read with one of them, each multi-byte sequence became such a run (``ộ`` -> ``á»™``)
@@ -77,13 +83,13 @@ class DecodedPage:
 
 
 def vietnamese_share(text: str) -> float:
-    """The share of Vietnamese letters among the non-ASCII characters of ``text`` (NFC); 1.0
-    when everything is ASCII."""
-    others = [ch for ch in unicodedata.normalize("NFC", text) if ord(ch) > 127]
-    others = [ch for ch in others if ch not in NEUTRAL_MARKS]
+    """The share of Vietnamese letters among the non-ASCII characters of ``text`` (NFC, its
+    first :data:`SHARE_SAMPLE` characters); 1.0 when they are all ASCII."""
+    counts = Counter(NON_ASCII_RE.findall(unicodedata.normalize("NFC", text[:SHARE_SAMPLE])))
+    others = sum(n for ch, n in counts.items() if ch not in NEUTRAL_MARKS)
     if not others:
         return 1.0
-    return sum(ch in VIETNAMESE_LETTERS for ch in others) / len(others)
+    return sum(n for ch, n in counts.items() if ch in VIETNAMESE_LETTERS) / others
 
 
 def _repaired_run(match: re.Match[str]) -> str:
@@ -107,8 +113,14 @@ def repaired_mojibake(text: str) -> str | None:
 
 
 def looks_like_mojibake(text: str) -> bool:
-    """Whether ``text`` reads as UTF-8 bytes decoded with cp1252, windows-1258 or latin-1."""
-    return repaired_mojibake(text) is not None
+    """Whether ``text`` reads as UTF-8 bytes decoded with cp1252, windows-1258 or latin-1 (its
+    first :data:`MOJIBAKE_RUNS_CHECKED` runs of code-page characters are tried)."""
+    for count, match in enumerate(MOJIBAKE_RUN_RE.finditer(text)):
+        if count >= MOJIBAKE_RUNS_CHECKED:
+            break
+        if _repaired_run(match) != match.group(0):
+            return True
+    return False
 
 
 def declared_encoding(body: bytes, content_type: str | bytes | None) -> str | None:
@@ -229,17 +241,17 @@ def decode_page(body: bytes, content_type: str | bytes | None = None) -> Decoded
         except UnicodeDecodeError:
             text = None
         if text is not None:
-            repaired = repaired_mojibake(text)
-            if repaired is None:
+            if not looks_like_mojibake(text):
                 return _finish(text, declared, [])
-            logger.debug("page declared %s is UTF-8 read as %s; re-decoded", declared, declared)
+            logger.debug("page declared %s holds UTF-8; read as UTF-8", declared)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         text = None
     if text is not None:
-        # UTF-8 text once read as a code page and saved as UTF-8 again
-        return _finish(repaired_mojibake(text) or text, "utf-8", [])
+        if looks_like_mojibake(text):  # UTF-8 once read as a code page and saved as UTF-8 again
+            text = repaired_mojibake(text) or text
+        return _finish(text, "utf-8", [])
     mixed = _utf8_with_strays(body, declared)
     if mixed is not None:
         return mixed

@@ -37,7 +37,7 @@ from portal_spider.platforms.base import EmptyPage
 from portal_spider.platforms.yenbai import YenBaiPlatform
 from portal_spider.safe_parse import parse_article_safely
 
-COMMENT_ONLY, CONTROLS, WINDOWS_1258 = 9101, 9102, 9103
+COMMENT_ONLY, CONTROLS, WINDOWS_1258, UTF16 = 9101, 9102, 9103, 9104
 PUBLISHED = datetime(2025, 3, 3, 8, 30, tzinfo=VN_TZ)
 NOW = PUBLISHED + timedelta(days=2)  # the one-day revisit has passed; the next is due at 7 days
 LATER = NOW + timedelta(days=8)
@@ -72,6 +72,8 @@ class HostileArticlesSite(YenBaiSite):
             return Reply(200, reply.content_type, html.encode("utf-8"))
         if item_id == WINDOWS_1258:
             return Reply(200, "text/html; charset=utf-8", to_cp1258(html))
+        if item_id == UTF16:
+            return Reply(200, "text/html", html.encode("utf-16"))  # with its byte order mark
         return reply
 
 
@@ -95,7 +97,7 @@ def runs(tmp_path_factory):
     data = load_demo_data()
     data["articles"] = data["articles"][:4]
     titles = {}
-    for item_id in (COMMENT_ONLY, CONTROLS, WINDOWS_1258):
+    for item_id in (COMMENT_ONLY, CONTROLS, WINDOWS_1258, UTF16):
         extra = copy.deepcopy(data["articles"][0])
         extra.update(
             item_id=item_id,
@@ -127,7 +129,7 @@ def runs(tmp_path_factory):
                     "db": db,
                 }
             )
-    record("faults_injected", 3)
+    record("faults_injected", 4)
     return {"runs": seen, "titles": titles, "site": site}
 
 
@@ -204,11 +206,13 @@ def test_control_characters_after_br_keep_title_and_body(runs):
 
 
 @pytest.mark.reliability
-def test_windows_1258_page_labelled_utf8_keeps_its_vietnamese(runs):
-    row = runs["runs"][0]["rows"][str(WINDOWS_1258)]
-    assert row["title"] == runs["titles"][WINDOWS_1258]
+@pytest.mark.parametrize("item_id", [WINDOWS_1258, UTF16], ids=["windows-1258 as utf-8", "utf-16"])
+def test_page_in_another_charset_keeps_its_vietnamese(runs, item_id):
+    row = runs["runs"][0]["rows"][str(item_id)]
+    assert row["title"] == runs["titles"][item_id]
     good = runs["runs"][0]["rows"][str(CONTROLS)]
     assert row["body_text"] == good["body_text"]
+    assert row["status"] == "ok", row["problems"]
     record("faults_survived")
 
 

@@ -308,10 +308,11 @@ class PortalSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value(f"portal/{slug}/article_pages")
         platform = self.platform_for(slug, response)
-        item = parse_article_safely(platform, response.url, self.page_text(response))
+        page = self.page_text(response)
+        item = parse_article_safely(platform, response.url, page)
         if item.refetch_reason is None and is_empty_record(item):
             item.refetch_reason = "the page holds neither a title nor a body"
-        if b"</html>" not in response.body[-4096:].lower():
+        if "</html>" not in page.text[-4096:].lower():
             item.problem("html: the page ends before </html> (truncated or broken markup)")
         item.portal = slug
         item.item_id = item.item_id or platform.item_id(response.url)

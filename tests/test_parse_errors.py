@@ -27,6 +27,7 @@ from page_mutations import MUTATIONS, mutated
 from reliability_figures import record
 
 from archive.db import open_archive
+from archive.store import ArchiveStore, Capture
 from portal_spider.cli import main
 from portal_spider.demo.generate import VN_TZ
 from portal_spider.demo.server import PortalServer
@@ -42,6 +43,14 @@ PUBLISHED = datetime(2025, 3, 3, 8, 30, tzinfo=VN_TZ)
 NOW = PUBLISHED + timedelta(days=2)  # the one-day revisit has passed; the next is due at 7 days
 LATER = NOW + timedelta(days=8)
 COMMENT_PAGE = b"<!-- bai viet dang duoc cap nhat -->\n<!-- cms: node 9101 -->\n"
+SEEN = "2025-01-01T00:00:00+00:00"
+TITLE_PAGE = (
+    "<html><head><title>Hội nghị sơ kết công tác tuyên giáo</title></head><body><article>"
+    "<h1>Hội nghị sơ kết công tác tuyên giáo</h1><p>Ngày 12/7/2023, Ban Tuyên giáo Huyện ủy tổ "
+    "chức hội nghị sơ kết công tác tuyên giáo 6 tháng đầu năm, triển khai nhiệm vụ những tháng "
+    "cuối năm. Dự hội nghị có các đồng chí lãnh đạo huyện và cán bộ các xã.</p></article>"
+    "</body></html>"
+)
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 CASES = find_cases(Path(__file__).parent / "fixtures" / "pages")
 # the full run: 45 pages x 10 mutations x 8 seeds = 3,600 damaged pages; else 9 x 10 x 1
@@ -312,3 +321,30 @@ def test_damaged_fixture_pages_never_crash_a_page_object(mutation):
     record("field_failures", len(field_failures), mutation=mutation)
     assert crashes == []
     assert field_failures == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected_title"),
+    [
+        (COMMENT_PAGE, "text/html; charset=utf-8", None),
+        (to_cp1258(TITLE_PAGE), "text/html; charset=utf-8", "Hội nghị sơ kết công tác tuyên giáo"),
+    ],
+    ids=["comment-only", "windows-1258 labelled utf-8"],
+)
+def test_reparse_reads_captures_like_the_crawl(tmp_path, body, content_type, expected_title):
+    path = tmp_path / "archive.db"
+    store = ArchiveStore(open_archive(path))
+    store.upsert_portal({"slug": "xa", "name": "Xã", "platform": "generic"})
+    url = "https://xa.example.gov.vn/tin-tuc/hoi-nghi-123.html"
+    capture = Capture("xa", None, url, body, 200, {"Content-Type": content_type}, SEEN)
+    record = {"url": url, "portal": "xa", "canonical_url": url, "title": "cũ", "fetched_at": SEEN}
+    store.save_fetched(record, capture)
+    result = CliRunner().invoke(main, ["reparse", "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    row = next(open_archive(path)["articles"].rows)
+    assert row["title"] == expected_title
+    if expected_title is None:
+        assert row["status"] == "incomplete"
+        assert any(
+            p.startswith("parse: the page has no content") for p in json.loads(row["problems"])
+        )

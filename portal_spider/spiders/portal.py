@@ -310,6 +310,8 @@ class PortalSpider(scrapy.Spider):
         platform = self.platform_for(slug, response)
         page = self.page_text(response)
         item = parse_article_safely(platform, response.url, page)
+        if any(problem.startswith("parse:") for problem in item.problems):
+            self.crawler.stats.inc_value(f"portal/{slug}/parse_errors")
         if item.refetch_reason is None and is_empty_record(item):
             item.refetch_reason = "the page holds neither a title nor a body"
         if "</html>" not in page.text[-4096:].lower():
@@ -335,9 +337,7 @@ class PortalSpider(scrapy.Spider):
         """Count a page that gave nothing of its article as failed (it is fetched again by a later
         run); whether to store its record. A new article's record is stored (incomplete, with its
         raw capture; the store keeps it pending); an archived one is never replaced by it."""
-        stats = self.crawler.stats
-        stats.inc_value(f"portal/{slug}/parse_errors")
-        stats.inc_value(f"portal/{slug}/pages_failed")
+        self.crawler.stats.inc_value(f"portal/{slug}/pages_failed")
         logger.warning(
             "portal %s: nothing of the article on %s: %s", slug, response.url, item.refetch_reason
         )

@@ -26,7 +26,7 @@ test: setup
 FIGURES := .reliability-figures.jsonl
 reliability: setup
 	rm -f $(FIGURES)
-	PORTAL_ARCHIVE_FIGURES=$(CURDIR)/$(FIGURES) HYPOTHESIS_PROFILE=reliability \
+	PORTAL_ARCHIVE_FIGURES=$(CURDIR)/$(FIGURES) HYPOTHESIS_PROFILE=ci \
 	  $(BIN)/python -m pytest -q -m reliability -p no:cacheprovider; status=$$?; \
 	  $(BIN)/python tests/reliability_report.py $(FIGURES) && exit $$status
 

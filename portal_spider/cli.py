@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import sqlite3
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 import click
-from w3lib.encoding import html_to_unicode
 
+from portal_spider.normalize.charset import DecodedPage, decode_page
 from portal_spider.normalize.text import fold_vietnamese
 from portal_spider.platforms import all_platforms
 from portal_spider.registry import Portal, adhoc_portal, find_portal, load_registry
@@ -36,20 +38,60 @@ def registry_or_fail() -> list[Portal]:
         raise click.ClickException(f"registry: {error}") from error
 
 
-@click.group()
+class CommandGroup(click.Group):
+    """The command group; an archive SQLite cannot open or read (``--db /dev/null``, a file that
+    is no database, a damaged one) is a one-line usage error, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except sqlite3.DatabaseError as error:
+            raise click.UsageError(f"the archive cannot be opened or read: {error}") from None
+
+
+@click.group(cls=CommandGroup)
 @click.version_option(package_name="portal-archive")
 def main() -> None:
     """Crawl Vietnamese government portals and keep their news in an SQLite archive."""
 
 
+BOOLEAN_WORDS = {"0", "1", "true", "false"}
+
+
 def _setting_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``--set NAME=VALUE`` pairs; a value of the wrong type for the setting is a usage error
+    here rather than a traceback in the middle of the crawl."""
+    from scrapy.settings import Settings
+
+    defaults = Settings()
+    defaults.setmodule("portal_spider.settings", priority="project")
     overrides = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
+        name = name.strip()
         if not sep or not name:
             raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--set")
-        overrides[name.strip()] = value
+        default = defaults.get(name)
+        expected = _setting_type_error(default, value)
+        if expected:
+            raise click.BadParameter(f"{name} takes {expected}, got {value!r}", param_hint="--set")
+        overrides[name] = value
     return overrides
+
+
+def _setting_type_error(default: object, value: str) -> str | None:
+    """What a setting with ``default`` takes when ``value`` is not that, else None."""
+    text = value.strip()
+    if isinstance(default, bool):
+        return None if text.lower() in BOOLEAN_WORDS else "true or false"
+    if isinstance(default, (int, float)):
+        # numbers only: Scrapy reads some integer defaults as floats (delays, timeouts)
+        try:
+            number = float(text)
+        except ValueError:
+            return "a number"
+        return None if math.isfinite(number) else "a finite number"
+    return None
 
 
 def resolve_targets(targets: tuple[str, ...], crawl_all: bool) -> list[Portal]:
@@ -89,7 +131,12 @@ def resolve_targets(targets: tuple[str, ...], crawl_all: bool) -> list[Portal]:
 @click.option(
     "--full", is_flag=True, help="Walk every listing to its end (backfill), not only new pages."
 )
-@click.option("--delay", type=float, default=None, help="Seconds between requests to one host.")
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0, max=3600),
+    default=None,
+    help="Seconds between requests to one host.",
+)
 @click.option(
     "--set",
     "settings",
@@ -124,6 +171,9 @@ def crawl(
 
     if not targets and not crawl_all:
         raise click.UsageError("name at least one portal slug or URL, or use --all")
+    overrides: dict[str, object] = dict(_setting_pairs(settings))
+    if delay is not None and not math.isfinite(delay):
+        raise click.BadParameter(f"{delay} is not a number of seconds", param_hint="--delay")
     try:
         portals = resolve_targets(targets, crawl_all)
     except click.ClickException as error:
@@ -134,7 +184,6 @@ def crawl(
     if not portals:
         click.echo("portal-archive: no active portal in the registry", err=True)
         sys.exit(EXIT_USAGE)
-    overrides: dict[str, object] = dict(_setting_pairs(settings))
     if delay is not None:
         overrides["DOWNLOAD_DELAY"] = delay
         overrides["AUTOTHROTTLE_START_DELAY"] = delay
@@ -183,22 +232,26 @@ def runs(db_path: str, portal: str | None, limit: int, as_json: bool) -> None:
             click.echo(f"    warning: {message}")
 
 
-def read_page(path: Path) -> str:
-    """The text of an HTML file; ClickException with one line when it is missing or not HTML."""
-    if not path.exists():
-        raise click.ClickException(f"{path}: no such file")
-    if not path.is_file():
-        raise click.ClickException(f"{path}: not a file")
-    raw = path.read_bytes()
+def read_page(path: Path) -> DecodedPage:
+    """The decoded text of an HTML file; ClickException with one line when it is missing or not
+    HTML. UTF-16 and UTF-32 pages (NUL bytes beside their text) are HTML too."""
+    try:
+        if not path.exists():
+            raise click.ClickException(f"{path}: no such file")
+        if not path.is_file():
+            raise click.ClickException(f"{path}: not a file")
+        raw = path.read_bytes()
+    except OSError as error:  # a name too long, no permission, a file that cannot be read
+        raise click.ClickException(f"{path}: cannot be read ({error.strerror or error})") from None
     if not raw.strip():
         raise click.ClickException(f"{path}: the file is empty")
-    if b"\x00" in raw[:4096]:
+    page = decode_page(raw)
+    if b"\x00" in raw[:4096] and not page.encoding.startswith(("utf-16", "utf-32")):
         raise click.ClickException(f"{path}: not an HTML page (binary content)")
-    _, text = html_to_unicode(None, raw)
-    head = text[:4096].lower()
+    head = page.text[:4096].lower()
     if not any(tag in head for tag in ("<html", "<!doctype html", "<body", "<div", "<p", "<head")):
         raise click.ClickException(f"{path}: not an HTML page (no HTML markup found)")
-    return text
+    return page
 
 
 @main.command()
@@ -219,9 +272,9 @@ def parse(file: Path, url: str, platform_name: str | None, day_first: bool | Non
     """
     from portal_spider.extract import parse_page
 
-    text = read_page(file)
+    page = read_page(file)
     try:
-        item = parse_page(text, url, platform_name=platform_name, day_first=day_first)
+        item = parse_page(page, url, platform_name=platform_name, day_first=day_first)
     except KeyError as error:
         raise click.ClickException(str(error.args[0])) from error
     click.echo(json.dumps(item.to_record(), ensure_ascii=False, indent=2))

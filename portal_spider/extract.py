@@ -12,9 +12,11 @@ import logging
 
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.article import normalize_article
+from portal_spider.normalize.charset import DecodedPage
 from portal_spider.platforms import detect_platform, get_platform
 from portal_spider.platforms.base import Platform
 from portal_spider.registry import Portal, find_portal, load_registry
+from portal_spider.safe_parse import parse_article_safely
 
 logger = logging.getLogger(__name__)
 
@@ -41,16 +43,21 @@ def choose_platform(
 
 
 def parse_page(
-    html: str,
+    html: str | DecodedPage,
     url: str,
     platform_name: str | None = None,
     day_first: bool | None = None,
     use_registry: bool = True,
 ) -> ArticleItem:
-    """The normalised record of the article page ``html`` fetched from ``url``."""
+    """The normalised record of the article page ``html`` fetched from ``url``.
+
+    ``html`` is the page's text, or the decoded page (its charset doubts become problems). No
+    exception of a page object escapes: a page none can read gives an incomplete record.
+    """
+    text = html.text if isinstance(html, DecodedPage) else html
     portal = registry_portal(url) if use_registry and not platform_name else None
-    platform = choose_platform(url, html, platform_name, portal)
-    item = platform.parse_article(url, html)
+    platform = choose_platform(url, text, platform_name, portal)
+    item = parse_article_safely(platform, url, html)
     item.item_id = item.item_id or platform.item_id(url)
     item.canonical_url = platform.canonical_article_url(url)
     if portal is not None:

@@ -59,12 +59,16 @@ class ArticleItem:
     # the raw capture this record was derived from (bytes, not stored on the item row itself)
     raw_body: bytes | None = field(default=None, repr=False)
     raw_headers: dict[str, str] = field(default_factory=dict, repr=False)
+    # why the page gave nothing of the article (an empty page, every parser failed): the record
+    # is stored, and the page stays pending so a later run fetches it again; not stored itself
+    refetch_reason: str | None = field(default=None, repr=False)
 
     def to_record(self) -> dict[str, Any]:
-        """The JSON-ready record (no raw capture bytes)."""
+        """The JSON-ready record (no raw capture bytes, no crawl instructions)."""
         data = asdict(self)
         data.pop("raw_body")
         data.pop("raw_headers")
+        data.pop("refetch_reason")
         return data
 
     def note(self, field_name: str, how: str) -> None:

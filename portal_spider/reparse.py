@@ -18,12 +18,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
-from w3lib.encoding import html_to_unicode
 
 from archive.store import ArchiveStore, utc_now
 from portal_spider.extract import choose_platform
 from portal_spider.normalize.article import normalize_article
+from portal_spider.normalize.charset import decode_page
 from portal_spider.registry import find_portal, load_registry
+from portal_spider.safe_parse import parse_article_safely
 
 logger = logging.getLogger(__name__)
 
@@ -60,9 +61,9 @@ ARTICLE_AND_CAPTURE = (
 
 def rederived_record(row: dict, day_first: bool) -> dict:
     """The record an article's capture gives with today's page object and normaliser."""
-    _, html = html_to_unicode(row["content_type"], gzip.decompress(row["body_gz"]))
-    platform = choose_platform(row["url"], html, row["platform"])
-    item = platform.parse_article(row["url"], html)
+    page = decode_page(gzip.decompress(row["body_gz"]), row["content_type"])
+    platform = choose_platform(row["url"], page.text, row["platform"])
+    item = parse_article_safely(platform, row["url"], page)
     item.portal = row["portal"]
     item.item_id, item.canonical_url = row["item_id"], row["canonical_url"]
     return normalize_article(item, day_first=day_first).to_record()

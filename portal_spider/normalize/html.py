@@ -64,7 +64,10 @@ def absolutize(fragment: HtmlElement, base_url: str) -> None:
             continue
         if value.startswith("#") or value.lower().startswith(("mailto:", "tel:")):
             continue
-        el.set(attr, _strip_tracking(urljoin(base_url, value)))
+        try:
+            el.set(attr, _strip_tracking(urljoin(base_url, value)))
+        except ValueError:  # a link no URL parser accepts (``http://[::1``): dropped
+            del el.attrib[attr]
 
 
 def clean_body_html(fragment: HtmlElement | str, base_url: str) -> str:

@@ -1,9 +1,10 @@
 """Text clean-up for strings extracted from Vietnamese portal pages.
 
 Everything stored in the archive goes through these helpers: Unicode is normalised to NFC
-(portals mix precomposed and decomposed Vietnamese, sometimes on one page), invisible characters
-are removed and whitespace is collapsed. ``fold_vietnamese`` builds the accent-free form used by
-search indexes, where ``đ``/``Đ`` must become ``d``/``D`` explicitly.
+(portals mix precomposed and decomposed Vietnamese, sometimes on one page), invisible and control
+characters (C0 but tab and line breaks, C1) are removed and whitespace is collapsed.
+``fold_vietnamese`` builds the accent-free form used by search indexes, where ``đ``/``Đ`` must
+become ``d``/``D`` explicitly.
 """
 
 from __future__ import annotations
@@ -12,10 +13,23 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["clean_multiline", "clean_text", "fold_vietnamese", "nfc", "strip_label"]
+__all__ = [
+    "clean_multiline",
+    "clean_text",
+    "fold_vietnamese",
+    "nfc",
+    "strip_controls",
+    "strip_label",
+]
 
 # Characters that carry no text: zero-width space/joiners, word joiner, BOM, soft hyphen.
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Control characters that are not whitespace: C0 but tab, line feed, vertical tab, form feed,
+# carriage return and the information separators (\x1c-\x1f, whitespace to Python); DEL; C1 but
+# NEL (\x85, a line break). Whitespace controls are collapsed by the rules below instead.
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+# The whitespace controls, which become a space where text is not collapsed.
+_WHITESPACE_CONTROL_RE = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
 # Any whitespace, including NBSP, narrow NBSP, figure space, ideographic space, line separators.
 _WHITESPACE_RE = re.compile(r"\s+")
 # Whitespace that stays inside one line (everything in \s except the line break itself).
@@ -31,12 +45,22 @@ def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
+def strip_controls(s: str) -> str:
+    """``s`` with no C0 or C1 control character but tab, line feed and carriage return.
+
+    NUL, ESC, DEL and the like are removed; vertical tab, form feed, the information separators
+    and NEL become a space. For strings not cleaned otherwise (body HTML, raw values, URLs).
+    """
+    return _WHITESPACE_CONTROL_RE.sub(" ", _CONTROL_RE.sub("", s))
+
+
 def _remove_invisible(s: str) -> str:
-    return _INVISIBLE_RE.sub("", s)
+    return _CONTROL_RE.sub("", _INVISIBLE_RE.sub("", s))
 
 
 def clean_text(s: str | None) -> str | None:
-    """Normalise a single-line string: NFC, no invisible characters, one space between words.
+    """Normalise a single-line string: NFC, no invisible or control characters, one space
+    between words.
 
     Every run of whitespace (line breaks included) becomes one space and the ends are stripped.
     ``None`` stays ``None``; whitespace-only input gives ``''``.

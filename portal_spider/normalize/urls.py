@@ -8,12 +8,15 @@ archive can deduplicate; ``same_site`` and ``host_of`` decide what belongs to a 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
 __all__ = ["absolute_url", "canonical_url", "host_of", "same_site"]
+
+logger = logging.getLogger(__name__)
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _TRACKING_PARAMS = frozenset({"fbclid", "gclid", "zarsrc", "_ga", "mc_cid", "mc_eid"})
@@ -96,8 +99,17 @@ def canonical_url(url: str, *, base_url: str | None = None, drop_params: Iterabl
     ``drop_params``), sorts the remaining query parameters (blank values kept), normalises
     percent-encoding and keeps the case of the path. With ``base_url``, a relative URL is
     resolved against it, and a URL on the same site (modulo ``www.`` and http/https) takes the
-    base's scheme and host.
+    base's scheme and host. A URL that cannot be split (``http://[x``, a port that is no number)
+    is returned stripped, as it is.
     """
+    try:
+        return _canonical(url, base_url, drop_params)
+    except ValueError as error:
+        logger.debug("malformed URL %r kept as it is: %s", url, error)
+        return url.strip()
+
+
+def _canonical(url: str, base_url: str | None, drop_params: Iterable[str]) -> str:
     raw = url.strip()
     if base_url:
         raw = urljoin(base_url, raw)
@@ -125,8 +137,8 @@ def absolute_url(href: str, base: str) -> str | None:
     cleaned = href.strip().translate(_HREF_JUNK)
     if not cleaned or cleaned.startswith("#"):
         return None
-    resolved = urljoin(base, cleaned)
     try:
+        resolved = urljoin(base, cleaned)
         scheme = urlsplit(resolved).scheme.lower()
     except ValueError:
         return None

@@ -17,10 +17,11 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from archive.crawlstate import record_failure
 from archive.db import open_archive
 from archive.repair import repair_half_written
 from archive.runs import mark_interrupted_runs, save_warnings
-from archive.store import ArchiveStore, Capture, RunCounts
+from archive.store import ArchiveStore, Capture, RunCounts, article_id
 from archive.transactions import write_transaction
 from portal_spider.circuit import portal_unreachable
 from portal_spider.clock import Clock
@@ -111,12 +112,49 @@ class StorePipeline:
                 headers=item.raw_headers,
                 fetched_at=item.fetched_at or self.clock.iso(),
             )
+        aid = article_id(slug, item.item_id, item.canonical_url)
+        pending = self.pending_row(aid) if item.refetch_reason else None
         outcome = self.store.save_fetched(item.to_record(), capture)
+        if item.refetch_reason:
+            self.keep_pending(aid, item, pending)
         counts = self.counts.setdefault(slug, RunCounts())
         setattr(counts, f"articles_{outcome}", getattr(counts, f"articles_{outcome}") + 1)
         self.crawler.stats.inc_value(f"archive/{outcome}")
         self.crawler.stats.inc_value(f"portal/{slug}/archive/{outcome}")
         return item
+
+    def pending_row(self, aid: str) -> dict[str, Any] | None:
+        """The pending row of an article (its attempts so far), if it failed before."""
+        assert self.store is not None
+        return next(
+            self.store.db.query(
+                "select attempts, first_failed_at from pending_articles where article_id = ?",
+                [aid],
+            ),
+            None,
+        )
+
+    def keep_pending(self, aid: str, item: ArticleItem, before: dict[str, Any] | None) -> None:
+        """Keep an article whose page gave nothing pending (storing it cleared the row), its
+        attempts counted on from ``before``, so later runs fetch it again until they give up."""
+        assert self.store is not None
+        when = item.fetched_at or self.clock.iso()
+        reason = str(item.refetch_reason)
+        record_failure(
+            self.store.db,
+            article_id=aid,
+            portal=item.portal or "",
+            url=item.url,
+            error=reason,
+            when=when,
+        )
+        if before is not None:
+            with self.store.db.conn:
+                self.store.db.execute(
+                    "update pending_articles set attempts = ?, first_failed_at = ? "
+                    "where article_id = ?",
+                    [int(before["attempts"] or 0) + 1, before["first_failed_at"], aid],
+                )
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         """Close every run with its counts and status, then store the monitor's warnings."""

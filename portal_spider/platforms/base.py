@@ -10,12 +10,13 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from portal_spider.items import ArticleItem, Attachment, Image
 from portal_spider.normalize.html import absolutize, clean_body_html, element_text
-from portal_spider.normalize.text import nfc
+from portal_spider.normalize.text import nfc, strip_controls
 from portal_spider.normalize.urls import absolute_url, canonical_url
 
 logger = logging.getLogger(__name__)
@@ -42,33 +43,44 @@ class Listing:
     article_dates: dict[str, str] = field(default_factory=dict)
 
 
+XML_DECLARATIONS = re.compile(r"^(?:\s*<\?xml[^>]*>?)+")
+
+
+class EmptyPage(ValueError):
+    """A page with nothing to parse: empty, blank, or only comments or a doctype."""
+
+
 def parse_html(html: str | bytes) -> HtmlElement:
     """Parse a whole page; broken HTML is repaired by lxml rather than rejected.
 
     The text comes out NFC: portals also serve decomposed Vietnamese (NFD), and every label,
-    title and body rule compares precomposed strings.
+    title and body rule compares precomposed strings. Control characters are dropped first (lxml
+    refuses NUL and the like in text). A page with no element raises :class:`EmptyPage`.
     """
-    if isinstance(html, bytes):
-        tree = lxml_html.document_fromstring(html)
-        nfc_tree(tree)
-        return tree
-    if not html.strip():
-        raise ValueError("empty document")
-    # lxml refuses str input that carries an XML encoding declaration
-    html = re.sub(r"^\s*<\?xml[^>]*\?>", "", nfc(html))
-    return lxml_html.document_fromstring(html)
+    try:
+        if isinstance(html, bytes):
+            tree = lxml_html.document_fromstring(html)
+            nfc_tree(tree)
+            return tree
+        if not html.strip():
+            raise EmptyPage("empty document")
+        # lxml refuses str input that starts with an XML encoding declaration (one or several)
+        html = XML_DECLARATIONS.sub("", strip_controls(nfc(html)))
+        return lxml_html.document_fromstring(html)
+    except etree.ParserError as error:
+        raise EmptyPage(f"no HTML element on the page ({error})") from error
 
 
 def nfc_tree(tree: HtmlElement) -> None:
     """Normalise every text node and attribute value of a parsed page to NFC, in place."""
     for element in tree.iter():
         if element.text:
-            element.text = nfc(element.text)
+            element.text = strip_controls(nfc(element.text))
         if element.tail:
-            element.tail = nfc(element.tail)
+            element.tail = strip_controls(nfc(element.tail))
         if isinstance(element.tag, str):
             for name, value in element.attrib.items():
-                element.set(name, nfc(value))
+                element.set(name, strip_controls(nfc(value)))
 
 
 def first(tree: HtmlElement, *xpaths: str) -> tuple[HtmlElement | None, str | None]:

@@ -46,6 +46,7 @@ from portal_spider.platforms.cues import (
     same_day,
     short_text,
 )
+from portal_spider.platforms.guard import field_guard
 from portal_spider.platforms.listing import ListingRules, parse_listing_with
 from portal_spider.platforms.locate import (
     best_heading,
@@ -105,27 +106,40 @@ class GenericPlatform(Platform):
     def complete(
         self, item: ArticleItem, page: Page, fields: tuple[str, ...] = FIELDS, how: str = "generic"
     ) -> None:
-        """Fill the fields of ``item`` that are still empty (among ``fields``) from ``page``."""
-        self._locate_title(item, page, fill="title" in fields and item.title is None, how=how)
+        """Fill the fields of ``item`` that are still empty (among ``fields``) from ``page``.
+
+        Each step is guarded: one that fails records a problem of its field and the others run.
+        """
+        with field_guard(item, "title"):
+            self._locate_title(item, page, fill="title" in fields and item.title is None, how=how)
         if "body_text" in fields and item.body_text is None:
-            extract_body(self, item, page, how)
+            with field_guard(item, "body_text"):
+                extract_body(self, item, page, how)
             if "title" in fields:
-                self._title_from_body(item, page, how)
-        self._locate_body(item, page)
+                with field_guard(item, "title"):
+                    self._title_from_body(item, page, how)
+        with field_guard(item, "body_text"):
+            self._locate_body(item, page)
         if "title" in fields:
-            self._title_near_body(item, page, how)
+            with field_guard(item, "title"):
+                self._title_near_body(item, page, how)
         if "body_text" in fields:
-            self._lead(item, page, how)
+            with field_guard(item, "body_text"):
+                self._lead(item, page, how)
         if "published_at" in fields and item.published_raw is None:
-            self._date(item, page, how)
+            with field_guard(item, "published_at"):
+                self._date(item, page, how)
         if "views" in fields and item.views_raw is None:
-            self._views(item, page, how)
+            with field_guard(item, "views"):
+                self._views(item, page, how)
         if ("source" in fields and item.source is None) or (
             "author" in fields and item.author is None
         ):
-            self._attribution(item, page, fields, how)
+            with field_guard(item, "source"):
+                self._attribution(item, page, fields, how)
         if "category" in fields and item.category is None:
-            self._category(item, page, how)
+            with field_guard(item, "category"):
+                self._category(item, page, how)
 
     # --- title ------------------------------------------------------------------------------------
     def _locate_title(self, item: ArticleItem, page: Page, fill: bool, how: str) -> None:

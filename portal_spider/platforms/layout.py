@@ -30,6 +30,7 @@ from portal_spider.platforms.cues import (
     read_attribution_line,
 )
 from portal_spider.platforms.generic import FIELDS, GenericPlatform
+from portal_spider.platforms.guard import field_guard
 from portal_spider.platforms.listing import ListingRules, parse_listing_with
 from portal_spider.platforms.locate import in_logo
 from portal_spider.platforms.page import Page
@@ -67,17 +68,25 @@ class LayoutPlatform(Platform):
         item = ArticleItem(url=url, platform=self.name, item_id=self.item_id(url))
         block, _ = first(tree, *self.article_blocks) if self.article_blocks else (None, None)
         scope = block if block is not None else tree
-        self._title(item, scope, page)
-        self._date(item, scope)
-        self._views(item, scope)
-        self._labelled(item, scope, "source", self.source_paths)
-        self._labelled(item, scope, "author", self.author_paths)
-        body, body_how = self._body_element(scope, page)
-        if body is not None:
-            page.body_container = body
-            self._body(item, body, url, body_how or "")
-        self._category(item, tree)
-        self.refine(item, page, scope)
+        with field_guard(item, "title"):
+            self._title(item, scope, page)
+        with field_guard(item, "published_at"):
+            self._date(item, scope)
+        with field_guard(item, "views"):
+            self._views(item, scope)
+        with field_guard(item, "source"):
+            self._labelled(item, scope, "source", self.source_paths)
+        with field_guard(item, "author"):
+            self._labelled(item, scope, "author", self.author_paths)
+        with field_guard(item, "body_text"):
+            body, body_how = self._body_element(scope, page)
+            if body is not None:
+                page.body_container = body
+                self._body(item, body, url, body_how or "")
+        with field_guard(item, "category"):
+            self._category(item, tree)
+        with field_guard(item, "item_id"):
+            self.refine(item, page, scope)
         GenericPlatform().complete(item, page, fields=self.fallback_fields)
         return item
 

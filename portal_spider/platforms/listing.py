@@ -49,7 +49,10 @@ class ListingRules:
 
 def origin(url: str) -> str:
     """Host (without ``www.``) and port: what makes two URLs belong to one portal."""
-    port = urlsplit(url).port
+    try:
+        port = urlsplit(url).port
+    except ValueError:  # a port that is no number, or out of range: a broken link
+        port = None
     return f"{host_of(url)}:{port}" if port else host_of(url)
 
 

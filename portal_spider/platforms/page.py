@@ -10,7 +10,7 @@ import logging
 
 from lxml.html import HtmlElement
 
-from portal_spider.normalize.text import nfc
+from portal_spider.normalize.text import nfc, strip_controls
 from portal_spider.platforms.base import parse_html
 from portal_spider.platforms.pagetext import PageText
 from portal_spider.platforms.structured import StructuredData, read_structured
@@ -23,7 +23,8 @@ class Page:
 
     def __init__(self, url: str, html: str, tree: HtmlElement | None = None) -> None:
         self.url = url
-        self.html = nfc(html)  # decomposed (NFD) pages read like precomposed ones
+        # decomposed (NFD) pages read like precomposed ones; control characters are no text
+        self.html = strip_controls(nfc(html))
         self.tree = tree if tree is not None else parse_html(self.html)
         self.data: StructuredData = read_structured(self.tree)
         self.title: HtmlElement | None = None

@@ -118,7 +118,9 @@ class WordPressPlatform(LayoutPlatform):
 
     def refine(self, item: ArticleItem, page: Page, scope: HtmlElement) -> None:
         if item.item_id is None:
-            for marker in (scope.get("id") or "", page.tree.find("body").get("class") or ""):
+            body = page.tree.find("body")  # a truncated page may have none
+            body_class = body.get("class") if body is not None else None
+            for marker in (scope.get("id") or "", body_class or ""):
                 match = POST_ID.search(marker)
                 if match:
                     item.item_id = match.group(1)

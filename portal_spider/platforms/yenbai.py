@@ -23,6 +23,7 @@ from portal_spider.normalize.text import clean_text, strip_label
 from portal_spider.normalize.urls import absolute_url, canonical_url, query_params, with_query
 from portal_spider.platforms.base import Listing, Platform, first, meta_content, parse_html, text_of
 from portal_spider.platforms.generic import GenericPlatform
+from portal_spider.platforms.guard import field_guard
 from portal_spider.platforms.listing import add_article, same_origin
 from portal_spider.platforms.page import Page
 
@@ -166,19 +167,26 @@ class YenBaiPlatform(Platform):
         block, _ = first(tree, *ARTICLE_BLOCKS)
         if block is None:
             block = tree
-        self._title(item, tree, block)
-        self._date(item, block)
-        self._views(item, block)
-        self._category(item, tree)
+        with field_guard(item, "title"):
+            self._title(item, tree, block)
+        with field_guard(item, "published_at"):
+            self._date(item, block)
+        with field_guard(item, "views"):
+            self._views(item, block)
+        with field_guard(item, "category"):
+            self._category(item, tree)
         body, body_how = first(block, *BODY_PATHS)
         fields = FALLBACK_FIELDS
         if body is not None:
-            self._source_outside_body(item, block)
-            self._body(item, body, url, f"platform:yenbai {body_how}")
+            with field_guard(item, "source"):
+                self._source_outside_body(item, block)
+            with field_guard(item, "body_text"):
+                self._body(item, body, url, f"platform:yenbai {body_how}")
         else:  # a layout variant without the family's body classes: the generic body rules
             fields = (*FALLBACK_FIELDS, "body_text", "source", "author")
         GenericPlatform().complete(item, Page(url, html, tree), fields=fields)
-        self._category_from_list(item, url)
+        with field_guard(item, "category"):
+            self._category_from_list(item, url)
         return item
 
     def _title(self, item: ArticleItem, tree: HtmlElement, block: HtmlElement) -> None:

@@ -51,6 +51,7 @@ from portal_spider.crawlstate import CrawlState, PortalPlan, Walk
 from portal_spider.frontier import ListingLink
 from portal_spider.items import ArticleItem, GoneArticle
 from portal_spider.limits import Limits, PortalLimits
+from portal_spider.normalize.charset import DecodedPage, decode_page
 from portal_spider.normalize.urls import canonical_url
 from portal_spider.pagesize import max_size, too_large_reason
 from portal_spider.paging import listing_key, next_pages, page_number
@@ -58,6 +59,12 @@ from portal_spider.platforms import detect_platform, get_platform
 from portal_spider.platforms.base import Platform
 from portal_spider.registry import Portal, adhoc_portal, find_portal, load_registry
 from portal_spider.revisits import parse_steps
+from portal_spider.safe_parse import (
+    is_empty_record,
+    parse_article_safely,
+    parse_listing_safely,
+    parse_related_safely,
+)
 from portal_spider.traps import family_of_key
 
 logger = logging.getLogger(__name__)
@@ -345,10 +352,19 @@ class PortalSpider(scrapy.Spider):
             raise DontCloseSpider
 
     # --- platform -------------------------------------------------------------------------------
+    @staticmethod
+    def page_text(response: Response) -> DecodedPage:
+        """The page's text, decoded from its bytes whatever charset it claims (once a response)."""
+        url, decoded = response.meta.get("decoded_page", (None, None))
+        if url != response.url or not isinstance(decoded, DecodedPage):
+            decoded = decode_page(response.body, response.headers.get("Content-Type"))
+            response.meta["decoded_page"] = (response.url, decoded)
+        return decoded
+
     def platform_for(self, slug: str, response: Response) -> Platform:
         """The portal's platform: declared, or detected from its first page and remembered."""
         if slug not in self.platforms:
-            platform = detect_platform(response.url, response.text)
+            platform = detect_platform(response.url, self.page_text(response).text)
             self.platforms[slug] = platform
             logger.info("portal %s: detected platform %s", slug, platform.name)
             self.crawler.stats.set_value(f"portal/{slug}/detected_platform", platform.name)
@@ -392,7 +408,13 @@ class PortalSpider(scrapy.Spider):
         walk.deepest_page = max(walk.deepest_page, page)
         walk.progress.fetched(page, response.url)
 
-        listing = platform.parse_listing(response.url, response.text)
+        listing, failure = parse_listing_safely(
+            platform, response.url, self.page_text(response).text
+        )
+        if failure is not None:
+            stats.inc_value(f"portal/{slug}/parse_errors")
+            stats.inc_value(f"portal/{slug}/pages_failed")
+            walk.failures += 1
         article_urls = self.on_portal(slug, [response.urljoin(u) for u in listing.article_urls])
         known = new = 0
         requests: list[scrapy.Request] = []
@@ -509,7 +531,7 @@ class PortalSpider(scrapy.Spider):
 
     def related_requests(self, slug: str, platform: Platform, response: Response) -> Iterator:
         """New articles linked from an article page's related-news list ("Các tin khác")."""
-        related = platform.parse_related(response.url, response.text)
+        related = parse_related_safely(platform, response.url, self.page_text(response).text)
         for url in self.on_portal(slug, [response.urljoin(u) for u in related.article_urls]):
             if not self.is_known(slug, platform, url):
                 yield from self.new_article_request(slug, platform, url)
@@ -529,14 +551,13 @@ class PortalSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value(f"portal/{slug}/article_pages")
         platform = self.platform_for(slug, response)
-        try:
-            item = platform.parse_article(response.url, response.text)
-        except (ValueError, AttributeError, TypeError, UnicodeDecodeError) as error:
-            logger.warning("portal %s: could not parse %s: %s", slug, response.url, error)
+        page = self.page_text(response)
+        item = parse_article_safely(platform, response.url, page)
+        if any(problem.startswith("parse:") for problem in item.problems):
             self.crawler.stats.inc_value(f"portal/{slug}/parse_errors")
-            item = ArticleItem(url=response.url, platform=platform.name)
-            item.problem(f"parse: the page could not be parsed ({type(error).__name__}: {error})")
-        if b"</html>" not in response.body[-4096:].lower():
+        if item.refetch_reason is None and is_empty_record(item):
+            item.refetch_reason = "the page holds neither a title nor a body"
+        if "</html>" not in page.text[-4096:].lower():
             item.problem("html: the page ends before </html> (truncated or broken markup)")
         item.portal = slug
         item.item_id = item.item_id or platform.item_id(response.url)
@@ -550,8 +571,27 @@ class PortalSpider(scrapy.Spider):
             k.decode("latin-1"): b", ".join(v).decode("latin-1")
             for k, v in response.headers.items()
         }
+        if item.refetch_reason is not None and not self.keep_lost_page(slug, response, item):
+            return
         yield item
         yield from self.related_requests(slug, platform, response)
+
+    def keep_lost_page(self, slug: str, response: Response, item: ArticleItem) -> bool:
+        """Count a page that gave nothing of its article as failed (it is fetched again by a later
+        run); whether to store its record. A new article's record is stored (incomplete, with its
+        raw capture; the store keeps it pending); an archived one is never replaced by it."""
+        self.crawler.stats.inc_value(f"portal/{slug}/pages_failed")
+        logger.warning(
+            "portal %s: nothing of the article on %s: %s", slug, response.url, item.refetch_reason
+        )
+        aid = response.meta.get("article_id")
+        assert self.state is not None
+        if aid and aid in self.state.plans[slug].known_ids:
+            request_url = (response.meta.get("redirect_urls") or [response.url])[0]
+            self.state.record_failure(slug, aid, request_url, str(item.refetch_reason))
+            self.settle(response.meta)
+            return False
+        return True
 
     def redirected_home(self, slug: str, response: Response) -> bool:
         """Whether an article request ended, through redirects, on the portal's home page."""

@@ -30,6 +30,15 @@ def test_demo_reports_every_article_archived_and_checked(demo):
     assert f"portal-archive serve --db {db_path}" in output
 
 
+def test_the_frozen_demo_portal_is_not_warned_about_as_stale(demo):
+    db_path, _ = demo
+    db = open_archive(db_path)
+    assert db["portals"].get("tramtau-demo")["status"] == "frozen"
+    # its newest article is from June 2025, long past the 30-day threshold of an active portal
+    assert db.execute("select max(published_at) from articles").fetchone()[0] < "2025-07"
+    assert db["run_warnings"].count_where("kind = 'stale'") == 0
+
+
 def test_demo_archive_holds_each_article_once(demo):
     db = open_archive(demo[0])
     assert db.execute("select count(distinct item_id), count(*) from articles").fetchone() == (

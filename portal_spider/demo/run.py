@@ -36,6 +36,8 @@ def demo_portal(site: YenBaiSite, base_url: str) -> Portal:
         base_url=base_url + "/",
         platform="yenbai",
         entry_points=site.entry_points(),
+        # the district stopped publishing when it was dissolved: no "stale" warning for it
+        status="frozen",
         notes="Offline demo portal bundled with portal-archive, served on 127.0.0.1.",
     )
 

@@ -16,6 +16,8 @@ import random
 from dataclasses import dataclass
 from html import escape
 
+from portal_spider.demo.generate import PLACES
+
 logger = logging.getLogger(__name__)
 
 LAYOUTS = ("generic", "yenbai", "longform")
@@ -39,14 +41,6 @@ VOCABULARY = (
     "trường học trạm y tế nhà văn hóa nước sạch môi trường an ninh trật tự quốc phòng"
 )
 WORDS = VOCABULARY.split()
-PLACES = (
-    "xã Tà Xi Láng",
-    "xã Bản Công",
-    "thị trấn Trạm Tấu",
-    "xã Pá Lau",
-    "xã Xà Hồ",
-    "xã Túc Đán",
-)
 # shares of the page's size taken by its big parts (the rest is the fixed frame)
 SHARES = {"paragraphs": 0.40, "rows": 0.15, "related": 0.20, "menu": 0.15, "sidebar": 0.10}
 LONGFORM_SHARES = {"paragraphs": 0.96, "rows": 0.01, "related": 0.01, "menu": 0.01, "sidebar": 0.01}

@@ -1,10 +1,12 @@
 """Datasette plugin for the archive: SQL functions for search, links from result rows to articles.
 
-Registered with datasette's plugin manager by archive.serve. Registers on every datasette connection
+Registered with datasette's plugin manager by archive.serve. Adds the reading room's pages
+(archive.reading_routes). Registers on every datasette connection
 ``archive_snippet(highlight, stored_text)`` (a search snippet with the stored letters, see
 archive.search) and ``archive_match_key(text)`` (case/diacritic-free comparison key). Links the
-``id`` column of the ``article_list`` view, and ``article_id`` columns of query results, to the
-article's row page. Link text and targets are escaped: nothing stored from a portal becomes markup.
+``id`` column of ``articles`` and ``article_list``, and ``article_id`` columns everywhere, to the
+article's reader page; ``capture_id`` to the archived copy; portal slugs to the portal page.
+Link text and targets are escaped: nothing stored from a portal becomes markup.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import logging
 from typing import Any
 
 from datasette import hookimpl
-from datasette.utils import tilde_encode
 from markupsafe import Markup
 
+from archive.archive_links import capture_url, portal_url, reader_url
 from archive.filters import match_key
+from archive.reading_routes import ROUTES
 from archive.search import sql_snippet
 
 logger = logging.getLogger(__name__)
@@ -30,12 +33,34 @@ def prepare_connection(conn: Any) -> None:
 
 
 @hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    """The reader, archived copy and portal pages."""
+    return ROUTES
+
+
+ARTICLE_TABLES = {"articles", "article_list"}
+PORTAL_COLUMNS = {"portal", "slug"}
+PORTAL_TABLES = {"portals", "articles", "article_list", "crawl_runs", "captures", "run_warnings"}
+
+
+def archive_link(value: Any, column: str, table: str | None) -> str | None:
+    """The reading-room address a cell links to, or None."""
+    if column == "article_id" or (column == "id" and table in ARTICLE_TABLES):
+        return reader_url(value) if isinstance(value, str) and value else None
+    if column == "capture_id" or (column == "id" and table == "captures"):
+        return capture_url(value) if isinstance(value, int) else None
+    if column in PORTAL_COLUMNS and (table in PORTAL_TABLES or table is None):
+        if column == "slug" and table not in ("portals", None):
+            return None
+        return portal_url(value) if isinstance(value, str) and value else None
+    return None
+
+
+@hookimpl
 def render_cell(value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
-    """Link article ids to the article's row page; leave every other cell to datasette."""
-    linked = (table == "article_list" and column == "id") or (
-        table is None and column == "article_id"
-    )
-    if not linked or not isinstance(value, str) or not value:
+    """Link articles to their reader page, captures to their archived copy, portals to their
+    page; leave every other cell to datasette."""
+    href = archive_link(value, column, table)
+    if href is None:
         return None
-    href = datasette.urls.row(database, "articles", tilde_encode(value))
     return Markup('<a href="{}">{}</a>').format(href, value)

@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 DATASETTE_DIR = Path(__file__).parent / "datasette"
 METADATA_FILE = DATASETTE_DIR / "metadata.yml"
+TEMPLATE_DIR = DATASETTE_DIR / "templates"
 METADATA_DATABASE_KEY = "archive"
 
 # Datasette settings for an archive: short cells in tables, room for FTS and facets on big archives.
@@ -56,7 +57,12 @@ def register_plugin() -> None:
 def build_datasette(path: str | Path) -> Datasette:
     """A Datasette instance for the archive at ``path``, configured as ``serve`` runs it."""
     register_plugin()
-    return Datasette([str(path)], metadata=load_metadata(database_name(path)), settings=SETTINGS)
+    return Datasette(
+        [str(path)],
+        metadata=load_metadata(database_name(path)),
+        settings=SETTINGS,
+        template_dir=str(TEMPLATE_DIR),
+    )
 
 
 def datasette_args(
@@ -72,6 +78,8 @@ def datasette_args(
         host,
         "--port",
         str(port),
+        "--template-dir",
+        str(TEMPLATE_DIR),
     ]
     for name, value in SETTINGS.items():
         args += ["--setting", name, str(value)]

@@ -41,6 +41,8 @@ def register_routes() -> list[tuple[str, Any]]:
 ARTICLE_TABLES = {"articles", "article_list"}
 PORTAL_COLUMNS = {"portal", "slug"}
 PORTAL_TABLES = {"portals", "articles", "article_list", "crawl_runs", "captures", "run_warnings"}
+# Addresses on the portals, shown as text: the portals go offline, the archive has the pages.
+LIVE_URL_COLUMNS = {"url", "canonical_url", "base_url"}
 
 
 def archive_link(value: Any, column: str, table: str | None) -> str | None:
@@ -57,10 +59,35 @@ def archive_link(value: Any, column: str, table: str | None) -> str | None:
 
 
 @hookimpl
-def render_cell(value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
+def render_cell(
+    row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any
+) -> Any:
     """Link articles to their reader page, captures to their archived copy, portals to their
-    page; leave every other cell to datasette."""
+    page; show a capture's body as a link to its archived copy, never as a download; show the
+    portals' addresses as text. Leave every other cell to datasette."""
+    label = value
+    if isinstance(value, dict) and "value" in value:  # a foreign key with its label
+        label = value.get("label") or value["value"]
+        value = value["value"]
+    if isinstance(value, bytes):
+        capture = _row_value(row, "id") if table == "captures" else None
+        if isinstance(capture, int):
+            return Markup('<a href="{}">Bản lưu ({} byte nén)</a>').format(
+                capture_url(capture), len(value)
+            )
+        return Markup("<em>{} byte</em>").format(len(value))
+    if column in LIVE_URL_COLUMNS and isinstance(value, str):
+        return Markup('<span class="live-url">{}</span>').format(value)
     href = archive_link(value, column, table)
+    if table == "portals" and column == "name" and isinstance(_row_value(row, "slug"), str):
+        href = portal_url(_row_value(row, "slug"))
     if href is None:
         return None
-    return Markup('<a href="{}">{}</a>').format(href, value)
+    return Markup('<a href="{}">{}</a>').format(href, label)
+
+
+def _row_value(row: Any, column: str) -> Any:
+    try:
+        return row[column]
+    except (KeyError, IndexError, TypeError):
+        return None

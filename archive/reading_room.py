@@ -128,6 +128,22 @@ def article_context(conn: sqlite3.Connection, article_id: str) -> dict[str, Any]
     }
 
 
+def every_month(counts: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """``(YYYY-MM, n)`` for every month from the first to the last of ``counts`` (rows of month
+    and n, in order), months without articles as 0."""
+    known = {row["month"]: row["n"] for row in counts if len(row["month"] or "") == 7}
+    if not known:
+        return []
+    first, last = min(known), max(known)
+    year, month = int(first[:4]), int(first[5:7])
+    out: list[tuple[str, int]] = []
+    while f"{year:04d}-{month:02d}" <= last:
+        key = f"{year:04d}-{month:02d}"
+        out.append((key, known.get(key, 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
 def portal_context(conn: sqlite3.Connection, slug: str) -> dict[str, Any] | None:
     """Everything the portal page shows of one portal."""
     found = _rows(conn, "select * from portals where slug = ?", [slug])
@@ -175,7 +191,9 @@ def portal_context(conn: sqlite3.Connection, slug: str) -> dict[str, Any] | None
         row["href"] = reader_url(row["id"])
         row["published"] = vietnamese_datetime(row["published_at"])
         row["views_text"] = vietnamese_number(row["views"])
-    chart = bar_chart([(vietnamese_month(m["month"]), m["n"]) for m in months], "Số bài theo tháng")
+    chart = bar_chart(
+        [(vietnamese_month(month), n) for month, n in every_month(months)], "Số bài theo tháng"
+    )
     return {
         "portal": portal,
         "articles": vietnamese_number(summary["articles"]),

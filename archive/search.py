@@ -11,7 +11,9 @@ query lies) and mapped back onto the stored text, which has the same length.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
+import unicodedata
 from dataclasses import asdict, dataclass
 
 from sqlite_utils import Database
@@ -22,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 # Column weights for bm25, in index order: title, body_text, source, then their folded copies.
 WEIGHTS = (4.0, 1.0, 1.0, 4.0, 1.0, 1.0)
-TITLE_FOLDED, BODY_FOLDED = 3, 4
+TITLE_FOLDED, BODY_FOLDED, SOURCE_FOLDED = 3, 4, 5
 # Internal highlight markers: control characters that do not occur in stored text.
 _OPEN, _CLOSE = "\x02", "\x03"
 SNIPPET_CHARS = 220
@@ -48,6 +50,7 @@ class Hit:
     source: str | None
     url: str | None
     score: float
+    matched: tuple[str, ...] = ()  # the fields the query matched in: title, body_text, source
 
     def to_dict(self) -> dict:
         """The hit as a JSON-ready dict."""
@@ -144,11 +147,12 @@ SELECT
     a.source, a.url, a.body_text,
     highlight(articles_fts, {title}, char(2), char(3)) AS title_hl,
     highlight(articles_fts, {body}, char(2), char(3)) AS body_hl,
+    highlight(articles_fts, {source}, char(2), char(3)) AS source_hl,
     bm25(articles_fts, {weights}) AS score
 FROM articles_fts
 JOIN articles AS a ON a.rowid = articles_fts.rowid
 LEFT JOIN portals AS p ON p.slug = a.portal
-WHERE articles_fts MATCH :query AND {where}
+WHERE articles_fts MATCH :query AND {where} AND {exact}
 ORDER BY score, a.published_at DESC, a.id
 LIMIT :limit
 """
@@ -164,19 +168,26 @@ def search(
     limit: int = 20,
     *,
     literal: bool = False,
+    exact: bool = False,
     markers: tuple[str, str] = ("[", "]"),
 ) -> list[Hit]:
     """Search the archive; best matches first.
 
     ``query`` is FTS5 syntax unless ``literal`` (then every word is searched as typed). ``portal``
     is a portal slug, ``province`` matches without regard to case or diacritics, ``since`` and
-    ``until`` are inclusive YYYY[-MM[-DD]] bounds on the publication date.
+    ``until`` are inclusive YYYY[-MM[-DD]] bounds on the publication date. With ``exact`` the
+    words are searched as one phrase, as typed: diacritics count (``tuyên giáo`` does not find
+    ``tuyên giao``), case does not.
 
     Raises SearchSyntaxError for a query FTS5 cannot parse, ValueError for a bad date or limit.
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")
-    folded = fold_query(literal_query(query) if literal else query)
+    phrase = exact_phrase(query) if exact else None
+    if exact:
+        folded = fold_query(f'"{phrase}"') if phrase else ""
+    else:
+        folded = fold_query(literal_query(query) if literal else query)
     if not folded or folded == '""':
         raise SearchSyntaxError("The search query is empty: give at least one word.")
     filters = ArticleFilter(
@@ -184,14 +195,26 @@ def search(
     )
     where, params = filters.where()
     register_functions(db)
+    db.register_function(
+        contains_exact, deterministic=True, replace=True, name="archive_contains_exact"
+    )
     sql = _SEARCH_SQL.format(
         title=TITLE_FOLDED,
         body=BODY_FOLDED,
+        source=SOURCE_FOLDED,
         weights=", ".join(str(w) for w in WEIGHTS),
         where=where,
+        exact=(
+            "(archive_contains_exact(a.title, :phrase) OR archive_contains_exact(a.body_text, "
+            ":phrase) OR archive_contains_exact(a.source, :phrase))"
+            if exact
+            else "1"
+        ),
     )
     try:
-        rows = list(db.query(sql, {**params, "query": folded, "limit": limit}))
+        rows = list(
+            db.query(sql, {**params, "query": folded, "limit": limit, "phrase": phrase or ""})
+        )
     except sqlite3.OperationalError as error:
         translated = _syntax_error(query, error)
         if translated is None:
@@ -217,11 +240,34 @@ def search(
             source=row["source"],
             url=row["url"],
             score=row["score"],
+            matched=matched_fields(row),
         )
         for row in rows
     ]
     logger.debug("search %r: %d hit(s)", folded, len(hits))
     return hits
+
+
+def matched_fields(row: dict) -> tuple[str, ...]:
+    """The fields whose highlight holds a match: title, body_text, source (in that order)."""
+    fields = (("title", "title_hl"), ("body_text", "body_hl"), ("source", "source_hl"))
+    return tuple(name for name, column in fields if _OPEN in (row.get(column) or ""))
+
+
+def exact_phrase(query: str) -> str:
+    """The words of ``query`` (quotes dropped) as one phrase, NFC, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFC", query).replace('"', " ").split())
+
+
+def contains_exact(text: str | None, phrase: str | None) -> bool:
+    """Whether ``phrase`` occurs in ``text`` as whole words with the same letters and diacritics
+    (case ignored): ``tuyên giáo`` is in ``Ban Tuyên giáo`` but not in ``tuyên giao``."""
+    if not text or not phrase:
+        return False
+    needle = unicodedata.normalize("NFC", phrase).casefold()
+    haystack = " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    pattern = r"(?<!\w)" + re.escape(needle) + r"(?!\w)"
+    return re.search(pattern, haystack) is not None
 
 
 def sql_snippet(highlighted: str | None, original: str | None) -> str:

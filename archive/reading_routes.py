@@ -5,7 +5,9 @@
 - ``/-/article/<id>``: an article to read (template article.html);
 - ``/-/capture/<id>``: a captured page, rewritten and sandboxed (archive.capture_page);
 - ``/-/capture/<id>/raw``: a captured image or style sheet, as received;
-- ``/-/portal/<slug>``: what the archive holds of a portal (template portal.html).
+- ``/-/portal/<slug>``: what the archive holds of a portal (template portal.html);
+- ``/``: the start page (archive.start_page);
+- ``/-/search`` (and ``.csv``, ``.json``): ranked search (archive.search_page).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from archive.capture_page import (
     rewrite_capture,
 )
 from archive.reading_room import article_context, capture_row, portal_context
+from archive.search_page import search_page
+from archive.start_page import start_page
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +105,8 @@ async def raw_capture(datasette: Any, request: Any) -> Response:
 
 
 ROUTES = [
+    (r"^/$", start_page),
+    (r"^/-/search(\.(?P<format>csv|json))?$", search_page),
     (r"^/-/article/(?P<id>[^/]+)$", article_page),
     (r"^/-/capture/(?P<id>\d+)$", capture_page),
     (r"^/-/capture/(?P<id>\d+)/raw$", raw_capture),

@@ -116,3 +116,34 @@ def test_portal_page_draws_the_monthly_chart(server: str, page, tmp_path: Path) 
     assert all(float(height) > 50 for height in heights), heights  # one article each
     assert bars.nth(1).get_attribute("height") == "0.0"  # 08/2023: none
     sync_api.expect(page.locator("td.article-count")).to_have_text("3")
+
+
+def test_search_from_the_start_page_ranks_the_seed_first(server: str, page, tmp_path: Path) -> None:
+    page.goto(f"{server}/")
+    page.fill("#start-q", "tuyen giao")
+    with page.expect_navigation():
+        page.press("#start-q", "Enter")
+    page.screenshot(path=str(tmp_path / "search.png"))
+    first = page.locator("ol.hits li.hit").first
+    sync_api.expect(first.locator(".title a")).to_have_attribute("href", f"/-/article/{SEED_ID}")
+    sync_api.expect(first.locator(".title")).to_have_text(SEED_TITLE)
+    snippet = first.locator(".snippet")
+    sync_api.expect(snippet).to_contain_text("Ban Tuyên giáo Huyện ủy Trạm Tấu")
+    assert snippet.locator("mark").count() >= 2
+    sync_api.expect(first.locator(".matched")).to_have_text("khớp ở: tiêu đề, nội dung, nguồn")
+    assert within_first_screen(first)
+    with page.expect_navigation():
+        first.locator(".title a").click()
+    sync_api.expect(page.locator("article .source-line")).to_be_visible()
+
+
+def test_malformed_query_shows_a_message(server: str, page, tmp_path: Path) -> None:
+    page.goto(f"{server}/-/search")
+    page.fill("#search-q", '"tuyen giao')
+    with page.expect_navigation():
+        page.press("#search-q", "Enter")
+    page.screenshot(path=str(tmp_path / "malformed.png"))
+    message = page.locator(".search-error")
+    sync_api.expect(message).to_contain_text("a double quote is opened but never closed")
+    assert within_first_screen(message)
+    assert page.locator("ol.hits").count() == 0

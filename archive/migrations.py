@@ -292,3 +292,23 @@ def m004_version_cause(db: Database) -> None:
     """
     db["article_versions"].add_column("cause", str)
     db.execute("UPDATE article_versions SET cause = 'crawl'")
+
+
+@migrations()
+def m005_reading_room_indexes(db: Database) -> None:
+    """Indexes for the reading room's sorts, facets and portal pages on large archives.
+
+    ``published_at`` orders the article tables; ``category``, ``status`` and the publication
+    month (the expression ``article_list`` uses) are facets; ``(portal, category)`` and
+    ``(portal, views)`` answer a portal page's category counts and view total from the index.
+    """
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_published_at ON articles(published_at)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_category ON articles(category)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_status ON articles(status)")
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_articles_month ON articles(substr(published_at, 1, 7))"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_articles_portal_category ON articles(portal, category)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_portal_views ON articles(portal, views)")

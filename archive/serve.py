@@ -25,12 +25,15 @@ METADATA_FILE = DATASETTE_DIR / "metadata.yml"
 TEMPLATE_DIR = DATASETTE_DIR / "templates"
 METADATA_DATABASE_KEY = "archive"
 
-# Datasette settings for an archive: short cells in tables, room for FTS and facets on big archives.
+# Datasette settings for an archive: short cells in tables, room for FTS on big archives. Facets
+# that cannot be counted quickly are left out rather than slowing the page (the month, portal and
+# category facets have indexes: migration m005); no facet suggestions, which try every column.
 SETTINGS: dict[str, Any] = {
     "truncate_cells_html": 300,
     "default_page_size": 50,
     "sql_time_limit_ms": 5000,
-    "facet_time_limit_ms": 1000,
+    "facet_time_limit_ms": 400,
+    "suggest_facets": False,
 }
 
 

@@ -141,20 +141,31 @@ def show_markers(text: str | None, start: str, end: str) -> str | None:
     return text.replace(_OPEN, start).replace(_CLOSE, end)
 
 
+# Ranked in two steps: the best ``limit`` rows by bm25 first, then highlights for those only
+# (highlight() is costly, and a common word matches a large part of the archive).
 _SEARCH_SQL = """
+WITH ranked AS (
+    SELECT articles_fts.rowid AS rid, bm25(articles_fts, {weights}) AS score
+    FROM articles_fts
+    JOIN articles AS a ON a.rowid = articles_fts.rowid
+    LEFT JOIN portals AS p ON p.slug = a.portal
+    WHERE articles_fts MATCH :query AND {where} AND {exact}
+    ORDER BY score, a.published_at DESC, a.id
+    LIMIT :limit
+)
 SELECT
     a.id, a.title, a.portal, p.name AS portal_name, p.province, a.published_at, a.views,
     a.source, a.url, a.body_text,
     highlight(articles_fts, {title}, char(2), char(3)) AS title_hl,
     highlight(articles_fts, {body}, char(2), char(3)) AS body_hl,
     highlight(articles_fts, {source}, char(2), char(3)) AS source_hl,
-    bm25(articles_fts, {weights}) AS score
-FROM articles_fts
-JOIN articles AS a ON a.rowid = articles_fts.rowid
+    ranked.score AS score
+FROM ranked
+JOIN articles_fts ON articles_fts.rowid = ranked.rid
+JOIN articles AS a ON a.rowid = ranked.rid
 LEFT JOIN portals AS p ON p.slug = a.portal
-WHERE articles_fts MATCH :query AND {where} AND {exact}
-ORDER BY score, a.published_at DESC, a.id
-LIMIT :limit
+WHERE articles_fts MATCH :query
+ORDER BY ranked.score, a.published_at DESC, a.id
 """
 
 

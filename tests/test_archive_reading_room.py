@@ -134,3 +134,35 @@ def test_tables_link_to_the_reading_room(ds: Datasette) -> None:
 def test_reader_page_of_an_id_needing_quoting(ds: Datasette, tmp_path: Path) -> None:
     del tmp_path
     fetch(ds, "/-/article/" + "tramtau%2Fno%20such", status=404)
+
+
+def test_search_page_ranks_with_snippets_and_downloads(ds: Datasette) -> None:
+    page = fetch(ds, "/-/search?q=tuyen+giao").text
+    first = page.index('<li class="hit">')
+    assert f'href="/-/article/{SEED_ID}"' in page[first : first + 400]
+    assert "Ban <mark>Tuyên</mark> <mark>giáo</mark> Huyện ủy" in page
+    assert "khớp ở: tiêu đề, nội dung, nguồn" in page
+    rows = fetch(ds, "/-/search.csv?q=tuyen+giao").text.splitlines()
+    assert rows[0].startswith("rank,id,title,") and rows[1].startswith(f"1,{SEED_ID},")
+    hits = fetch(ds, "/-/search.json?q=tuyen+giao&exact=1").json()
+    assert hits == []  # exact: "tuyen giao" without diacritics is not in the archive
+    hits = fetch(ds, "/-/search.json?q=tuy%C3%AAn+gi%C3%A1o&exact=1").json()
+    assert [hit["id"] for hit in hits] == [SEED_ID]
+    assert hits[0]["matched"] == ["title", "body_text", "source"]
+
+
+@pytest.mark.reliability
+def test_search_page_explains_bad_input(ds: Datasette) -> None:
+    cases = {
+        "/-/search?q=%22tuyen+giao": "a double quote is opened but never closed",
+        "/-/search?q=tuyen&portal=tramtao": "Không có cổng 'tramtao'",
+        "/-/search?q=tuyen&since=2023-13": "is not a date",
+        "/-/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E+AND": "not valid",
+    }
+    record("hostile_inputs", len(cases))
+    for path, message in cases.items():
+        page = fetch(ds, path, status=400).text
+        error = re.search(r'<p class="search-error" role="alert">(.*?)</p>', page, re.S)
+        assert error and message in html.unescape(error.group(1)), (path, page[-800:])
+        assert "<script>alert" not in page
+    assert fetch(ds, "/-/search.json?q=%22x", status=400).json()["ok"] is False

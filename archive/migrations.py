@@ -300,7 +300,8 @@ def m005_reading_room_indexes(db: Database) -> None:
 
     ``published_at`` orders the article tables; ``category``, ``status`` and the publication
     month (the expression ``article_list`` uses) are facets; ``(portal, category)`` and
-    ``(portal, views)`` answer a portal page's category counts and view total from the index.
+    ``(portal, views)`` answer a portal page's category counts and view total from the index;
+    ``url`` finds the article an archived page links to.
     """
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_published_at ON articles(published_at)")
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_category ON articles(category)")
@@ -312,3 +313,4 @@ def m005_reading_room_indexes(db: Database) -> None:
         "CREATE INDEX IF NOT EXISTS idx_articles_portal_category ON articles(portal, category)"
     )
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_portal_views ON articles(portal, views)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_url ON articles(url)")

@@ -28,6 +28,10 @@ TITLE_FOLDED, BODY_FOLDED, SOURCE_FOLDED = 3, 4, 5
 # Internal highlight markers: control characters that do not occur in stored text.
 _OPEN, _CLOSE = "\x02", "\x03"
 SNIPPET_CHARS = 220
+# A query matching more articles than this ranks the most recently archived RANKED_MATCHES of
+# them (by rowid): bm25 costs time for every match, and a word found in most of a large archive
+# is no guide to relevance. Smaller result sets are ranked whole.
+RANKED_MATCHES = 20_000
 
 
 class SearchSyntaxError(ValueError):
@@ -149,7 +153,7 @@ WITH ranked AS (
     FROM articles_fts
     JOIN articles AS a ON a.rowid = articles_fts.rowid
     LEFT JOIN portals AS p ON p.slug = a.portal
-    WHERE articles_fts MATCH :query AND {where} AND {exact}
+    WHERE articles_fts MATCH :query AND articles_fts.rowid >= :floor AND {where} AND {exact}
     ORDER BY score, a.published_at DESC, a.id
     LIMIT :limit
 )
@@ -223,8 +227,12 @@ def search(
         ),
     )
     try:
+        floor = ranking_floor(db, folded)
         rows = list(
-            db.query(sql, {**params, "query": folded, "limit": limit, "phrase": phrase or ""})
+            db.query(
+                sql,
+                {**params, "query": folded, "limit": limit, "phrase": phrase or "", "floor": floor},
+            )
         )
     except sqlite3.OperationalError as error:
         translated = _syntax_error(query, error)
@@ -257,6 +265,17 @@ def search(
     ]
     logger.debug("search %r: %d hit(s)", folded, len(hits))
     return hits
+
+
+def ranking_floor(db: Database, folded: str, ranked: int = RANKED_MATCHES) -> int:
+    """The lowest rowid to rank: 0 when the query matches at most ``ranked`` articles, else the
+    rowid of the ``ranked``-th most recent match (walking the index without scoring is cheap)."""
+    found = db.execute(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC "
+        "LIMIT 1 OFFSET ?",
+        [folded, ranked - 1],
+    ).fetchone()
+    return int(found[0]) if found else 0
 
 
 def matched_fields(row: dict) -> tuple[str, ...]:

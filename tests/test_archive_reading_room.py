@@ -166,3 +166,12 @@ def test_search_page_explains_bad_input(ds: Datasette) -> None:
         assert error and message in html.unescape(error.group(1)), (path, page[-800:])
         assert "<script>alert" not in page
     assert fetch(ds, "/-/search.json?q=%22x", status=400).json()["ok"] is False
+
+
+def test_month_facet_in_date_order(ds: Datasette) -> None:
+    page = fetch(ds, "/archive/article_list").text
+    facet = page[page.index('id="facet-month"') :]
+    facet = facet[: facet.index("</ul>")]
+    months = re.findall(r">(\d{4}-\d{2})</a>", facet)
+    assert months == ["2025-06", "2024-03", "2023-09", "2023-08", "2023-07"]
+    assert "2023-07</a> 2" in facet  # two articles in July 2023, listed after later months

@@ -301,7 +301,8 @@ def m005_reading_room_indexes(db: Database) -> None:
     ``published_at`` orders the article tables; ``category``, ``status`` and the publication
     month (the expression ``article_list`` uses) are facets; ``(portal, category)`` and
     ``(portal, views)`` answer a portal page's category counts and view total from the index;
-    ``url`` finds the article an archived page links to. ``article_list`` is rebuilt with the
+    ``url`` finds the article an archived page links to, ``capture_id`` the article a capture
+    belongs to. ``article_list`` is rebuilt with the
     same columns, its portal's name, province and level read by subqueries.
     """
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_published_at ON articles(published_at)")
@@ -315,6 +316,10 @@ def m005_reading_room_indexes(db: Database) -> None:
     )
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_portal_views ON articles(portal, views)")
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_url ON articles(url)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_capture_id ON articles(capture_id)")
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_article_versions_capture_id ON article_versions(capture_id)"
+    )
     # article_list takes its portal's columns from scalar subqueries instead of a join, so that a
     # query using only the article's columns (a month or category facet) reads just an index.
     db.execute("DROP VIEW IF EXISTS article_list")

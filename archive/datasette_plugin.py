@@ -12,6 +12,7 @@ Link text and targets are escaped: nothing stored from a portal becomes markup.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from datasette import hookimpl
@@ -21,6 +22,7 @@ from archive.archive_links import capture_url, portal_url, reader_url
 from archive.filters import match_key
 from archive.reading_routes import ROUTES
 from archive.search import sql_snippet
+from archive.vn_format import vietnamese_datetime
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +43,12 @@ def register_routes() -> list[tuple[str, Any]]:
 ARTICLE_TABLES = {"articles", "article_list"}
 PORTAL_COLUMNS = {"portal", "slug"}
 PORTAL_TABLES = {"portals", "articles", "article_list", "crawl_runs", "captures", "run_warnings"}
+# Times shown as Vietnamese readers write them (14/07/2023 08:00), the ISO value kept in the tag.
+DATE_COLUMNS = {
+    "published_at", "first_seen_at", "last_seen_at", "fetched_at", "gone_at", "observed_at",
+    "started_at", "finished_at", "updated_at",
+}  # fmt: skip
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 # Addresses on the portals, shown as text: the portals go offline, the archive has the pages.
 LIVE_URL_COLUMNS = {"url", "canonical_url", "base_url"}
 
@@ -76,6 +84,8 @@ def render_cell(
                 capture_url(capture), len(value)
             )
         return Markup("<em>{} byte</em>").format(len(value))
+    if column in DATE_COLUMNS and isinstance(value, str) and ISO_DATE.match(value):
+        return Markup('<time datetime="{}">{}</time>').format(value, vietnamese_datetime(value))
     if column in LIVE_URL_COLUMNS and isinstance(value, str):
         return Markup('<span class="live-url">{}</span>').format(value)
     href = archive_link(value, column, table)

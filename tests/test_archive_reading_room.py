@@ -175,3 +175,10 @@ def test_month_facet_in_date_order(ds: Datasette) -> None:
     months = re.findall(r">(\d{4}-\d{2})</a>", facet)
     assert months == ["2025-06", "2024-03", "2023-09", "2023-08", "2023-07"]
     assert "2023-07</a> 2" in facet  # two articles in July 2023, listed after later months
+
+
+def test_tables_show_dates_in_vietnamese_form(ds: Datasette) -> None:
+    page = fetch(ds, "/archive/article_list?_sort=id").text
+    assert '<time datetime="2023-07-14T08:00:02+07:00">14/07/2023 08:00</time>' in page
+    data = fetch(ds, f"/archive/articles/{SEED_ID}.json").json()
+    assert "2023-07-14T08:00:02+07:00" in str(data["rows"])  # the data keeps ISO 8601

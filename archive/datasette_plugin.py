@@ -11,6 +11,7 @@ Link text and targets are escaped: nothing stored from a portal becomes markup.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any
@@ -101,3 +102,35 @@ def _row_value(row: Any, column: str) -> Any:
         return row[column]
     except (KeyError, IndexError, TypeError):
         return None
+
+
+RELABEL_SCRIPT = """
+(function () {{
+  const labels = {labels};
+  for (const [name, text] of Object.entries(labels)) {{
+    const input = document.querySelector('form.sql input[name="' + name + '"]');
+    if (input && input.labels && input.labels[0]) input.labels[0].textContent = text;
+  }}
+}})();
+"""
+
+
+@hookimpl
+def extra_body_script(
+    template: str, database: str | None, view_name: str, request: Any, datasette: Any
+) -> Any:
+    """On a stored query's page, label its parameters with the ``param_labels`` of its
+    metadata (``q`` becomes "Words (with or without diacritics)")."""
+    if not (template or "").startswith("query") or request is None or not database:
+        return None
+    name = request.path.rstrip("/").rsplit("/", 1)[-1]
+
+    async def script() -> str | None:
+        query = await datasette.get_canned_query(database, name, request.actor)
+        labels = (query or {}).get("param_labels")
+        if not isinstance(labels, dict) or not labels:
+            return None
+        encoded = json.dumps(labels, ensure_ascii=False).replace("</", "<\\/")
+        return RELABEL_SCRIPT.format(labels=encoded)
+
+    return script

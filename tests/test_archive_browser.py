@@ -48,6 +48,10 @@ def test_stored_search_query_in_the_browser(server: str, page) -> None:
     page.wait_for_url("**q=dang+uy**")
     sync_api.expect(page.locator("table.rows-and-columns")).to_contain_text("[Đảng]")
     sync_api.expect(page.locator("table.rows-and-columns")).to_contain_text(SEED_TITLE)
+    sync_api.expect(page.locator('label[for="qp1"]')).to_have_text(
+        "Words (with or without diacritics)"
+    )
+    assert page.locator("pre#sql-query, textarea#sql-editor").count() == 0  # hide_sql
 
 
 def test_detection_works(page) -> None:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import logging
@@ -18,6 +19,7 @@ from typing import Any, TextIO
 
 import click
 
+from archive.breakdown import BREAKDOWNS, breakdown, format_breakdown
 from archive.db import DEFAULT_ARCHIVE, open_archive
 from archive.export import FORMATS, export
 from archive.filters import ArticleFilter, check_date_bound
@@ -68,6 +70,18 @@ def filter_options(multiple_portals: bool) -> list[Callable[[Any], Any]]:
     ]
 
 
+def check_portals(db: Any, portals: tuple[str, ...] | list[str]) -> None:
+    """A usage error (exit 2) naming the portals the archive does not hold, with the known ones."""
+    known = {row["slug"].lower(): row["slug"] for row in db.query("select slug from portals")}
+    unknown = [slug for slug in portals if slug and slug.strip().lower() not in known]
+    if unknown:
+        listed = ", ".join(sorted(known.values())) or "none yet"
+        raise click.BadParameter(
+            f"no portal {', '.join(repr(u) for u in unknown)} in the archive (portals: {listed})",
+            param_hint="--portal",
+        )
+
+
 def with_options(options: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
     """Apply a list of click options to a command function, first option first in --help."""
 
@@ -91,7 +105,13 @@ def with_options(options: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
     help="How many hits.",
 )
 @click.option("--literal", is_flag=True, help="Search the words as typed, ignoring FTS syntax.")
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="The words as one phrase with their diacritics as typed (case ignored).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON array.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the hits as CSV (with a header).")
 def search_command(
     query: str,
     db_path: Path,
@@ -101,23 +121,36 @@ def search_command(
     until: str | None,
     limit: int,
     literal: bool,
+    exact: bool,
     as_json: bool,
+    as_csv: bool,
 ) -> None:
     """Search articles' title, body and source; best matches first.
 
     Words match with or without diacritics: "tuyen giao" finds "tuyên giáo" and "dang uy" finds
     "Đảng ủy". QUERY uses SQLite FTS5 syntax: "a phrase" in double quotes, AND / OR / NOT in
-    capitals, word* for a prefix, title: to search one field. Matches are shown in [brackets].
+    capitals, word* for a prefix, title: to search one field. Matches are shown in [brackets],
+    with the fields they were found in. --exact keeps the diacritics: "tuyên giáo" then does not
+    find "giao nhiệm vụ".
     """
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv cannot be combined.")
     db = open_archive(db_path)
+    if portal:
+        check_portals(db, [portal])
     try:
-        hits = search(db, query, portal, province, since, until, limit, literal=literal)
+        hits = search(
+            db, query, portal, province, since, until, limit, literal=literal, exact=exact
+        )
     except SearchSyntaxError as error:
         hint = "" if literal else " Or use --literal to search the words as typed."
         # a query that is not valid FTS5 is a usage error, exit 2 like every other one
         raise click.BadParameter(f"{error}{hint}", param_hint="QUERY") from None
     if as_json:
         click.echo(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
+        return
+    if as_csv:
+        write_hits_csv(hits, sys.stdout)
         return
     if not hits:
         click.echo(f"No articles match {query!r}.", err=True)
@@ -128,13 +161,30 @@ def search_command(
             where += f" ({hit.province})"
         date = (hit.published_at or "undated")[:10]
         views = "" if hit.views is None else f" · {hit.views} views"
+        matched = f" · matched in {', '.join(hit.matched)}" if hit.matched else ""
         click.echo(f"{rank}. {hit.title_highlighted or hit.title or '(untitled)'}")
-        click.echo(f"   {where} · {date}{views} · {hit.id}")
+        click.echo(f"   {where} · {date}{views} · {hit.id}{matched}")
         if hit.snippet:
             click.echo(f"   {hit.snippet}")
         if hit.url:
             click.echo(f"   {hit.url}")
         click.echo("")
+
+
+HIT_COLUMNS = (
+    "rank", "id", "title", "portal", "portal_name", "province", "published_at", "views",
+    "source", "matched", "snippet", "url",
+)  # fmt: skip
+
+
+def write_hits_csv(hits: list[Any], stream: TextIO) -> None:
+    """The hits as CSV: one row each, best first; ``matched`` lists fields separated by spaces."""
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(HIT_COLUMNS)
+    for rank, hit in enumerate(hits, 1):
+        row = hit.to_dict()
+        row["rank"], row["matched"] = rank, " ".join(hit.matched)
+        writer.writerow([row[column] for column in HIT_COLUMNS])
 
 
 @contextmanager
@@ -199,6 +249,7 @@ def export_command(
         raise click.UsageError("--bom is for CSV only.")
     filters = ArticleFilter(portals=portal, province=province, since=since, until=until)
     db = open_archive(db_path)
+    check_portals(db, portal)
     encoding = "utf-8-sig" if bom else "utf-8"
     with _output(output, encoding, "" if fmt == "csv" else "\n") as stream:
         count = export(db, stream, fmt, filters, include_html)
@@ -281,13 +332,67 @@ def serve_command(db_path: Path, host: str, port: int, open_browser: bool) -> No
 @click.command("stats")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
-def stats_command(db_path: Path, as_json: bool) -> None:
-    """Show what the archive holds: articles, dates and views per portal, and the last crawl."""
-    stats = archive_stats(open_archive(db_path))
+@click.option(
+    "--by",
+    type=click.Choice(BREAKDOWNS),
+    help="Articles, views and dates per month, year, category or portal instead.",
+)
+@click.option("--portal", multiple=True, help="With --by: only this portal; repeat for several.")
+def stats_command(db_path: Path, as_json: bool, by: str | None, portal: tuple[str, ...]) -> None:
+    """Show what the archive holds: articles, dates and views per portal, and the last crawl;
+    with --by, a breakdown by month, year, category or portal (months and years in date order)."""
+    db = open_archive(db_path)
+    check_portals(db, portal)
+    if portal and not by:
+        raise click.UsageError("--portal needs --by.")
+    if by:
+        rows = breakdown(db, by, ArticleFilter(portals=portal))
+        if as_json:
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        else:
+            click.echo(format_breakdown(rows, by))
+        return
+    stats = archive_stats(db)
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
     else:
         click.echo(format_stats(stats))
+
+
+@click.command("bench-reading")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="bench-reading.db",
+    show_default=True,
+    help="The benchmark archive: built there if the file does not exist, reused if it does.",
+)
+@click.option(
+    "--articles",
+    type=click.IntRange(min=100),
+    default=500_000,
+    show_default=True,
+    help="How many articles to build the archive with.",
+)
+@click.option("--samples", type=click.IntRange(min=5), default=40, show_default=True,
+              help="Requests per page.")  # fmt: skip
+@click.option("--cli-samples", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Runs of the search command.")  # fmt: skip
+def bench_reading_command(db_path: Path, articles: int, samples: int, cli_samples: int) -> None:
+    """Time the reading room at scale: every page, the search, and the search command.
+
+    Builds an archive of --articles articles (text sampled from the demo portal's articles) if
+    --db does not exist, then prints p50/p95 latencies; exits 1 if any p95 is 0.5 s or more.
+    """
+    from archive.bench_reading import build_archive_at_scale, measure, report
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    if not db_path.exists():
+        build_archive_at_scale(db_path, articles).close()
+    figures = measure(db_path, samples, cli_samples)
+    if not report(figures, click.echo):
+        sys.exit(1)
 
 
 COMMANDS = (
@@ -296,6 +401,7 @@ COMMANDS = (
     export_warc_command,
     serve_command,
     stats_command,
+    bench_reading_command,
 )
 
 

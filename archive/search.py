@@ -11,7 +11,9 @@ query lies) and mapped back onto the stored text, which has the same length.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
+import unicodedata
 from dataclasses import asdict, dataclass
 
 from sqlite_utils import Database
@@ -22,10 +24,14 @@ logger = logging.getLogger(__name__)
 
 # Column weights for bm25, in index order: title, body_text, source, then their folded copies.
 WEIGHTS = (4.0, 1.0, 1.0, 4.0, 1.0, 1.0)
-TITLE_FOLDED, BODY_FOLDED = 3, 4
+TITLE_FOLDED, BODY_FOLDED, SOURCE_FOLDED = 3, 4, 5
 # Internal highlight markers: control characters that do not occur in stored text.
 _OPEN, _CLOSE = "\x02", "\x03"
 SNIPPET_CHARS = 220
+# A query matching more articles than this ranks the most recently archived RANKED_MATCHES of
+# them (by rowid): bm25 costs time for every match, and a word found in most of a large archive
+# is no guide to relevance. Smaller result sets are ranked whole.
+RANKED_MATCHES = 20_000
 
 
 class SearchSyntaxError(ValueError):
@@ -48,6 +54,7 @@ class Hit:
     source: str | None
     url: str | None
     score: float
+    matched: tuple[str, ...] = ()  # the fields the query matched in: title, body_text, source
 
     def to_dict(self) -> dict:
         """The hit as a JSON-ready dict."""
@@ -138,19 +145,31 @@ def show_markers(text: str | None, start: str, end: str) -> str | None:
     return text.replace(_OPEN, start).replace(_CLOSE, end)
 
 
+# Ranked in two steps: the best ``limit`` rows by bm25 first, then highlights for those only
+# (highlight() is costly, and a common word matches a large part of the archive).
 _SEARCH_SQL = """
+WITH ranked AS (
+    SELECT articles_fts.rowid AS rid, bm25(articles_fts, {weights}) AS score
+    FROM articles_fts
+    JOIN articles AS a ON a.rowid = articles_fts.rowid
+    LEFT JOIN portals AS p ON p.slug = a.portal
+    WHERE articles_fts MATCH :query AND articles_fts.rowid >= :floor AND {where} AND {exact}
+    ORDER BY score, a.published_at DESC, a.id
+    LIMIT :limit
+)
 SELECT
     a.id, a.title, a.portal, p.name AS portal_name, p.province, a.published_at, a.views,
     a.source, a.url, a.body_text,
     highlight(articles_fts, {title}, char(2), char(3)) AS title_hl,
     highlight(articles_fts, {body}, char(2), char(3)) AS body_hl,
-    bm25(articles_fts, {weights}) AS score
-FROM articles_fts
-JOIN articles AS a ON a.rowid = articles_fts.rowid
+    highlight(articles_fts, {source}, char(2), char(3)) AS source_hl,
+    ranked.score AS score
+FROM ranked
+JOIN articles_fts ON articles_fts.rowid = ranked.rid
+JOIN articles AS a ON a.rowid = ranked.rid
 LEFT JOIN portals AS p ON p.slug = a.portal
-WHERE articles_fts MATCH :query AND {where}
-ORDER BY score, a.published_at DESC, a.id
-LIMIT :limit
+WHERE articles_fts MATCH :query
+ORDER BY ranked.score, a.published_at DESC, a.id
 """
 
 
@@ -164,19 +183,26 @@ def search(
     limit: int = 20,
     *,
     literal: bool = False,
+    exact: bool = False,
     markers: tuple[str, str] = ("[", "]"),
 ) -> list[Hit]:
     """Search the archive; best matches first.
 
     ``query`` is FTS5 syntax unless ``literal`` (then every word is searched as typed). ``portal``
     is a portal slug, ``province`` matches without regard to case or diacritics, ``since`` and
-    ``until`` are inclusive YYYY[-MM[-DD]] bounds on the publication date.
+    ``until`` are inclusive YYYY[-MM[-DD]] bounds on the publication date. With ``exact`` the
+    words are searched as one phrase, as typed: diacritics count (``tuyên giáo`` does not find
+    ``tuyên giao``), case does not.
 
     Raises SearchSyntaxError for a query FTS5 cannot parse, ValueError for a bad date or limit.
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")
-    folded = fold_query(literal_query(query) if literal else query)
+    phrase = exact_phrase(query) if exact else None
+    if exact:
+        folded = fold_query(f'"{phrase}"') if phrase else ""
+    else:
+        folded = fold_query(literal_query(query) if literal else query)
     if not folded or folded == '""':
         raise SearchSyntaxError("The search query is empty: give at least one word.")
     filters = ArticleFilter(
@@ -184,14 +210,30 @@ def search(
     )
     where, params = filters.where()
     register_functions(db)
+    db.register_function(
+        contains_exact, deterministic=True, replace=True, name="archive_contains_exact"
+    )
     sql = _SEARCH_SQL.format(
         title=TITLE_FOLDED,
         body=BODY_FOLDED,
+        source=SOURCE_FOLDED,
         weights=", ".join(str(w) for w in WEIGHTS),
         where=where,
+        exact=(
+            "(archive_contains_exact(a.title, :phrase) OR archive_contains_exact(a.body_text, "
+            ":phrase) OR archive_contains_exact(a.source, :phrase))"
+            if exact
+            else "1"
+        ),
     )
     try:
-        rows = list(db.query(sql, {**params, "query": folded, "limit": limit}))
+        floor = ranking_floor(db, folded)
+        rows = list(
+            db.query(
+                sql,
+                {**params, "query": folded, "limit": limit, "phrase": phrase or "", "floor": floor},
+            )
+        )
     except sqlite3.OperationalError as error:
         translated = _syntax_error(query, error)
         if translated is None:
@@ -217,11 +259,45 @@ def search(
             source=row["source"],
             url=row["url"],
             score=row["score"],
+            matched=matched_fields(row),
         )
         for row in rows
     ]
     logger.debug("search %r: %d hit(s)", folded, len(hits))
     return hits
+
+
+def ranking_floor(db: Database, folded: str, ranked: int = RANKED_MATCHES) -> int:
+    """The lowest rowid to rank: 0 when the query matches at most ``ranked`` articles, else the
+    rowid of the ``ranked``-th most recent match (walking the index without scoring is cheap)."""
+    found = db.execute(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC "
+        "LIMIT 1 OFFSET ?",
+        [folded, ranked - 1],
+    ).fetchone()
+    return int(found[0]) if found else 0
+
+
+def matched_fields(row: dict) -> tuple[str, ...]:
+    """The fields whose highlight holds a match: title, body_text, source (in that order)."""
+    fields = (("title", "title_hl"), ("body_text", "body_hl"), ("source", "source_hl"))
+    return tuple(name for name, column in fields if _OPEN in (row.get(column) or ""))
+
+
+def exact_phrase(query: str) -> str:
+    """The words of ``query`` (quotes dropped) as one phrase, NFC, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFC", query).replace('"', " ").split())
+
+
+def contains_exact(text: str | None, phrase: str | None) -> bool:
+    """Whether ``phrase`` occurs in ``text`` as whole words with the same letters and diacritics
+    (case ignored): ``tuyên giáo`` is in ``Ban Tuyên giáo`` but not in ``tuyên giao``."""
+    if not text or not phrase:
+        return False
+    needle = unicodedata.normalize("NFC", phrase).casefold()
+    haystack = " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    pattern = r"(?<!\w)" + re.escape(needle) + r"(?!\w)"
+    return re.search(pattern, haystack) is not None
 
 
 def sql_snippet(highlighted: str | None, original: str | None) -> str:

@@ -22,14 +22,18 @@ logger = logging.getLogger(__name__)
 
 DATASETTE_DIR = Path(__file__).parent / "datasette"
 METADATA_FILE = DATASETTE_DIR / "metadata.yml"
+TEMPLATE_DIR = DATASETTE_DIR / "templates"
 METADATA_DATABASE_KEY = "archive"
 
-# Datasette settings for an archive: short cells in tables, room for FTS and facets on big archives.
+# Datasette settings for an archive: short cells in tables, room for FTS on big archives. Facets
+# that cannot be counted quickly are left out rather than slowing the page (the month, portal and
+# category facets have indexes: migration m005); no facet suggestions, which try every column.
 SETTINGS: dict[str, Any] = {
     "truncate_cells_html": 300,
     "default_page_size": 50,
     "sql_time_limit_ms": 5000,
-    "facet_time_limit_ms": 1000,
+    "facet_time_limit_ms": 400,
+    "suggest_facets": False,
 }
 
 
@@ -56,7 +60,12 @@ def register_plugin() -> None:
 def build_datasette(path: str | Path) -> Datasette:
     """A Datasette instance for the archive at ``path``, configured as ``serve`` runs it."""
     register_plugin()
-    return Datasette([str(path)], metadata=load_metadata(database_name(path)), settings=SETTINGS)
+    return Datasette(
+        [str(path)],
+        metadata=load_metadata(database_name(path)),
+        settings=SETTINGS,
+        template_dir=str(TEMPLATE_DIR),
+    )
 
 
 def datasette_args(
@@ -72,6 +81,8 @@ def datasette_args(
         host,
         "--port",
         str(port),
+        "--template-dir",
+        str(TEMPLATE_DIR),
     ]
     for name, value in SETTINGS.items():
         args += ["--setting", name, str(value)]

@@ -285,9 +285,24 @@ def _province_key(name: str | None) -> str:
     return "".join((fold_vietnamese(name or "") or "").casefold().split())
 
 
+LEVELS = ("tỉnh", "huyện", "xã")
+
+
+def _level(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback: a level typed with or without accents ("huyen" = "huyện")."""
+    if value is None:
+        return None
+    for level in LEVELS:
+        if _province_key(level) == _province_key(value):
+            return level
+    raise click.BadParameter(f"{value!r} is not one of {', '.join(LEVELS)} (accents optional)")
+
+
 @main.command()
 @click.option("--province", help="Only portals of this province (accents optional).")
-@click.option("--level", type=click.Choice(["tỉnh", "huyện", "xã"]), help="Only this level.")
+@click.option(
+    "--level", callback=_level, help="Only this level: tỉnh, huyện or xã (accents optional)."
+)
 @click.option("--platform", "platform_name", help="Only portals on this platform.")
 @click.option(
     "--status",

@@ -5,14 +5,19 @@ Imported by tests as ``from archive_fixtures import ...`` (pytest puts tests/ on
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import logging
 import os
 import socket
+import struct
 import subprocess
 import sys
 import time
 import unicodedata
 import urllib.request
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -161,9 +166,10 @@ def insert_article(db: Database, row: dict) -> None:
     db["articles"].insert(row)
 
 
-def build_archive(path: Path, *, xss: bool = False) -> Database:
+def build_archive(path: Path, *, xss: bool = False, captures: bool = False) -> Database:
     """A fresh archive with three portals, the seed article and three others, the seed's view
-    series and versions and two crawl runs; with ``xss`` also an article with script payloads."""
+    series and versions and two crawl runs; with ``xss`` also an article with script payloads;
+    with ``captures`` the seed's captured page and photo (see add_captures)."""
     db = open_archive(path)
     db["portals"].insert_all(PORTALS)
     for row in [seed_article(), *OTHER_ARTICLES]:
@@ -235,6 +241,8 @@ def build_archive(path: Path, *, xss: bool = False) -> Database:
             },
         ]
     )
+    if captures:
+        add_captures(db)
     return db
 
 
@@ -292,6 +300,92 @@ def bulk_articles(count: int, *, body_words: int = 30, nfd_every: int = 0) -> li
 
 
 ROOT = Path(__file__).resolve().parent.parent
+SEED_PAGE = ROOT / "tests" / "fixtures" / "seed" / "tramtau-2023-07-14-hoi-nghi-tuyen-giao.html"
+PORTAL_BASE = "https://tramtau.yenbai.gov.vn"
+SEED_CAPTURE_URL = f"{PORTAL_BASE}/tin/{SEED_ID}"
+SEED_IMAGE_URL = f"{PORTAL_BASE}/noidung/tintuc/PublishingImages/hoi-nghi-tuyen-giao-1.jpg"
+LINKED_ID = "tramtau-4070"
+LINKED_URL = f"{PORTAL_BASE}/noidung/tintuc/Pages/chi-tiet-tin-tuc.aspx?ItemID=4070&l=TinTuc"
+# Planted in the seed capture: each would set window.__planted (or the title) if it ran.
+PLANTED_SCRIPTS = (
+    "<script>window.__planted = 1; document.title = 'SCRIPT RAN';</script>"
+    '<img src="data:," onerror="window.__planted = 2">'
+    '<div id="planted" onclick="window.__planted = 3">planted</div>'
+)
+
+
+def tiny_png(width: int = 8, height: int = 6) -> bytes:
+    """A valid grey PNG image of the given size."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def capture_row(url: str, body: bytes, content_type: str, fetched_at: str) -> dict:
+    """A captures row for ``body`` as fetched from ``url``."""
+    return {
+        "portal": "tramtau",
+        "run_id": 1,
+        "url": url,
+        "fetched_at": fetched_at,
+        "http_status": 200,
+        "content_type": content_type,
+        "headers": "{}",
+        "sha256": hashlib.sha256(body).hexdigest(),
+        "size": len(body),
+        "body_gz": gzip.compress(body, mtime=0),
+    }
+
+
+def add_captures(db: Database) -> int:
+    """The seed article's page (the real one, with scripts planted) and its photo as captures,
+    and a second Trạm Tấu article its page links to. Returns the seed capture's id."""
+    page = SEED_PAGE.read_text(encoding="utf-8").replace("</body>", PLANTED_SCRIPTS + "</body>")
+    fetched = "2025-06-20T10:00:00+07:00"
+    seed = (
+        db["captures"]
+        .insert(
+            capture_row(SEED_CAPTURE_URL, page.encode("utf-8"), "text/html; charset=utf-8", fetched)
+        )
+        .last_pk
+    )
+    db["captures"].insert(capture_row(SEED_IMAGE_URL, tiny_png(), "image/png", fetched))
+    db["articles"].update(
+        SEED_ID,
+        {
+            "capture_id": seed,
+            "images": json.dumps(
+                [{"url": SEED_IMAGE_URL, "caption": "Quang cảnh hội nghị"}], ensure_ascii=False
+            ),
+        },
+    )
+    insert_article(
+        db,
+        article(
+            LINKED_ID,
+            "tramtau",
+            "Thông báo về việc dừng cập nhật thông tin trên Cổng thông tin điện tử huyện Trạm Tấu",
+            "2025-06-30T09:00:00+07:00",
+            120,
+            url=LINKED_URL,
+            canonical_url=LINKED_URL,
+        ),
+    )
+    return int(seed)
 
 
 def free_port() -> int:

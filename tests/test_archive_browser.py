@@ -8,29 +8,10 @@ from pathlib import Path
 
 import pytest
 from archive_fixtures import SEED_ID, SEED_TITLE, XSS_ID, build_archive, running_server
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
+from browser_fixtures import require_chromium
 
 pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"Chromium is not installed at {CHROMIUM} (apt-get install chromium; .ci/run does)",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="the playwright package is not installed"
-)
+sync_api = require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -43,27 +24,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def page(browser) -> Iterator[object]:
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    try:
-        yield page
-    finally:
-        context.close()
-
-
 def test_search_without_diacritics_and_open_the_article(server: str, page, tmp_path: Path) -> None:
     page.goto(f"{server}/archive/article_list")
     page.fill('input[name="_search"]', "tuyen giao")
@@ -72,11 +32,11 @@ def test_search_without_diacritics_and_open_the_article(server: str, page, tmp_p
     results = page.locator("table.rows-and-columns")
     sync_api.expect(results).to_contain_text(SEED_TITLE)
     page.screenshot(path=str(tmp_path / "search-results.png"), full_page=True)
-    page.click(f'a[href$="/archive/articles/{SEED_ID}"]')
-    page.wait_for_url(f"**/archive/articles/{SEED_ID}")
+    page.click(f'a[href="/-/article/{SEED_ID}"]')
+    page.wait_for_url(f"**/-/article/{SEED_ID}")
     sync_api.expect(page.locator("body")).to_contain_text(SEED_TITLE)
     sync_api.expect(page.locator("body")).to_contain_text("Ban Tuyên giáo Huyện ủy")
-    shot = tmp_path / "article-row.png"
+    shot = tmp_path / "article-reader.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 1000
 
@@ -88,6 +48,10 @@ def test_stored_search_query_in_the_browser(server: str, page) -> None:
     page.wait_for_url("**q=dang+uy**")
     sync_api.expect(page.locator("table.rows-and-columns")).to_contain_text("[Đảng]")
     sync_api.expect(page.locator("table.rows-and-columns")).to_contain_text(SEED_TITLE)
+    sync_api.expect(page.locator('label[for="qp1"]')).to_have_text(
+        "Words (with or without diacritics)"
+    )
+    assert page.locator("pre#sql-query, textarea#sql-editor").count() == 0  # hide_sql
 
 
 def test_detection_works(page) -> None:

@@ -44,15 +44,15 @@ def test_search_box_finds_the_seed(ds: Datasette, table: str, query: str) -> Non
     assert html.escape(SEED_TITLE, quote=False) in page
 
 
-def test_search_page_links_to_the_article_row(ds: Datasette) -> None:
+def test_search_page_links_to_the_reader_page(ds: Datasette) -> None:
     page = get(ds, "/archive/article_list?_search=tuyen+giao").text
-    assert f'<a href="/archive/articles/{SEED_ID}">{SEED_ID}</a>' in page
-    row_page = get(ds, f"/archive/articles/{SEED_ID}").text
-    assert html.escape(SEED_TITLE, quote=False) in row_page
+    assert f'<a href="/-/article/{SEED_ID}">{SEED_ID}</a>' in page
+    reader = get(ds, f"/-/article/{SEED_ID}").text
+    assert html.escape(SEED_TITLE, quote=False) in reader
 
 
 def test_facets_list_portals_provinces_categories_months(ds: Datasette) -> None:
-    data = get(ds, "/archive/article_list.json").json()
+    data = get(ds, "/archive/article_list.json?_facet=province").json()
     facets = {
         name: {r["value"]: r["count"] for r in facet["results"]}
         for name, facet in data["facet_results"].items()
@@ -81,7 +81,7 @@ def test_stored_query_search(ds: Datasette) -> None:
     assert rows(ds, "/archive/search.json?q=%22unbalanced") == []
     assert rows(ds, "/archive/search.json") == []
     page = get(ds, "/archive/search?q=dang+uy").text
-    assert f'<a href="/archive/articles/{SEED_ID}">' in page
+    assert f'<a href="/-/article/{SEED_ID}">' in page
 
 
 def test_stored_query_articles_per_portal_per_month(ds: Datasette) -> None:

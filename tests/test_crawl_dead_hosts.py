@@ -23,7 +23,7 @@ from portal_spider.demo.server import PortalServer
 from portal_spider.registry import load_registry
 from portal_spider.retry_after import retry_after_seconds
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.crawl, pytest.mark.reliability]
 
 FAST = ("--delay", "0.01", "--set", "AUTOTHROTTLE_ENABLED=False")
 TRIES = 3  # RETRY_TIMES = 2: the first try and two retries

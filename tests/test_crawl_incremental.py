@@ -23,6 +23,8 @@ from portal_spider.demo.generate import make_article
 from portal_spider.demo.server import PortalServer
 from portal_spider.demo.yenbai_site import PAGE_SIZE
 
+pytestmark = pytest.mark.crawl
+
 N = 60
 # generated articles are published 49 h + 30 h * i before NOW (i = 0 … 59); eight days later the
 # 7-day step has passed for i = 0..3 and the 30-day step for i = 16..22, after the first run

@@ -14,6 +14,8 @@ from crawl_machinery import NOW, crawl, make_site
 from portal_spider.demo.server import PortalServer
 from portal_spider.report import EXIT_ROBOTS_BLOCKED
 
+pytestmark = pytest.mark.crawl
+
 SLOW = 0.2  # seconds the server takes per request, so requests overlap when they can
 FAST_SETTINGS = ("--set", "AUTOTHROTTLE_ENABLED=False")
 

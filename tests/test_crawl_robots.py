@@ -22,6 +22,8 @@ from portal_spider.demo.server import Fault, PortalServer
 from portal_spider.demo.yenbai_site import Reply
 from portal_spider.report import EXIT_OK, EXIT_ROBOTS_BLOCKED
 
+pytestmark = pytest.mark.crawl
+
 ROBOTS_DELAY = 0.5  # seconds robots.txt takes: every queued request waits for it
 ARGS = ("--delay", "0.01", "--set", "AUTOTHROTTLE_ENABLED=False")
 LISTING = "/noidung/tintuc/Pages/chi-tiet-tin-tuc.aspx"

@@ -142,6 +142,7 @@ def runs(tmp_path_factory):
     return {"runs": seen, "titles": titles, "site": site}
 
 
+@pytest.mark.crawl
 @pytest.mark.reliability
 def test_comment_only_page_is_kept_pending_with_its_capture(runs):
     first = runs["runs"][0]
@@ -161,6 +162,7 @@ def test_comment_only_page_is_kept_pending_with_its_capture(runs):
     record("faults_survived")
 
 
+@pytest.mark.crawl
 @pytest.mark.reliability
 def test_next_run_fetches_the_page_again_and_counts_the_attempt(runs):
     second = runs["runs"][1]
@@ -171,6 +173,7 @@ def test_next_run_fetches_the_page_again_and_counts_the_attempt(runs):
     assert second["run"]["status"] == "partial"
 
 
+@pytest.mark.crawl
 @pytest.mark.reliability
 def test_page_served_whole_again_is_stored_and_no_longer_pending(runs):
     third = runs["runs"][2]
@@ -183,6 +186,7 @@ def test_page_served_whole_again_is_stored_and_no_longer_pending(runs):
     assert third["run"]["status"] == "ok"
 
 
+@pytest.mark.crawl
 @pytest.mark.reliability
 def test_archived_article_is_not_replaced_by_an_empty_page(runs):
     stored, fourth = runs["runs"][2], runs["runs"][3]
@@ -203,6 +207,7 @@ def test_archived_article_is_not_replaced_by_an_empty_page(runs):
     record("rows_lost", 0)
 
 
+@pytest.mark.crawl
 @pytest.mark.reliability
 def test_control_characters_after_br_keep_title_and_body(runs):
     row = runs["runs"][0]["rows"][str(CONTROLS)]
@@ -214,6 +219,7 @@ def test_control_characters_after_br_keep_title_and_body(runs):
     record("faults_survived")
 
 
+@pytest.mark.crawl
 @pytest.mark.reliability
 @pytest.mark.parametrize("item_id", [WINDOWS_1258, UTF16], ids=["windows-1258 as utf-8", "utf-16"])
 def test_page_in_another_charset_keeps_its_vietnamese(runs, item_id):

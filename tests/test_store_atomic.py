@@ -208,6 +208,7 @@ def closed(store: ArchiveStore) -> None:
     store.db.close()
 
 
+@pytest.mark.slow
 def test_a_new_article_is_stored_whole_or_not_at_all(tmp_path):
     base = tmp_path / "base.db"
     store = new_archive(base)
@@ -225,6 +226,7 @@ def test_a_new_article_is_stored_whole_or_not_at_all(tmp_path):
     assert "delete from pending_articles" in joined
 
 
+@pytest.mark.slow
 def test_a_new_version_of_an_archived_article_is_written_whole_or_not_at_all(tmp_path):
     base = tmp_path / "base.db"
     store = new_archive(base)
@@ -244,6 +246,7 @@ def test_a_new_version_of_an_archived_article_is_written_whole_or_not_at_all(tmp
     assert whole["article_views"].count == 2
 
 
+@pytest.mark.slow
 def test_a_reparse_record_is_written_whole_or_not_at_all(tmp_path):
     base = tmp_path / "base.db"
     store = new_archive(base)

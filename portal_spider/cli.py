@@ -165,9 +165,9 @@ def crawl(
     refused or timeout on every request); 6 robots.txt forbade every request of a portal. See
     docs/OPERATIONS.md.
     """
-    from portal_spider.lock import ArchiveLocked
-    from portal_spider.report import EXIT_LOCKED, EXIT_USAGE, exit_status, print_report
-    from portal_spider.runner import run_crawl
+    from portal_spider.crawl.lock import ArchiveLocked
+    from portal_spider.crawl.report import EXIT_LOCKED, EXIT_USAGE, exit_status, print_report
+    from portal_spider.crawl.runner import run_crawl
 
     if not targets and not crawl_all:
         raise click.UsageError("name at least one portal slug or URL, or use --all")
@@ -270,7 +270,7 @@ def parse(file: Path, url: str, platform_name: str | None, day_first: bool | Non
     URL, else the one detected from the URL and the HTML. The record's "extraction" says how
     each field was found ("platform:<name> <selector>" or "generic:<rule>").
     """
-    from portal_spider.extract import parse_page
+    from portal_spider.offline.parse import parse_page
 
     page = read_page(file)
     try:
@@ -335,7 +335,7 @@ def reparse(db_path: str, portals: tuple[str, ...], dry_run: bool) -> None:
     first to see how many articles and which fields would change.
     """
     from archive.db import open_archive
-    from portal_spider.reparse import reparse_archive
+    from portal_spider.offline.reparse import reparse_archive
 
     if not Path(db_path).exists():
         raise click.ClickException(f"{db_path}: no such archive")
@@ -377,9 +377,9 @@ def bench_extract(dataset: Path, min_f1: float | None) -> None:
     """Score the main-content (body) extractor on the public article-extraction benchmark.
 
     Prints shingle-based precision, recall and F1 of the extracted body against the benchmark's
-    ground truth (articleBody), as computed by portal_spider.bench.
+    ground truth (articleBody), as computed by portal_spider.offline.bench_extract.
     """
-    from portal_spider.bench import format_result, run_benchmark
+    from portal_spider.offline.bench_extract import format_result, run_benchmark
 
     if not (dataset / "ground-truth.json").is_file() or not (dataset / "html").is_dir():
         raise click.ClickException(
@@ -414,7 +414,7 @@ def bench_parse(sizes: str, limit: float) -> None:
     the Yên Bái page objects. Prints size, CPU seconds per path and seconds per MB; flat seconds
     per MB mean linear parsing. WRONG after a time means the title, date or body came out wrong.
     """
-    from portal_spider.parse_bench import format_row, run_parse_bench, table_header
+    from portal_spider.offline.bench_parse import format_row, run_parse_bench, table_header
 
     try:
         values = [float(part) for part in sizes.split(",") if part.strip()]
@@ -457,7 +457,7 @@ def fixtures_regenerate(root: Path, case_paths: tuple[Path, ...], write: bool) -
     right if a human checked it against the page. Hand-written entries (body_excludes, note)
     are kept.
     """
-    from portal_spider.fixture_pages import diff, dump, find_cases, load_case, regenerated
+    from portal_spider.offline.fixtures import diff, dump, find_cases, load_case, regenerated
 
     for path in case_paths:
         if not (path / "page.html").is_file() or not (path / "url.txt").is_file():

@@ -25,8 +25,8 @@ from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, Igno
 from twisted.python.failure import Failure
 
 from archive.db import open_archive
+from portal_spider.crawl.pagesize import too_large_reason
 from portal_spider.demo.server import PortalServer
-from portal_spider.pagesize import too_large_reason
 
 pytestmark = [pytest.mark.crawl, pytest.mark.reliability]
 

@@ -19,9 +19,9 @@ from fault_sites import archived_items, make_faulty_site, pending_items
 from reliability_figures import record
 
 from archive.db import open_archive
+from portal_spider.crawl.downloader.retry_after import retry_after_seconds
 from portal_spider.demo.server import PortalServer
 from portal_spider.registry import load_registry
-from portal_spider.retry_after import retry_after_seconds
 
 pytestmark = [pytest.mark.crawl, pytest.mark.reliability]
 

@@ -192,7 +192,9 @@ def test_the_run_is_recorded_with_its_counts(runs):
 
 def test_a_non_interactive_run_logs_one_summary_line_per_portal(runs):
     lines = [
-        line for line in runs["second"].stderr.splitlines() if "[portal_spider.progress]" in line
+        line
+        for line in runs["second"].stderr.splitlines()
+        if "[portal_spider.crawl.progress]" in line
     ]
     assert len(lines) == 1
     assert "11 revisits due" in lines[0] and "3 new" in lines[0] and "2 gone" in lines[0]

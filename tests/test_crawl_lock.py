@@ -8,8 +8,8 @@ import pytest
 from crawl_machinery import NOW, crawl, make_site, start_crawl
 
 from archive.db import open_archive
+from portal_spider.crawl.lock import ArchiveLock, ArchiveLocked, lock_path_for
 from portal_spider.demo.server import PortalServer
-from portal_spider.lock import ArchiveLock, ArchiveLocked, lock_path_for
 
 pytestmark = pytest.mark.crawl
 

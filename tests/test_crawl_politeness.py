@@ -11,8 +11,8 @@ import pytest
 from crawl_helpers import write_registry, yenbai_registry_row
 from crawl_machinery import NOW, crawl, make_site
 
+from portal_spider.crawl.report import EXIT_ROBOTS_BLOCKED
 from portal_spider.demo.server import PortalServer
-from portal_spider.report import EXIT_ROBOTS_BLOCKED
 
 pytestmark = pytest.mark.crawl
 

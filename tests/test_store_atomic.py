@@ -23,14 +23,14 @@ import pytest
 from reliability_figures import record
 from sqlite_utils import Database
 
-from archive.crawlstate import begin_walk, record_failure
+from archive.crawl_memory import begin_walk, record_failure
 from archive.db import open_archive
 from archive.repair import find_half_written, repair_half_written
 from archive.store import ArchiveStore, Capture, article_id
-from portal_spider.clock import Clock
-from portal_spider.crawlstate import CrawlState
+from portal_spider.crawl.clock import Clock
+from portal_spider.crawl.plan import CrawlState
 from portal_spider.demo.yenbai_site import ARTICLE_PATH, YenBaiSite
-from portal_spider.reparse import reparse_archive
+from portal_spider.offline.reparse import reparse_archive
 
 pytestmark = pytest.mark.reliability
 

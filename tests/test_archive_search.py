@@ -233,7 +233,7 @@ def test_db_path_from_environment(db: Database, tmp_path: Path) -> None:
 def test_every_archive_command_is_registered_and_documented() -> None:
     group = click.Group("portal-archive")
     cli.register(group)
-    assert set(group.commands) == {"search", "export", "export-warc", "serve", "stats"}
+    assert set(group.commands) == {"search", "export", "export-warc", "serve", "stats", "runs"}
     for name, command in group.commands.items():
         assert command.help and len(command.help) > 40, name
         options = [p for p in command.params if isinstance(p, click.Option)]

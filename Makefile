@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test reliability lint format bench clean
+.PHONY: setup demo test test-fast reliability lint format bench clean
 
 setup: $(STAMP)
 
@@ -21,6 +21,10 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
+
+# the tests that start no crawl, server or browser: under a minute
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not crawl and not browser and not slow"
 
 # the fault and hostile-input tests, with the long hypothesis profile, then their figures
 FIGURES := .reliability-figures.jsonl

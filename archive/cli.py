@@ -23,6 +23,7 @@ from archive.breakdown import BREAKDOWNS, breakdown, format_breakdown
 from archive.db import DEFAULT_ARCHIVE, open_archive
 from archive.export import FORMATS, export
 from archive.filters import ArticleFilter, check_date_bound
+from archive.runs import format_run, latest_runs
 from archive.search import SearchSyntaxError, search
 from archive.stats import archive_stats, format_stats
 
@@ -30,15 +31,22 @@ logger = logging.getLogger(__name__)
 
 ARCHIVE_ENV = "PORTAL_ARCHIVE_DB"
 
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=DEFAULT_ARCHIVE,
-    envvar=ARCHIVE_ENV,
-    show_default=True,
-    help=f"The archive file (or set {ARCHIVE_ENV}).",
-)
+
+def db_option(must_exist: bool = True) -> Callable[[Any], Any]:
+    """The ``--db`` option of every command that names an archive, in both command lines.
+
+    A command that reads an archive refuses a file that is not there (``must_exist``); a command
+    that writes one (``crawl``, ``export-warc``'s own check) takes the path as given.
+    """
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(exists=must_exist, dir_okay=False, path_type=Path),
+        default=DEFAULT_ARCHIVE,
+        envvar=ARCHIVE_ENV,
+        show_default=True,
+        help=f"The archive file (or set {ARCHIVE_ENV}).",
+    )
 
 
 def _date_bound(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -95,7 +103,7 @@ def with_options(options: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
 
 @click.command("search")
 @click.argument("query")
-@db_option
+@db_option()
 @with_options(filter_options(multiple_portals=False))
 @click.option(
     "--limit",
@@ -209,7 +217,7 @@ def _output(path: Path | None, encoding: str, newline: str) -> Iterator[TextIO]:
 
 
 @click.command("export")
-@db_option
+@db_option()
 @click.option(
     "--format",
     "fmt",
@@ -257,15 +265,7 @@ def export_command(
 
 
 @click.command("export-warc")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_ARCHIVE,
-    envvar=ARCHIVE_ENV,
-    show_default=True,
-    help=f"The archive file (or set {ARCHIVE_ENV}).",
-)
+@db_option(must_exist=False)
 @click.option("--portal", multiple=True, help="Only this portal (its slug); repeat for several.")
 @click.option(
     "--since", callback=_date_bound, help="Fetched on or after YYYY[-MM[-DD]] (UTC date)."
@@ -309,7 +309,7 @@ def export_warc_command(
 
 
 @click.command("serve")
-@db_option
+@db_option()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -330,7 +330,7 @@ def serve_command(db_path: Path, host: str, port: int, open_browser: bool) -> No
 
 
 @click.command("stats")
-@db_option
+@db_option()
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
 @click.option(
     "--by",
@@ -395,6 +395,34 @@ def bench_reading_command(db_path: Path, articles: int, samples: int, cli_sample
         sys.exit(1)
 
 
+@click.command("runs")
+@db_option()
+@click.option("--portal", help="Only the runs of this portal (its slug).")
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How many runs to show, newest first.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of text.")
+def runs_command(db_path: Path, portal: str | None, limit: int, as_json: bool) -> None:
+    """Show the latest crawl runs: status, pages, articles new/updated/gone, failures, warnings."""
+    rows = latest_runs(open_archive(db_path), portal, limit)
+    if not rows:
+        click.echo("no crawl run recorded" + (f" for {portal}" if portal else ""))
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+            continue
+        click.echo(f"#{row['id']} {row['started_at']}  {format_run(row)}")
+        if row["fields_missing"]:
+            missing = ", ".join(f"{k} {v}" for k, v in sorted(row["fields_missing"].items()))
+            click.echo(f"    fields not found: {missing}")
+        for message in row["warnings"]:
+            click.echo(f"    warning: {message}")
+
+
 COMMANDS = (
     search_command,
     export_command,
@@ -402,6 +430,7 @@ COMMANDS = (
     serve_command,
     stats_command,
     bench_reading_command,
+    runs_command,
 )
 
 

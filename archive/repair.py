@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from archive.crawlstate import schedule_refetch
+from archive.crawl_memory import schedule_refetch
 from archive.transactions import write_transaction
 
 logger = logging.getLogger(__name__)

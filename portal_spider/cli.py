@@ -12,22 +12,13 @@ from pathlib import Path
 
 import click
 
+from archive.cli import db_option
 from portal_spider.normalize.charset import DecodedPage, decode_page
 from portal_spider.normalize.text import fold_vietnamese
 from portal_spider.platforms import all_platforms
 from portal_spider.registry import Portal, adhoc_portal, find_portal, load_registry
 
 logger = logging.getLogger(__name__)
-
-DB_OPTION = click.option(
-    "--db",
-    "db_path",
-    default="archive.db",
-    envvar="PORTAL_ARCHIVE_DB",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The SQLite archive file (env PORTAL_ARCHIVE_DB).",
-)
 
 
 def registry_or_fail() -> list[Portal]:
@@ -127,7 +118,7 @@ def resolve_targets(targets: tuple[str, ...], crawl_all: bool) -> list[Portal]:
 @main.command()
 @click.argument("targets", nargs=-1)
 @click.option("--all", "crawl_all", is_flag=True, help="Crawl every active portal of the registry.")
-@DB_OPTION
+@db_option(must_exist=False)
 @click.option(
     "--full", is_flag=True, help="Walk every listing to its end (backfill), not only new pages."
 )
@@ -147,7 +138,7 @@ def resolve_targets(targets: tuple[str, ...], crawl_all: bool) -> list[Portal]:
 def crawl(
     targets: tuple[str, ...],
     crawl_all: bool,
-    db_path: str,
+    db_path: Path,
     full: bool,
     delay: float | None,
     settings: tuple[str, ...],
@@ -165,9 +156,9 @@ def crawl(
     refused or timeout on every request); 6 robots.txt forbade every request of a portal. See
     docs/OPERATIONS.md.
     """
-    from portal_spider.lock import ArchiveLocked
-    from portal_spider.report import EXIT_LOCKED, EXIT_USAGE, exit_status, print_report
-    from portal_spider.runner import run_crawl
+    from portal_spider.crawl.lock import ArchiveLocked
+    from portal_spider.crawl.report import EXIT_LOCKED, EXIT_USAGE, exit_status, print_report
+    from portal_spider.crawl.runner import run_crawl
 
     if not targets and not crawl_all:
         raise click.UsageError("name at least one portal slug or URL, or use --all")
@@ -196,40 +187,6 @@ def crawl(
         sys.exit(EXIT_LOCKED)
     print_report(result, db_path)
     sys.exit(exit_status(result))
-
-
-@main.command()
-@DB_OPTION
-@click.option("--portal", help="Only the runs of this portal (its slug).")
-@click.option(
-    "--limit",
-    default=20,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="How many runs to show, newest first.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of text.")
-def runs(db_path: str, portal: str | None, limit: int, as_json: bool) -> None:
-    """Show the latest crawl runs: status, pages, articles new/updated/gone, failures, warnings."""
-    from archive.db import open_archive
-    from archive.runs import format_run, latest_runs
-
-    if not Path(db_path).exists():
-        raise click.UsageError(f"no archive at {db_path}")
-    db = open_archive(db_path)
-    rows = latest_runs(db, portal, limit)
-    if not rows:
-        click.echo("no crawl run recorded" + (f" for {portal}" if portal else ""))
-    for row in rows:
-        if as_json:
-            click.echo(json.dumps(row, ensure_ascii=False))
-            continue
-        click.echo(f"#{row['id']} {row['started_at']}  {format_run(row)}")
-        if row["fields_missing"]:
-            missing = ", ".join(f"{k} {v}" for k, v in sorted(row["fields_missing"].items()))
-            click.echo(f"    fields not found: {missing}")
-        for message in row["warnings"]:
-            click.echo(f"    warning: {message}")
 
 
 def read_page(path: Path) -> DecodedPage:
@@ -270,7 +227,7 @@ def parse(file: Path, url: str, platform_name: str | None, day_first: bool | Non
     URL, else the one detected from the URL and the HTML. The record's "extraction" says how
     each field was found ("platform:<name> <selector>" or "generic:<rule>").
     """
-    from portal_spider.extract import parse_page
+    from portal_spider.offline.parse import parse_page
 
     page = read_page(file)
     try:
@@ -339,10 +296,10 @@ def sites(
 
 
 @main.command()
-@DB_OPTION
+@db_option(must_exist=False)
 @click.option("--portal", "portals", multiple=True, help="Only this portal (slug); repeatable.")
 @click.option("--dry-run", is_flag=True, help="Count what would change; write nothing.")
-def reparse(db_path: str, portals: tuple[str, ...], dry_run: bool) -> None:
+def reparse(db_path: Path, portals: tuple[str, ...], dry_run: bool) -> None:
     """Derive the archived articles again from their raw captures, with today's parsers.
 
     Nothing is fetched. Fields the crawl observed (seen, fetched, gone) are kept; an article
@@ -350,7 +307,7 @@ def reparse(db_path: str, portals: tuple[str, ...], dry_run: bool) -> None:
     first to see how many articles and which fields would change.
     """
     from archive.db import open_archive
-    from portal_spider.reparse import reparse_archive
+    from portal_spider.offline.reparse import reparse_archive
 
     if not Path(db_path).exists():
         raise click.ClickException(f"{db_path}: no such archive")
@@ -392,9 +349,9 @@ def bench_extract(dataset: Path, min_f1: float | None) -> None:
     """Score the main-content (body) extractor on the public article-extraction benchmark.
 
     Prints shingle-based precision, recall and F1 of the extracted body against the benchmark's
-    ground truth (articleBody), as computed by portal_spider.bench.
+    ground truth (articleBody), as computed by portal_spider.offline.bench_extract.
     """
-    from portal_spider.bench import format_result, run_benchmark
+    from portal_spider.offline.bench_extract import format_result, run_benchmark
 
     if not (dataset / "ground-truth.json").is_file() or not (dataset / "html").is_dir():
         raise click.ClickException(
@@ -429,7 +386,7 @@ def bench_parse(sizes: str, limit: float) -> None:
     the Yên Bái page objects. Prints size, CPU seconds per path and seconds per MB; flat seconds
     per MB mean linear parsing. WRONG after a time means the title, date or body came out wrong.
     """
-    from portal_spider.parse_bench import format_row, run_parse_bench, table_header
+    from portal_spider.offline.bench_parse import format_row, run_parse_bench, table_header
 
     try:
         values = [float(part) for part in sizes.split(",") if part.strip()]
@@ -472,7 +429,7 @@ def fixtures_regenerate(root: Path, case_paths: tuple[Path, ...], write: bool) -
     right if a human checked it against the page. Hand-written entries (body_excludes, note)
     are kept.
     """
-    from portal_spider.fixture_pages import diff, dump, find_cases, load_case, regenerated
+    from portal_spider.offline.fixtures import diff, dump, find_cases, load_case, regenerated
 
     for path in case_paths:
         if not (path / "page.html").is_file() or not (path / "url.txt").is_file():

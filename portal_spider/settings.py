@@ -25,7 +25,7 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # Keep above 0: with the asyncio reactor and no delay, Scrapy 2.19 was seen to exceed the
-# per-host limit; a lower value is raised to portal_spider.politeness.MIN_DOWNLOAD_DELAY.
+# per-host limit; a lower value is raised to portal_spider.crawl.politeness.MIN_DOWNLOAD_DELAY.
 # A portal's registry row may set its own delay, concurrency, obey_robots and user_agent.
 DOWNLOAD_DELAY = 1.0
 DOWNLOAD_DELAY_JITTER = 0.5  # ±50 % around the delay
@@ -45,7 +45,8 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # the spider logs each page that failed for good in one line; Scrapy's own line is for debugging
 RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 # A host whose pages get no answer (timeout, refused, DNS): after this many different pages in a
-# row, its other requests wait for the next run (portal_spider.circuit; 0 turns it off).
+# row, its other requests wait for the next run (portal_spider.crawl.downloader.circuit; 0 turns it
+# off).
 PORTAL_ARCHIVE_BREAKER_FAILURES = 5
 # Retry-After of a 429/503 is honoured (the host's requests wait) up to this many seconds.
 PORTAL_ARCHIVE_RETRY_AFTER_MAX = 120
@@ -66,8 +67,8 @@ PORTAL_ARCHIVE_FULL = False  # True: walk every listing to its end (--full)
 PORTAL_ARCHIVE_OVERLAP_PAGES = 1  # pages walked past the first page of only known articles
 PORTAL_ARCHIVE_REVISIT_DAYS = [1, 7, 30, 90]  # re-fetch articles this many days after publication
 PORTAL_ARCHIVE_MAX_ATTEMPTS = 5  # runs that retry a failed article page before giving up
-# Limits of one run (portal_spider.limits; 0 turns one off; a registry row may set the first three).
-# A walk stopped by a limit is continued by the next run from the page it reached.
+# Limits of one run (portal_spider.crawl.limits; 0 turns one off; a registry row may set the first
+# three). A walk stopped by a limit is continued by the next run from the page it reached.
 PORTAL_ARCHIVE_MAX_LISTING_PAGES = 300  # listing pages of one listing walked in one run
 PORTAL_ARCHIVE_MAX_REQUESTS = 20_000  # requests to one portal in one run, listings and articles
 PORTAL_ARCHIVE_TRAP_PAGES = 50  # pages of a listing family without a new article: a trap, cut off
@@ -83,22 +84,22 @@ PORTAL_ARCHIVE_PROGRESS_INTERVAL = 2.0
 
 DOWNLOADER_MIDDLEWARES = {
     # each request and redirect hop stays on its portal's hosts, before robots.txt is asked for
-    "portal_spider.boundary.PortalBoundaryMiddleware": 40,
+    "portal_spider.crawl.downloader.boundary.PortalBoundaryMiddleware": 40,
     # robots.txt checked for every request, also those queued while it loads (Scrapy's is replaced)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "portal_spider.robots.PortalRobotsTxtMiddleware": 100,
+    "portal_spider.crawl.downloader.robots.PortalRobotsTxtMiddleware": 100,
     # a portal's own download timeout, before Scrapy's DownloadTimeoutMiddleware (350)
-    "portal_spider.timeouts.PortalTimeoutMiddleware": 340,
+    "portal_spider.crawl.downloader.timeouts.PortalTimeoutMiddleware": 340,
     # a portal's own User-Agent, before Scrapy's UserAgentMiddleware (500) fills the default
-    "portal_spider.politeness.PortalUserAgentMiddleware": 450,
+    "portal_spider.crawl.politeness.PortalUserAgentMiddleware": 450,
     # the per-host circuit breaker sees every failed try: above RetryMiddleware (550)
-    "portal_spider.circuit.HostBreakerMiddleware": 560,
+    "portal_spider.crawl.downloader.circuit.HostBreakerMiddleware": 560,
 }
 EXTENSIONS = {
-    "portal_spider.lock.ArchiveLockExtension": 0,
-    "portal_spider.connection_errors.OneLineConnectionErrorsExtension": 1,
-    "portal_spider.retry_after.RetryAfterExtension": 100,
-    "portal_spider.progress.ProgressExtension": 500,
+    "portal_spider.crawl.lock.ArchiveLockExtension": 0,
+    "portal_spider.crawl.downloader.connection_errors.OneLineConnectionErrorsExtension": 1,
+    "portal_spider.crawl.downloader.retry_after.RetryAfterExtension": 100,
+    "portal_spider.crawl.progress.ProgressExtension": 500,
 }
 
 # registry -> spider -> page object -> item -> normalise -> dedup -> store

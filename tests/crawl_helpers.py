@@ -10,9 +10,12 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from portal_spider.demo.yenbai_site import YenBaiSite
+
+CLI = [sys.executable, "-m", "portal_spider"]
 
 
 def write_registry(path: Path, rows: list[dict]) -> Path:
@@ -41,18 +44,29 @@ def yenbai_registry_row(slug: str, site: YenBaiSite, base_url: str) -> dict:
     }
 
 
-def run_cli(
-    *args: str, registry: Path | None = None, timeout: float = 240
-) -> subprocess.CompletedProcess:
-    """Run ``portal-archive ARGS`` in a child process and return its result."""
+def cli_env(now: datetime | None = None, registry: Path | None = None) -> dict[str, str]:
+    """This process's environment for a child CLI: its clock set to ``now``, its registry file."""
     env = dict(os.environ)
+    env.pop("PORTAL_ARCHIVE_NOW", None)
+    if now is not None:
+        env["PORTAL_ARCHIVE_NOW"] = now.isoformat()
     if registry is not None:
         env["PORTAL_ARCHIVE_REGISTRY"] = str(registry)
+    return env
+
+
+def run_cli(
+    *args: str,
+    registry: Path | None = None,
+    now: datetime | None = None,
+    timeout: float = 240,
+) -> subprocess.CompletedProcess:
+    """Run ``portal-archive ARGS`` in a child process and return its result."""
     return subprocess.run(
-        [sys.executable, "-m", "portal_spider", *args],
+        [*CLI, *args],
         capture_output=True,
         text=True,
         timeout=timeout,
-        env=env,
+        env=cli_env(now, registry),
         check=False,
     )

@@ -11,16 +11,17 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from crawl_helpers import CLI, cli_env, run_cli
+
 from portal_spider.demo.generate import VN_TZ, generate_site_data
 from portal_spider.demo.yenbai_site import Reply, YenBaiSite
 
-CRAWL = [sys.executable, "-m", "portal_spider", "crawl"]
+CRAWL = [*CLI, "crawl"]
 NOW = datetime(2026, 1, 10, 9, 0, tzinfo=VN_TZ)
 
 
@@ -47,35 +48,18 @@ def make_site(n: int, newest: datetime | None = None, **kwargs) -> ChangingSite:
     return ChangingSite(generate_site_data(n, newest=newest or NOW - timedelta(hours=49), **kwargs))
 
 
-def crawl_env(now: datetime | None = None, registry: Path | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("PORTAL_ARCHIVE_NOW", None)
-    if now is not None:
-        env["PORTAL_ARCHIVE_NOW"] = now.isoformat()
-    if registry is not None:
-        env["PORTAL_ARCHIVE_REGISTRY"] = str(registry)
-    return env
-
-
 def crawl(
     *args: str, now: datetime | None = None, registry: Path | None = None, timeout: float = 180
 ) -> subprocess.CompletedProcess:
     """Run ``portal-archive crawl ARGS`` in a child process and wait for it."""
-    return subprocess.run(
-        [*CRAWL, *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=crawl_env(now, registry),
-        check=False,
-    )
+    return run_cli("crawl", *args, registry=registry, now=now, timeout=timeout)
 
 
 def start_crawl(*args: str, log: Path, now: datetime | None = None) -> subprocess.Popen:
     """Start ``portal-archive crawl ARGS`` in a child process writing its output to ``log``."""
     handle = log.open("w")
     return subprocess.Popen(
-        [*CRAWL, *args], stdout=handle, stderr=subprocess.STDOUT, env=crawl_env(now)
+        [*CRAWL, *args], stdout=handle, stderr=subprocess.STDOUT, env=cli_env(now)
     )
 
 

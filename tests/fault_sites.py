@@ -21,7 +21,8 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from crawl_machinery import CRAWL, NOW, ChangingSite, crawl_env
+from crawl_helpers import cli_env
+from crawl_machinery import CRAWL, NOW, ChangingSite
 
 from portal_spider.demo.generate import generate_site_data
 
@@ -164,7 +165,7 @@ def crawl_measured(
         capture_output=True,
         text=True,
         timeout=timeout,
-        env=crawl_env(now, registry),
+        env=cli_env(now, registry),
         check=False,
     )
 

@@ -144,6 +144,7 @@ def test_metadata_follows_the_database_name() -> None:
     assert args[args.index("--host") + 1] == "127.0.0.1" and "8123" in args
 
 
+@pytest.mark.crawl
 def test_serve_command_runs_datasette_with_the_archive_setup(tmp_path: Path) -> None:
     path = tmp_path / "my-archive.db"
     build_archive(path).close()

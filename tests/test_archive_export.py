@@ -130,6 +130,7 @@ class CountingSink(io.TextIOBase):
         return len(text)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_export_streams_in_constant_memory(tmp_path: Path, fmt: str) -> None:
     db = open_archive(tmp_path / "big.db")

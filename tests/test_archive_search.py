@@ -240,6 +240,7 @@ def test_every_archive_command_is_registered_and_documented() -> None:
         "serve",
         "stats",
         "bench-reading",
+        "runs",
     }
     for name, command in group.commands.items():
         assert command.help and len(command.help) > 40, name

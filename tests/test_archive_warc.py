@@ -293,6 +293,7 @@ def test_unwritable_output_is_a_one_line_error(archive_path: Path, tmp_path: Pat
     assert result.output.strip().count("\n") == 0 and result.output.startswith("Error: ")
 
 
+@pytest.mark.slow
 def test_export_is_in_capture_order_and_streams(tmp_path: Path) -> None:
     db = open_archive(tmp_path / "big.db")
     store = ArchiveStore(db)

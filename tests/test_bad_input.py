@@ -62,11 +62,13 @@ def archive(tmp_path_factory):
     return {str(row["item_id"]): row for row in db["articles"].rows}, db
 
 
+@pytest.mark.crawl
 def test_good_and_damaged_pages_are_all_recorded(archive):
     rows, _ = archive
     assert len(rows) == 9
 
 
+@pytest.mark.crawl
 def test_page_without_date_keeps_its_other_fields(archive):
     row = archive[0][str(NO_DATE)]
     assert row["status"] == "incomplete"
@@ -76,6 +78,7 @@ def test_page_without_date_keeps_its_other_fields(archive):
     assert json.loads(row["problems"]) == ["published_at: no publication date found on the page"]
 
 
+@pytest.mark.crawl
 def test_page_without_body_is_recorded_with_a_reason(archive):
     row = archive[0][str(NO_BODY)]
     assert row["status"] == "incomplete"
@@ -84,6 +87,7 @@ def test_page_without_body_is_recorded_with_a_reason(archive):
     assert "body_text: no article body found on the page" in json.loads(row["problems"])
 
 
+@pytest.mark.crawl
 def test_broken_html_is_recorded_with_what_it_has(archive):
     row = archive[0][str(BROKEN)]
     assert row["title"] == f"Bài thử nghiệm {BROKEN}"
@@ -91,6 +95,7 @@ def test_broken_html_is_recorded_with_what_it_has(archive):
     assert json.loads(row["problems"])
 
 
+@pytest.mark.crawl
 def test_damaged_pages_keep_their_raw_capture(archive):
     rows, db = archive
     for item_id in (NO_DATE, NO_BODY, BROKEN):
@@ -99,6 +104,7 @@ def test_damaged_pages_keep_their_raw_capture(archive):
         assert capture["size"] > 0
 
 
+@pytest.mark.crawl
 def test_good_pages_are_complete(archive):
     rows, _ = archive
     good = [r for k, r in rows.items() if int(k) not in (NO_DATE, NO_BODY, BROKEN)]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from portal_spider.bench import (
+from portal_spider.offline.bench_extract import (
     BenchResult,
     decode_html,
     format_result,

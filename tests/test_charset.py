@@ -21,10 +21,10 @@ from hostile_profiles import FULL
 from reliability_figures import record
 
 from portal_spider.cli import main
-from portal_spider.extract import parse_page
-from portal_spider.fixture_pages import find_cases
 from portal_spider.normalize.charset import decode_page, looks_like_mojibake
 from portal_spider.normalize.text import strip_controls
+from portal_spider.offline.fixtures import find_cases
+from portal_spider.offline.parse import parse_page
 
 CASES = find_cases(Path(__file__).parent / "fixtures" / "pages")
 QUICK_PLATFORMS = {"yenbai", "wordpress", "sharepoint", "generic"}

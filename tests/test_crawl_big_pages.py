@@ -25,10 +25,10 @@ from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, Igno
 from twisted.python.failure import Failure
 
 from archive.db import open_archive
+from portal_spider.crawl.pagesize import too_large_reason
 from portal_spider.demo.server import PortalServer
-from portal_spider.pagesize import too_large_reason
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.crawl, pytest.mark.reliability]
 
 N = 12
 BIG = {1000: "length", 1001: "stream", 1002: "bomb"}  # the newest: on the listings' first pages

@@ -21,11 +21,13 @@ from crawl_machinery import NOW, ChangingSite, crawl
 from reliability_figures import record
 
 from archive.db import open_archive
-from portal_spider.boundary import internal_address
+from portal_spider.crawl.downloader.boundary import internal_address
+from portal_spider.crawl.report import EXIT_OK, EXIT_PAGES_FAILED
 from portal_spider.demo.generate import generate_site_data
 from portal_spider.demo.server import PortalServer
 from portal_spider.demo.yenbai_site import ARTICLE_PATH, Reply
-from portal_spider.report import EXIT_OK, EXIT_PAGES_FAILED
+
+pytestmark = pytest.mark.crawl
 
 ARGS = ("--delay", "0.01", "--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_TIMEOUT=5")
 TO_OTHER_PORT, TO_LOCALHOST, TO_OTHER_HOST, VIA_HOP, BY_REFRESH = 1000, 1001, 1002, 1003, 1004

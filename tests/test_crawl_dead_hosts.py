@@ -19,11 +19,11 @@ from fault_sites import archived_items, make_faulty_site, pending_items
 from reliability_figures import record
 
 from archive.db import open_archive
+from portal_spider.crawl.downloader.retry_after import retry_after_seconds
 from portal_spider.demo.server import PortalServer
 from portal_spider.registry import load_registry
-from portal_spider.retry_after import retry_after_seconds
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.crawl, pytest.mark.reliability]
 
 FAST = ("--delay", "0.01", "--set", "AUTOTHROTTLE_ENABLED=False")
 TRIES = 3  # RETRY_TIMES = 2: the first try and two retries

@@ -11,6 +11,8 @@ from archive.db import open_archive
 from portal_spider.demo.server import PortalServer
 from portal_spider.demo.yenbai_site import ARTICLE_PATH, YenBaiSite
 
+pytestmark = pytest.mark.crawl
+
 SLUG = "tramtau-local"
 
 

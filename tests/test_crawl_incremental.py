@@ -23,6 +23,8 @@ from portal_spider.demo.generate import make_article
 from portal_spider.demo.server import PortalServer
 from portal_spider.demo.yenbai_site import PAGE_SIZE
 
+pytestmark = pytest.mark.crawl
+
 N = 60
 # generated articles are published 49 h + 30 h * i before NOW (i = 0 … 59); eight days later the
 # 7-day step has passed for i = 0..3 and the 30-day step for i = 16..22, after the first run
@@ -190,7 +192,9 @@ def test_the_run_is_recorded_with_its_counts(runs):
 
 def test_a_non_interactive_run_logs_one_summary_line_per_portal(runs):
     lines = [
-        line for line in runs["second"].stderr.splitlines() if "[portal_spider.progress]" in line
+        line
+        for line in runs["second"].stderr.splitlines()
+        if "[portal_spider.crawl.progress]" in line
     ]
     assert len(lines) == 1
     assert "11 revisits due" in lines[0] and "3 new" in lines[0] and "2 gone" in lines[0]

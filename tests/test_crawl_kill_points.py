@@ -27,7 +27,7 @@ from archive.db import open_archive
 from portal_spider.demo.server import PortalServer
 from portal_spider.platforms import get_platform
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.crawl, pytest.mark.reliability]
 
 N = 60
 KILL_POINTS = (1, 5, 15, 30, 50)

@@ -26,6 +26,8 @@ from portal_spider.demo.generate import generate_site_data
 from portal_spider.demo.server import PortalServer
 from portal_spider.demo.yenbai_site import PAGE_SIZE
 
+pytestmark = pytest.mark.crawl
+
 FAST = ("--delay", "0.01", "--set", "AUTOTHROTTLE_ENABLED=False")
 REAL = 24  # real articles of the endless site
 MAX_PAGES = 6

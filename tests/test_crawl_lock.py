@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from crawl_machinery import NOW, crawl, make_site, start_crawl
 
 from archive.db import open_archive
+from portal_spider.crawl.lock import ArchiveLock, ArchiveLocked, lock_path_for
 from portal_spider.demo.server import PortalServer
-from portal_spider.lock import ArchiveLock, ArchiveLocked, lock_path_for
+
+pytestmark = pytest.mark.crawl
 
 
 def test_second_crawl_on_a_locked_archive_exits_3_with_a_clear_message(tmp_path):

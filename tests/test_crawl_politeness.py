@@ -11,8 +11,10 @@ import pytest
 from crawl_helpers import write_registry, yenbai_registry_row
 from crawl_machinery import NOW, crawl, make_site
 
+from portal_spider.crawl.report import EXIT_ROBOTS_BLOCKED
 from portal_spider.demo.server import PortalServer
-from portal_spider.report import EXIT_ROBOTS_BLOCKED
+
+pytestmark = pytest.mark.crawl
 
 SLOW = 0.2  # seconds the server takes per request, so requests overlap when they can
 FAST_SETTINGS = ("--set", "AUTOTHROTTLE_ENABLED=False")

@@ -24,6 +24,8 @@ from portal_spider.demo.generate import make_article
 from portal_spider.demo.server import Fault, PortalServer
 from portal_spider.demo.yenbai_site import PAGE_SIZE
 
+pytestmark = pytest.mark.crawl
+
 N = 80
 ROWS = "select item_id, title, content_hash, version, status from articles order by item_id"
 

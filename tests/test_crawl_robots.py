@@ -17,10 +17,12 @@ from crawl_machinery import NOW, ChangingSite, crawl, item_ids, listing_pages
 from reliability_figures import record
 
 from archive.db import open_archive
+from portal_spider.crawl.report import EXIT_OK, EXIT_ROBOTS_BLOCKED
 from portal_spider.demo.generate import generate_site_data
 from portal_spider.demo.server import Fault, PortalServer
 from portal_spider.demo.yenbai_site import Reply
-from portal_spider.report import EXIT_OK, EXIT_ROBOTS_BLOCKED
+
+pytestmark = pytest.mark.crawl
 
 ROBOTS_DELAY = 0.5  # seconds robots.txt takes: every queued request waits for it
 ARGS = ("--delay", "0.01", "--set", "AUTOTHROTTLE_ENABLED=False")

@@ -8,13 +8,13 @@ from datetime import datetime, timezone
 import pytest
 from scrapy.settings import Settings
 
-from archive import crawlstate
+from archive import crawl_memory
 from archive.db import open_archive
 from archive.runs import latest_runs, mark_interrupted_runs
 from archive.store import ArchiveStore, RunCounts, article_id
-from portal_spider.clock import Clock
-from portal_spider.monitor import MonitorThresholds, check_run
-from portal_spider.politeness import MIN_DOWNLOAD_DELAY, apply_portal_politeness, portal_slots
+from portal_spider.crawl.clock import Clock
+from portal_spider.crawl.monitor import MonitorThresholds, check_run
+from portal_spider.crawl.politeness import MIN_DOWNLOAD_DELAY, apply_portal_politeness, portal_slots
 from portal_spider.registry import Portal
 
 PORTAL = Portal(slug="xa", name="Xã", base_url="https://xa.gov.vn/")
@@ -29,27 +29,27 @@ def store(tmp_path):
 
 def test_a_listing_is_complete_only_after_a_walk_completed_and_none_was_left_open(store):
     db = store.db
-    assert crawlstate.listing_states(db, "xa") == {}
-    crawlstate.begin_walk(db, "xa", "L", "https://xa.gov.vn/tin", "2026-01-01T00:00:00+00:00")
-    assert not crawlstate.listing_states(db, "xa")["L"].complete
-    crawlstate.complete_walk(
+    assert crawl_memory.listing_states(db, "xa") == {}
+    crawl_memory.begin_walk(db, "xa", "L", "https://xa.gov.vn/tin", "2026-01-01T00:00:00+00:00")
+    assert not crawl_memory.listing_states(db, "xa")["L"].complete
+    crawl_memory.complete_walk(
         db, "xa", "L", when="2026-01-01T00:01:00+00:00", mode="full", deepest_page=9, pages=9
     )
-    assert crawlstate.listing_states(db, "xa")["L"].complete
+    assert crawl_memory.listing_states(db, "xa")["L"].complete
     # a later walk killed before its end leaves the listing incomplete again
-    crawlstate.begin_walk(db, "xa", "L", "https://xa.gov.vn/tin", "2026-01-02T00:00:00+00:00")
-    assert not crawlstate.listing_states(db, "xa")["L"].complete
+    crawl_memory.begin_walk(db, "xa", "L", "https://xa.gov.vn/tin", "2026-01-02T00:00:00+00:00")
+    assert not crawl_memory.listing_states(db, "xa")["L"].complete
 
 
 def test_failed_articles_are_pending_until_stored(store):
     url = "https://xa.gov.vn/tin-tuc/a-1.html"
     aid = article_id("xa", None, url)
     for _ in range(2):
-        crawlstate.record_failure(
+        crawl_memory.record_failure(
             store.db, article_id=aid, portal="xa", url=url, error="HTTP 500", when="t"
         )
-    assert [r["attempts"] for r in crawlstate.pending_articles(store.db, "xa", 5)] == [2]
-    assert crawlstate.pending_articles(store.db, "xa", 2) == []  # out of attempts
+    assert [r["attempts"] for r in crawl_memory.pending_articles(store.db, "xa", 5)] == [2]
+    assert crawl_memory.pending_articles(store.db, "xa", 2) == []  # out of attempts
     store.save_article({"portal": "xa", "url": url, "canonical_url": url, "title": "A"})
     assert store.db["pending_articles"].count == 0
 

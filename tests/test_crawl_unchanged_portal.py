@@ -10,6 +10,8 @@ from crawl_machinery import NOW, crawl, item_ids, make_site
 from archive.db import open_archive
 from portal_spider.demo.server import PortalServer
 
+pytestmark = pytest.mark.crawl
+
 N = 500
 
 

@@ -14,6 +14,8 @@ from crawl_helpers import run_cli
 from archive.db import open_archive
 from portal_spider.cli import main
 
+pytestmark = pytest.mark.crawl
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):

@@ -16,9 +16,9 @@ import unicodedata
 
 import pytest
 
-from portal_spider.extract import parse_page
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.html import element_text
+from portal_spider.offline.parse import parse_page
 from portal_spider.platforms.base import collect_media, parse_html
 from portal_spider.platforms.body import drop_head_blocks, strip_attribution, trim_lines
 from portal_spider.platforms.content import (

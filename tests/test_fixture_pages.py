@@ -20,7 +20,13 @@ import pytest
 from click.testing import CliRunner
 
 from portal_spider.cli import main
-from portal_spider.fixture_pages import FIELDS, FixtureCase, field_problem, find_cases, parse_case
+from portal_spider.offline.fixtures import (
+    FIELDS,
+    FixtureCase,
+    field_problem,
+    find_cases,
+    parse_case,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 from scrapy.settings import Settings
 
-from archive import crawlstate
+from archive import crawl_memory
 from archive.db import open_archive
-from portal_spider.frontier import ListingFrontier, ListingLink
-from portal_spider.limits import Limits, PortalLimits
-from portal_spider.monitor import limit_warnings
+from portal_spider.crawl.frontier import ListingFrontier, ListingLink
+from portal_spider.crawl.limits import Limits, PortalLimits
+from portal_spider.crawl.monitor import limit_warnings
+from portal_spider.crawl.resume import WalkProgress
+from portal_spider.crawl.traps import TrapDetector, listing_family
 from portal_spider.registry import Portal, validate
-from portal_spider.resume import WalkProgress
-from portal_spider.traps import TrapDetector, listing_family
 
 LIST = "https://xa.example.gov.vn/Pages/chi-tiet-tin-tuc.aspx"
 
@@ -203,16 +203,16 @@ def test_limit_and_trap_warnings_come_from_the_run_stats():
 
 def test_a_resume_point_is_stored_and_a_completed_walk_clears_it(tmp_path):
     db = open_archive(tmp_path / "a.db")
-    crawlstate.begin_walk(db, "xa", "L", "L?page=1", "2026-01-10T09:00:00+07:00")
-    crawlstate.save_resume_point(
+    crawl_memory.begin_walk(db, "xa", "L", "L?page=1", "2026-01-10T09:00:00+07:00")
+    crawl_memory.save_resume_point(
         db, "xa", "L", page=7, url="L?page=7", stopped_by="trap", when="2026-01-10T09:05:00+07:00"
     )
-    state = crawlstate.listing_states(db, "xa")["L"]
+    state = crawl_memory.listing_states(db, "xa")["L"]
     assert (state.resume_page, state.resume_url, state.stopped_by) == (7, "L?page=7", "trap")
     assert state.walk_open and not state.complete
-    crawlstate.complete_walk(
+    crawl_memory.complete_walk(
         db, "xa", "L", when="2026-01-11T09:00:00+07:00", mode="incremental", deepest_page=9, pages=3
     )
-    state = crawlstate.listing_states(db, "xa")["L"]
+    state = crawl_memory.listing_states(db, "xa")["L"]
     assert (state.resume_page, state.resume_url, state.stopped_by) == (None, None, None)
     assert state.complete

@@ -21,6 +21,8 @@ from portal_spider.demo.vendor_site import VendorSite
 from portal_spider.demo.wordpress_site import WordPressSite
 from portal_spider.demo.yenbai_site import YenBaiSite, load_demo_data
 
+pytestmark = pytest.mark.crawl
+
 logger = logging.getLogger(__name__)
 
 YENBAI, WORDPRESS, VENDOR = "tramtau-local", "tanphong-local", "hoathuan-local"

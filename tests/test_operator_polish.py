@@ -25,12 +25,12 @@ from scrapy.exceptions import CannotResolveHostError
 from twisted.internet.error import DNSLookupError
 
 from archive.db import open_archive
-from portal_spider.connection_errors import OneLineConnectionErrors
+from portal_spider.crawl.downloader.connection_errors import OneLineConnectionErrors
+from portal_spider.crawl.report import EXIT_OK, EXIT_PAGES_FAILED, EXIT_UNREACHABLE, exit_status
+from portal_spider.crawl.runner import CrawlResult
 from portal_spider.demo.server import PortalServer
-from portal_spider.report import EXIT_OK, EXIT_PAGES_FAILED, EXIT_UNREACHABLE, exit_status
-from portal_spider.runner import CrawlResult
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.crawl, pytest.mark.reliability]
 
 PROJECT = Path(__file__).resolve().parents[1]
 FAST = ("--delay", "0.01", "--set", "AUTOTHROTTLE_ENABLED=False")

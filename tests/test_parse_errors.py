@@ -29,14 +29,14 @@ from reliability_figures import record
 from archive.db import open_archive
 from archive.store import ArchiveStore, Capture
 from portal_spider.cli import main
+from portal_spider.crawl.safe_parse import parse_article_safely
 from portal_spider.demo.generate import VN_TZ
 from portal_spider.demo.server import PortalServer
 from portal_spider.demo.yenbai_site import Reply, YenBaiSite, load_demo_data
-from portal_spider.extract import choose_platform, parse_page
-from portal_spider.fixture_pages import find_cases
+from portal_spider.offline.fixtures import find_cases
+from portal_spider.offline.parse import choose_platform, parse_page
 from portal_spider.platforms.base import EmptyPage
 from portal_spider.platforms.yenbai import YenBaiPlatform
-from portal_spider.safe_parse import parse_article_safely
 
 COMMENT_ONLY, CONTROLS, WINDOWS_1258, UTF16 = 9101, 9102, 9103, 9104
 PUBLISHED = datetime(2025, 3, 3, 8, 30, tzinfo=VN_TZ)
@@ -142,6 +142,7 @@ def runs(tmp_path_factory):
     return {"runs": seen, "titles": titles, "site": site}
 
 
+@pytest.mark.crawl
 @pytest.mark.reliability
 def test_comment_only_page_is_kept_pending_with_its_capture(runs):
     first = runs["runs"][0]
@@ -161,6 +162,7 @@ def test_comment_only_page_is_kept_pending_with_its_capture(runs):
     record("faults_survived")
 
 
+@pytest.mark.crawl
 @pytest.mark.reliability
 def test_next_run_fetches_the_page_again_and_counts_the_attempt(runs):
     second = runs["runs"][1]
@@ -171,6 +173,7 @@ def test_next_run_fetches_the_page_again_and_counts_the_attempt(runs):
     assert second["run"]["status"] == "partial"
 
 
+@pytest.mark.crawl
 @pytest.mark.reliability
 def test_page_served_whole_again_is_stored_and_no_longer_pending(runs):
     third = runs["runs"][2]
@@ -183,6 +186,7 @@ def test_page_served_whole_again_is_stored_and_no_longer_pending(runs):
     assert third["run"]["status"] == "ok"
 
 
+@pytest.mark.crawl
 @pytest.mark.reliability
 def test_archived_article_is_not_replaced_by_an_empty_page(runs):
     stored, fourth = runs["runs"][2], runs["runs"][3]
@@ -203,6 +207,7 @@ def test_archived_article_is_not_replaced_by_an_empty_page(runs):
     record("rows_lost", 0)
 
 
+@pytest.mark.crawl
 @pytest.mark.reliability
 def test_control_characters_after_br_keep_title_and_body(runs):
     row = runs["runs"][0]["rows"][str(CONTROLS)]
@@ -214,6 +219,7 @@ def test_control_characters_after_br_keep_title_and_body(runs):
     record("faults_survived")
 
 
+@pytest.mark.crawl
 @pytest.mark.reliability
 @pytest.mark.parametrize("item_id", [WINDOWS_1258, UTF16], ids=["windows-1258 as utf-8", "utf-16"])
 def test_page_in_another_charset_keeps_its_vietnamese(runs, item_id):

@@ -66,6 +66,7 @@ def hang_guard() -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+@pytest.mark.slow
 @pytest.mark.reliability
 @pytest.mark.parametrize(
     ("megabytes", "layout"),
@@ -110,6 +111,7 @@ def _function_calls(page: BigPage) -> int:
     return pstats.Stats(profile).total_calls
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("layout", "small", "large"),
     [

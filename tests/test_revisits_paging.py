@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from portal_spider.paging import listing_key, next_pages, page_number
-from portal_spider.revisits import DEFAULT_STEPS, parse_steps, revisit_due
+from portal_spider.crawl.paging import listing_key, next_pages, page_number
+from portal_spider.crawl.revisits import DEFAULT_STEPS, parse_steps, revisit_due
 
 PUBLISHED = "2026-01-01T08:00:00+07:00"  # 2026-01-01T01:00Z
 

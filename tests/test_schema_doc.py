@@ -18,7 +18,7 @@ import pytest
 from archive_fixtures import SEED_ID, build_archive
 from sqlite_utils import Database
 
-from archive.crawlstate import begin_walk, complete_walk, record_failure
+from archive.crawl_memory import begin_walk, complete_walk, record_failure
 from archive.runs import RunWarning, save_warnings
 from archive.store import ArchiveStore
 

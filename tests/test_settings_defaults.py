@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal_spider.runner import crawl_settings
+from portal_spider.crawl.runner import crawl_settings
 
 
 def test_scrapy_remote_control_and_telnet_are_off(tmp_path):

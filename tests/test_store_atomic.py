@@ -23,14 +23,14 @@ import pytest
 from reliability_figures import record
 from sqlite_utils import Database
 
-from archive.crawlstate import begin_walk, record_failure
+from archive.crawl_memory import begin_walk, record_failure
 from archive.db import open_archive
 from archive.repair import find_half_written, repair_half_written
 from archive.store import ArchiveStore, Capture, article_id
-from portal_spider.clock import Clock
-from portal_spider.crawlstate import CrawlState
+from portal_spider.crawl.clock import Clock
+from portal_spider.crawl.plan import CrawlState
 from portal_spider.demo.yenbai_site import ARTICLE_PATH, YenBaiSite
-from portal_spider.reparse import reparse_archive
+from portal_spider.offline.reparse import reparse_archive
 
 pytestmark = pytest.mark.reliability
 
@@ -208,6 +208,7 @@ def closed(store: ArchiveStore) -> None:
     store.db.close()
 
 
+@pytest.mark.slow
 def test_a_new_article_is_stored_whole_or_not_at_all(tmp_path):
     base = tmp_path / "base.db"
     store = new_archive(base)
@@ -225,6 +226,7 @@ def test_a_new_article_is_stored_whole_or_not_at_all(tmp_path):
     assert "delete from pending_articles" in joined
 
 
+@pytest.mark.slow
 def test_a_new_version_of_an_archived_article_is_written_whole_or_not_at_all(tmp_path):
     base = tmp_path / "base.db"
     store = new_archive(base)
@@ -244,6 +246,7 @@ def test_a_new_version_of_an_archived_article_is_written_whole_or_not_at_all(tmp
     assert whole["article_views"].count == 2
 
 
+@pytest.mark.slow
 def test_a_reparse_record_is_written_whole_or_not_at_all(tmp_path):
     base = tmp_path / "base.db"
     store = new_archive(base)

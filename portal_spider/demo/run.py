@@ -14,10 +14,10 @@ from pathlib import Path
 import click
 
 from archive.db import open_archive
+from portal_spider.crawl.runner import run_crawl
 from portal_spider.demo.server import PortalServer
 from portal_spider.demo.yenbai_site import YenBaiSite
 from portal_spider.registry import Portal
-from portal_spider.runner import run_crawl
 
 logger = logging.getLogger(__name__)
 

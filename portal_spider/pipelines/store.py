@@ -17,18 +17,18 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from archive.crawlstate import record_failure
+from archive.crawl_memory import record_failure
 from archive.db import open_archive
 from archive.repair import repair_half_written
 from archive.runs import mark_interrupted_runs, save_warnings
 from archive.store import ArchiveStore, Capture, RunCounts, article_id
 from archive.transactions import write_transaction
-from portal_spider.circuit import portal_unreachable
-from portal_spider.clock import Clock
+from portal_spider.crawl.clock import Clock
+from portal_spider.crawl.downloader.circuit import portal_unreachable
+from portal_spider.crawl.downloader.robots import run_blocked
+from portal_spider.crawl.monitor import MonitorThresholds, check_run
 from portal_spider.items import ArticleItem, GoneArticle
-from portal_spider.monitor import MonitorThresholds, check_run
 from portal_spider.pipelines.normalize import COUNTED_FIELDS
-from portal_spider.robots import run_blocked
 
 logger = logging.getLogger(__name__)
 

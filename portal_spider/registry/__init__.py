@@ -63,7 +63,7 @@ class Portal:
     user_agent: str | None = None
     revisit_days: list[float] | None = None  # e.g. [1, 7, 30, 90]
     download_timeout: float | None = None  # seconds a request to the portal's host may take
-    # limits of one run (portal_spider.limits), each overriding the global setting when given
+    # limits of one run (portal_spider.crawl.limits), each overriding the global setting when given
     max_listing_pages: int | None = None  # listing pages of one listing walked per run; 0: none
     max_requests: int | None = None  # requests to the portal per run; 0: no limit
     trap_pages: int | None = None  # pages of a listing family without a new article before cut

@@ -4,27 +4,29 @@
 command line it takes ``-a portal=<slug>|all`` or ``-a url=<listing URL>``. The page object of the
 portal's platform (declared in the registry, or detected from the first page) does all parsing.
 
-What a run fetches, per portal (the archive remembers the rest: :mod:`portal_spider.crawlstate`):
+What a run fetches, per portal (the archive remembers the rest: :mod:`portal_spider.crawl.plan`):
 
-* its listings, each walked page after page (:mod:`portal_spider.paging`). A link to an article
+* its listings, each walked page after page (:mod:`portal_spider.crawl.paging`). A link to an
+article
   the archive already holds is not followed. In incremental mode (the default), once a listing has
   had a complete walk, the walk stops when ``PORTAL_ARCHIVE_OVERLAP_PAGES`` pages in a row after
   a page of only known articles were known too (with the default 1: the first all-known page and
   one more). A listing whose last walk stopped before its end (a killed run, a limit) is walked
-  from page 1 to that stop point, then on from the page it reached (:mod:`portal_spider.resume`);
+  from page 1 to that stop point, then on from the page it reached
+  (:mod:`portal_spider.crawl.resume`);
   without a resume point it is paged through to its end; ``--full`` (``PORTAL_ARCHIVE_FULL``)
   pages through every listing;
-* the articles due for a revisit (:mod:`portal_spider.revisits`), to record views and edits;
+* the articles due for a revisit (:mod:`portal_spider.crawl.revisits`), to record views and edits;
 * the article pages that failed in earlier runs (pending), until they are stored.
 
 An article that answers 404 or 410, or redirects to the portal's home page, is reported gone
 (:class:`~portal_spider.items.GoneArticle`) when the archive holds it, and kept as pending when it
 does not.
 
-What a run may fetch is bounded (:mod:`portal_spider.limits`): listing pages per listing,
+What a run may fetch is bounded (:mod:`portal_spider.crawl.limits`): listing pages per listing,
 requests per portal, and listing URL families that lead only to more listings
-(:mod:`portal_spider.traps`). Listing pages wait in the spider's frontier
-(:mod:`portal_spider.frontier`), a few per portal out at once, so the article requests they
+(:mod:`portal_spider.crawl.traps`). Listing pages wait in the spider's frontier
+(:mod:`portal_spider.crawl.frontier`), a few per portal out at once, so the article requests they
 reveal are never starved.
 """
 
@@ -43,29 +45,29 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from archive.store import article_id
-from portal_spider import politeness
-from portal_spider.boundary import LeftPortal, last_redirect, redirect_note
-from portal_spider.circuit import HostUnavailable
-from portal_spider.clock import Clock
-from portal_spider.crawlstate import CrawlState, PortalPlan, Walk
-from portal_spider.frontier import ListingLink
-from portal_spider.items import ArticleItem, GoneArticle
-from portal_spider.limits import Limits, PortalLimits
-from portal_spider.normalize.charset import DecodedPage, decode_page
-from portal_spider.normalize.urls import canonical_url
-from portal_spider.pagesize import max_size, too_large_reason
-from portal_spider.paging import listing_key, next_pages, page_number
-from portal_spider.platforms import detect_platform, get_platform
-from portal_spider.platforms.base import Platform
-from portal_spider.registry import Portal, adhoc_portal, find_portal, load_registry
-from portal_spider.revisits import parse_steps
-from portal_spider.safe_parse import (
+from portal_spider.crawl import politeness
+from portal_spider.crawl.clock import Clock
+from portal_spider.crawl.downloader.boundary import LeftPortal, last_redirect, redirect_note
+from portal_spider.crawl.downloader.circuit import HostUnavailable
+from portal_spider.crawl.frontier import ListingLink
+from portal_spider.crawl.limits import Limits, PortalLimits
+from portal_spider.crawl.pagesize import max_size, too_large_reason
+from portal_spider.crawl.paging import listing_key, next_pages, page_number
+from portal_spider.crawl.plan import CrawlState, PortalPlan, Walk
+from portal_spider.crawl.revisits import parse_steps
+from portal_spider.crawl.safe_parse import (
     is_empty_record,
     parse_article_safely,
     parse_listing_safely,
     parse_related_safely,
 )
-from portal_spider.traps import family_of_key
+from portal_spider.crawl.traps import family_of_key
+from portal_spider.items import ArticleItem, GoneArticle
+from portal_spider.normalize.charset import DecodedPage, decode_page
+from portal_spider.normalize.urls import canonical_url
+from portal_spider.platforms import detect_platform, get_platform
+from portal_spider.platforms.base import Platform
+from portal_spider.registry import Portal, adhoc_portal, find_portal, load_registry
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,8 @@
 A small government server that is down, or that holds every connection open without answering,
 would otherwise cost every remaining request its download timeout, times the retries. The breaker
 counts, per host, the different pages that failed in a row without any answer (DNS failure,
-refused or lost connection, timeout: :data:`~portal_spider.connection_errors.CONNECTION_FAILURES`);
+refused or lost connection, timeout:
+:data:`~portal_spider.crawl.downloader.connection_errors.CONNECTION_FAILURES`);
 any HTTP response, whatever its status, resets the count. Different pages, not tries: the retries
 of a few hung pages at the end of a crawl do not open it.
 
@@ -15,7 +16,7 @@ them. Stats: ``breaker/opened``, ``breaker/skipped`` and, per portal,
 ``portal/<slug>/breaker_opened`` and ``portal/<slug>/breaker_skipped``; the monitor turns them
 into a ``host_down`` warning. Per portal it also counts the responses received
 (``portal/<slug>/responses``) and the connection failures (``portal/<slug>/connection_failures``),
-which tell an unreachable portal (:mod:`portal_spider.report`).
+which tell an unreachable portal (:mod:`portal_spider.crawl.report`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 
-from portal_spider.connection_errors import describe, is_connection_failure
+from portal_spider.crawl.downloader.connection_errors import describe, is_connection_failure
 
 logger = logging.getLogger(__name__)
 

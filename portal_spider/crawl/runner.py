@@ -10,7 +10,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from portal_spider.lock import ArchiveLock
+from portal_spider.crawl.lock import ArchiveLock
 from portal_spider.registry import Portal
 from portal_spider.spiders.portal import PortalSpider
 
@@ -48,7 +48,7 @@ def run_crawl(
 ) -> CrawlResult:
     """Crawl ``portals`` into the archive at ``db_path``; blocks until the crawl ends.
 
-    Takes the archive's lock first and raises :class:`~portal_spider.lock.ArchiveLocked` when
+    Takes the archive's lock first and raises :class:`~portal_spider.crawl.lock.ArchiveLocked` when
     another crawl holds it. Scrapy's reactor can start once per process, so call this once per
     process.
     """

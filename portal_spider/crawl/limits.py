@@ -5,13 +5,14 @@
 * ``max_requests``: requests to one portal in one run, listings and articles together
   (``PORTAL_ARCHIVE_MAX_REQUESTS``);
 * ``trap_pages``: listing pages of one URL family in a row without a new article before the
-  family is cut off (``PORTAL_ARCHIVE_TRAP_PAGES``, :mod:`portal_spider.traps`);
+  family is cut off (``PORTAL_ARCHIVE_TRAP_PAGES``, :mod:`portal_spider.crawl.traps`);
 * ``listings_in_flight``: listing requests of one portal out at once; the others wait in the
-  spider (``PORTAL_ARCHIVE_LISTINGS_IN_FLIGHT``, :mod:`portal_spider.frontier`).
+  spider (``PORTAL_ARCHIVE_LISTINGS_IN_FLIGHT``, :mod:`portal_spider.crawl.frontier`).
 
 0 turns a limit off. A portal's registry row may set its own ``max_listing_pages``,
 ``max_requests`` and ``trap_pages``. A walk stopped by a limit is not complete: the archive
-remembers the page it reached and the next run continues from there (:mod:`portal_spider.resume`).
+remembers the page it reached and the next run continues from there
+(:mod:`portal_spider.crawl.resume`).
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from dataclasses import dataclass, field
 
 from scrapy.settings import BaseSettings
 
-from portal_spider.frontier import ListingFrontier, ListingLink
+from portal_spider.crawl.frontier import ListingFrontier, ListingLink
+from portal_spider.crawl.traps import TrapDetector
 from portal_spider.registry import Portal
-from portal_spider.traps import TrapDetector
 
 logger = logging.getLogger(__name__)
 

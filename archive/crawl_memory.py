@@ -7,7 +7,7 @@
   knows, so a killed run never leaves a gap. A walk that did not reach the listing's end also
   keeps a resume point (``resume_page``, ``resume_url``, ``stopped_by``), written as the walk
   goes: the next run walks on from there once its first pages are known
-  (:mod:`portal_spider.resume`); a completed walk clears it.
+  (:mod:`portal_spider.crawl.resume`); a completed walk clears it.
 * Pending articles (``pending_articles``): article pages that failed; later runs retry them until
   they are stored (which deletes the row) or run out of attempts.
 * What is archived: the ids and URLs of a portal's articles, and when each was last fetched, for

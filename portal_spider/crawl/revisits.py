@@ -15,7 +15,7 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from portal_spider.clock import parse_time
+from portal_spider.crawl.clock import parse_time
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,8 @@
 
 :data:`CONNECTION_FAILURES` are the download errors that say the host did not answer at all, as
 opposed to an HTTP error status or a page that could not be parsed. The circuit breaker counts
-them (:mod:`portal_spider.circuit`); the exit status tells an unreachable portal by them.
+them (:mod:`portal_spider.crawl.downloader.circuit`); the exit status tells an unreachable portal
+by them.
 
 Scrapy logs some of them with a full Python traceback (robots.txt that could not be fetched is
 logged at ERROR with ``exc_info``). A traceback says nothing more than its last line for a DNS

@@ -3,7 +3,8 @@
 A calendar ("news of 3 January 2026", linking every other day), a date filter, or a listing that
 answers every page number with the same page produces listing URLs without end. They are told
 apart from real listings by their *family*: the listing's key
-(:func:`portal_spider.paging.listing_key`, the URL without its page number) with every date in it
+(:func:`portal_spider.crawl.paging.listing_key`, the URL without its page number) with every date
+in it
 masked, so that ``?l=TinTuc&ngay=2026-01-03`` and ``?l=TinTuc&ngay=2026-01-04`` are one family,
 while ``?l=TinTuc`` and ``?l=KinhTe`` stay two.
 
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from portal_spider.paging import listing_key
+from portal_spider.crawl.paging import listing_key
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def listing_family(url: str) -> str:
 
 @lru_cache(maxsize=65536)
 def family_of_key(key: str) -> str:
-    """The family of a listing key (:func:`portal_spider.paging.listing_key`)."""
+    """The family of a listing key (:func:`portal_spider.crawl.paging.listing_key`)."""
     parts = urlsplit(key)
     query = sorted(
         (key, DATE_MASK if key.lower() in DATE_PARAMS or DATE_VALUE.match(value) else value)

@@ -15,14 +15,15 @@
   its registry row when archiving it is agreed);
 * ``host_down``: the portal's host did not answer at all (every request failed to connect or
   timed out), or stopped answering so the circuit breaker left its other requests for the next
-  run (:mod:`portal_spider.circuit`);
+  run (:mod:`portal_spider.crawl.downloader.circuit`);
 * ``too_large``: article or listing pages over ``DOWNLOAD_MAXSIZE`` were skipped (recorded in
   ``pending_articles`` with their size, not retried);
-* ``limit``: a limit of the run (:mod:`portal_spider.limits`) stopped listing walks or requests;
+* ``limit``: a limit of the run (:mod:`portal_spider.crawl.limits`) stopped listing walks or
+requests;
   the next run continues where it stopped, but a portal that hits a limit run after run needs a
   higher one in its registry row;
 * ``trap``: a listing URL family kept leading to new listing pages without a new article and was
-  cut off (:mod:`portal_spider.traps`); its pages were left out of the run.
+  cut off (:mod:`portal_spider.crawl.traps`); its pages were left out of the run.
 
 The thresholds are settings, so they can be changed per run with ``--set``. The warnings are
 stored in ``run_warnings``, logged, and printed by ``portal-archive crawl`` and ``runs``.
@@ -41,9 +42,9 @@ from scrapy.settings import BaseSettings
 from sqlite_utils import Database
 
 from archive.runs import RunWarning
-from portal_spider.clock import parse_time
+from portal_spider.crawl.clock import parse_time
+from portal_spider.crawl.downloader.robots import run_blocked
 from portal_spider.registry import Portal
-from portal_spider.robots import run_blocked
 
 logger = logging.getLogger(__name__)
 

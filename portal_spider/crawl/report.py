@@ -22,9 +22,9 @@ import click
 
 from archive.db import open_archive
 from archive.runs import format_run, run_warnings, runs_by_id
-from portal_spider.circuit import unreachable_portals
-from portal_spider.robots import blocked_by_robots
-from portal_spider.runner import CrawlResult
+from portal_spider.crawl.downloader.circuit import unreachable_portals
+from portal_spider.crawl.downloader.robots import blocked_by_robots
+from portal_spider.crawl.runner import CrawlResult
 
 logger = logging.getLogger(__name__)
 

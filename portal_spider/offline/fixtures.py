@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from portal_spider.extract import parse_page
+from portal_spider.offline.parse import parse_page
 
 logger = logging.getLogger(__name__)
 

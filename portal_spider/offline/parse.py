@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 
+from portal_spider.crawl.safe_parse import parse_article_safely
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.article import normalize_article
 from portal_spider.normalize.charset import DecodedPage
 from portal_spider.platforms import detect_platform, get_platform
 from portal_spider.platforms.base import Platform
 from portal_spider.registry import Portal, find_portal, load_registry
-from portal_spider.safe_parse import parse_article_safely
 
 logger = logging.getLogger(__name__)
 

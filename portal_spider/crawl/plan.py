@@ -4,9 +4,10 @@ At the start of a run the spider asks, per portal: which articles are archived a
 listing link to one is not fetched again), which are due for a revisit, which failed before and
 are pending, and which listings had a complete walk (so an incremental walk may stop early).
 During the run it records each walk's start and, as it moves, its resume point
-(:mod:`portal_spider.resume`); at the end it records the walks that completed and where each
+(:mod:`portal_spider.crawl.resume`); at the end it records the walks that completed and where each
 unfinished one continues. Each of these steps is one transaction.
-The rules themselves are documented in :mod:`archive.crawlstate` and :mod:`portal_spider.revisits`.
+The rules themselves are documented in :mod:`archive.crawl_memory` and
+:mod:`portal_spider.crawl.revisits`.
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive import crawlstate
-from archive.crawlstate import KnownArticle, ListingState
+from archive import crawl_memory
+from archive.crawl_memory import KnownArticle, ListingState
 from archive.db import open_archive
 from archive.transactions import write_transaction
-from portal_spider.clock import Clock
-from portal_spider.pagesize import TOO_LARGE
+from portal_spider.crawl.clock import Clock
+from portal_spider.crawl.pagesize import TOO_LARGE
+from portal_spider.crawl.resume import WalkProgress
+from portal_spider.crawl.revisits import revisit_due
 from portal_spider.registry import Portal
-from portal_spider.resume import WalkProgress
-from portal_spider.revisits import revisit_due
 
 logger = logging.getLogger(__name__)
 
@@ -91,19 +92,19 @@ class CrawlState:
         """Read what the archive knows about ``portal`` and decide the revisits due now."""
         steps = steps if steps is not None else self.default_steps
         plan = PortalPlan(portal=portal, steps=steps)
-        plan.known_ids, plan.known_urls = crawlstate.known_articles(self.db, portal.slug)
-        plan.listings = crawlstate.listing_states(self.db, portal.slug)
+        plan.known_ids, plan.known_urls = crawl_memory.known_articles(self.db, portal.slug)
+        plan.listings = crawl_memory.listing_states(self.db, portal.slug)
         now = self.clock.now()
         if steps:
             plan.revisits = [
                 article
-                for article in crawlstate.revisit_candidates(self.db, portal.slug, max(steps))
+                for article in crawl_memory.revisit_candidates(self.db, portal.slug, max(steps))
                 if revisit_due(
                     article.published_at or article.first_seen_at, article.fetched_at, now, steps
                 )
             ]
-        plan.pending = crawlstate.pending_articles(self.db, portal.slug, self.max_attempts)
-        plan.too_large = crawlstate.given_up_articles(
+        plan.pending = crawl_memory.pending_articles(self.db, portal.slug, self.max_attempts)
+        plan.too_large = crawl_memory.given_up_articles(
             self.db, portal.slug, self.max_attempts, TOO_LARGE
         )
         self.plans[portal.slug] = plan
@@ -140,7 +141,7 @@ class CrawlState:
                 logger.info(
                     "portal %s: the last walk of %s did not complete; paging through it", slug, url
                 )
-            crawlstate.begin_walk(self.db, slug, listing, url, self.clock.iso())
+            crawl_memory.begin_walk(self.db, slug, listing, url, self.clock.iso())
             self.walks[key] = Walk(slug, listing, url, stop_allowed, progress=progress)
         return self.walks[key]
 
@@ -150,7 +151,7 @@ class CrawlState:
         if point is None:
             return
         page, url = point
-        crawlstate.save_resume_point(
+        crawl_memory.save_resume_point(
             self.db,
             walk.portal,
             walk.listing,
@@ -163,13 +164,13 @@ class CrawlState:
 
     def record_failure(self, slug: str, article_id: str, url: str, error: str) -> None:
         """Keep a failed article page for the next runs to retry."""
-        crawlstate.record_failure(
+        crawl_memory.record_failure(
             self.db, article_id=article_id, portal=slug, url=url, error=error, when=self.clock.iso()
         )
 
     def keep_pending(self, slug: str, article_id: str, url: str, reason: str) -> None:
         """Keep an article page this run did not send for the next runs, counting no try."""
-        crawlstate.keep_pending(
+        crawl_memory.keep_pending(
             self.db,
             article_id=article_id,
             portal=slug,
@@ -180,7 +181,7 @@ class CrawlState:
 
     def give_up(self, slug: str, article_id: str, url: str, reason: str) -> None:
         """Record an article page with its reason, never to be retried (e.g. too large)."""
-        crawlstate.give_up(
+        crawl_memory.give_up(
             self.db,
             article_id=article_id,
             portal=slug,
@@ -208,7 +209,7 @@ class CrawlState:
                     walk.progress.written = None  # written once more, with the final reason
                     self.save_progress(walk, reason)
                     continue
-                crawlstate.complete_walk(
+                crawl_memory.complete_walk(
                     self.db,
                     walk.portal,
                     walk.listing,

@@ -39,9 +39,9 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 
-from portal_spider.politeness import portal_host
+from portal_spider.crawl.downloader.robots import branch
+from portal_spider.crawl.politeness import portal_host
 from portal_spider.registry import Portal
-from portal_spider.robots import branch
 
 logger = logging.getLogger(__name__)
 

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from archive.store import ArchiveStore, utc_now
-from portal_spider.extract import choose_platform
+from portal_spider.crawl.safe_parse import parse_article_safely
 from portal_spider.normalize.article import normalize_article
 from portal_spider.normalize.charset import decode_page
+from portal_spider.offline.parse import choose_platform
 from portal_spider.registry import find_portal, load_registry
-from portal_spider.safe_parse import parse_article_safely
 
 logger = logging.getLogger(__name__)
 

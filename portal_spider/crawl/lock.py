@@ -92,7 +92,8 @@ class ArchiveLock:
 class ArchiveLockExtension:
     """Take the archive's lock for the crawl unless the process that started it holds it.
 
-    ``PORTAL_ARCHIVE_LOCK_HELD`` is set by :func:`portal_spider.runner.run_crawl`, which takes the
+    ``PORTAL_ARCHIVE_LOCK_HELD`` is set by :func:`portal_spider.crawl.runner.run_crawl`, which
+    takes the
     lock itself before Scrapy starts. When the lock is held elsewhere the crawler is not built and
     the error names the holder.
     """

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast reliability lint format bench clean
+.PHONY: setup demo cluster-demo test test-fast reliability lint format bench bench-cluster clean
 
 setup: $(STAMP)
 
@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml
 
 demo: setup
 	$(BIN)/portal-archive demo
+
+# redis-server (Debian package) on 127.0.0.1 in a temporary directory, two workers, one writer
+cluster-demo: setup
+	$(BIN)/python -m portal_spider.cluster.demo demo-archive/cluster.db
 
 test: setup
 	$(BIN)/ruff check .
@@ -45,6 +49,10 @@ format: setup
 bench: setup
 	$(BIN)/portal-archive bench-extract --dataset $(or $(DATASET),../shared/benchmarks/article-extraction-benchmark)
 	$(BIN)/portal-archive bench-parse
+
+# pages per second of one cluster worker against two, on the same local portals
+bench-cluster: setup
+	$(BIN)/python -m portal_spider.cluster.bench
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache demo-archive $(FIGURES)

@@ -360,3 +360,28 @@ def m006_reading_room_indexes(db: Database) -> None:
         FROM articles AS a
         """
     )
+
+
+@migrations()
+def m010_cluster(db: Database) -> None:
+    """What the cluster writer (``portal-archive ingest``) has written from the shared stream.
+
+    ``cluster_ingested`` keeps one row per stream entry committed, in the same transaction as the
+    entry's own writes: an entry delivered again after the writer was killed between its commit
+    and its acknowledgement is recognised and not written twice. Its ``outcome`` per run gives a
+    restarted writer the run's article counts.
+    """
+    db["cluster_ingested"].create(
+        {
+            "entry_id": str,
+            "run_id": int,
+            "kind": str,
+            "outcome": str,
+            "ingested_at": str,
+        },
+        pk="entry_id",
+        if_not_exists=True,
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_cluster_ingested_run ON cluster_ingested(run_id, outcome)"
+    )

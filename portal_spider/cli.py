@@ -465,3 +465,12 @@ def _register_archive_commands() -> None:
 
 
 _register_archive_commands()
+
+
+def _register_cluster_commands() -> None:
+    from portal_spider.cluster.cli import register
+
+    register(main)
+
+
+_register_cluster_commands()

@@ -13,8 +13,11 @@ The rules themselves are documented in :mod:`archive.crawl_memory` and
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from archive import crawl_memory
 from archive.crawl_memory import KnownArticle, ListingState
@@ -27,6 +30,16 @@ from portal_spider.crawl.revisits import revisit_due
 from portal_spider.registry import Portal
 
 logger = logging.getLogger(__name__)
+
+# the writes of a run's crawl memory, by name: a cluster worker sends them to the writer by name
+MEMORY_STEPS: dict[str, Callable[..., None]] = {
+    "begin_walk": crawl_memory.begin_walk,
+    "save_resume_point": crawl_memory.save_resume_point,
+    "complete_walk": crawl_memory.complete_walk,
+    "record_failure": crawl_memory.record_failure,
+    "keep_pending": crawl_memory.keep_pending,
+    "give_up": crawl_memory.give_up,
+}
 
 
 @dataclass
@@ -141,7 +154,9 @@ class CrawlState:
                 logger.info(
                     "portal %s: the last walk of %s did not complete; paging through it", slug, url
                 )
-            crawl_memory.begin_walk(self.db, slug, listing, url, self.clock.iso())
+            self.remember(
+                "begin_walk", portal=slug, listing=listing, first_url=url, when=self.clock.iso()
+            )
             self.walks[key] = Walk(slug, listing, url, stop_allowed, progress=progress)
         return self.walks[key]
 
@@ -151,10 +166,10 @@ class CrawlState:
         if point is None:
             return
         page, url = point
-        crawl_memory.save_resume_point(
-            self.db,
-            walk.portal,
-            walk.listing,
+        self.remember(
+            "save_resume_point",
+            portal=walk.portal,
+            listing=walk.listing,
             page=page,
             url=url,
             stopped_by=stopped_by,
@@ -164,14 +179,19 @@ class CrawlState:
 
     def record_failure(self, slug: str, article_id: str, url: str, error: str) -> None:
         """Keep a failed article page for the next runs to retry."""
-        crawl_memory.record_failure(
-            self.db, article_id=article_id, portal=slug, url=url, error=error, when=self.clock.iso()
+        self.remember(
+            "record_failure",
+            article_id=article_id,
+            portal=slug,
+            url=url,
+            error=error,
+            when=self.clock.iso(),
         )
 
     def keep_pending(self, slug: str, article_id: str, url: str, reason: str) -> None:
         """Keep an article page this run did not send for the next runs, counting no try."""
-        crawl_memory.keep_pending(
-            self.db,
+        self.remember(
+            "keep_pending",
             article_id=article_id,
             portal=slug,
             url=url,
@@ -181,8 +201,8 @@ class CrawlState:
 
     def give_up(self, slug: str, article_id: str, url: str, reason: str) -> None:
         """Record an article page with its reason, never to be retried (e.g. too large)."""
-        crawl_memory.give_up(
-            self.db,
+        self.remember(
+            "give_up",
             article_id=article_id,
             portal=slug,
             url=url,
@@ -199,7 +219,7 @@ class CrawlState:
         every walk of the run open, and the next run pages through them as before.
         """
         completed = 0
-        with write_transaction(self.db):
+        with self.transaction():
             for walk in self.walks.values():
                 # articles left unrequested (the request limit) make a walk that reached the end
                 # unfinished too: the next run must come back for them
@@ -209,10 +229,10 @@ class CrawlState:
                     walk.progress.written = None  # written once more, with the final reason
                     self.save_progress(walk, reason)
                     continue
-                crawl_memory.complete_walk(
-                    self.db,
-                    walk.portal,
-                    walk.listing,
+                self.remember(
+                    "complete_walk",
+                    portal=walk.portal,
+                    listing=walk.listing,
                     when=self.clock.iso(),
                     mode=self.mode,
                     deepest_page=walk.deepest_page,
@@ -220,6 +240,14 @@ class CrawlState:
                 )
                 completed += 1
         return completed
+
+    def remember(self, step: str, **fields: Any) -> None:
+        """One write of the crawl memory: ``step`` names a function of MEMORY_STEPS."""
+        MEMORY_STEPS[step](self.db, **fields)
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        """A group of crawl-memory writes kept together, or not at all."""
+        return write_transaction(self.db)
 
     def close(self) -> None:
         self.db.close()

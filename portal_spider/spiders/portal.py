@@ -149,6 +149,10 @@ class PortalSpider(scrapy.Spider):
             limits = Limits.for_portal(settings, portal)
             self.limits[slug] = PortalLimits(limits)
             self.crawler.stats.set_value(f"portal/{slug}/limits", limits.__dict__.copy())
+        return self.crawl_state(settings)
+
+    def crawl_state(self, settings: Any) -> CrawlState:
+        """The run's crawl state, read from and written to the archive of the settings."""
         return CrawlState(
             settings.get("PORTAL_ARCHIVE_DB"),
             self.clock,

@@ -1,0 +1,14 @@
+"""The cluster mode: crawl workers on any hosts, one writer of the archive, Redis between them.
+
+``portal-archive enqueue`` asks for portals; ``portal-archive ingest`` (the one process that opens
+the archive) turns each into a job carrying the portal's crawl plan, and writes what the workers
+send back; ``portal-archive worker`` (as many as wanted, on any host) claims jobs and crawls them
+with the same spider as a local crawl. See docs/OPERATIONS.md ("A crawl over several machines").
+
+Modules: :mod:`~portal_spider.cluster.keys` (the Redis keys), :mod:`~portal_spider.cluster.jobs`
+(the job queue with its leases), :mod:`~portal_spider.cluster.snapshot` (a crawl plan as JSON),
+:mod:`~portal_spider.cluster.messages` (what travels on the result stream),
+:mod:`~portal_spider.cluster.worker`, :mod:`~portal_spider.cluster.writer`,
+:mod:`~portal_spider.cluster.hostlease` (politeness across the fleet),
+:mod:`~portal_spider.cluster.local_redis` (a private redis-server for the demo, tests and bench).
+"""

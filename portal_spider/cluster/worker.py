@@ -1,0 +1,183 @@
+"""``portal-archive worker``: claim jobs from Redis and crawl them, one after another.
+
+One worker process runs one Scrapy reactor and, for each job it claims, one crawler of
+:class:`~portal_spider.cluster.spider.ClusterPortalSpider` with the project's settings (plus
+the job's), the store pipeline replaced by the outbox and the fleet's host leases added. It
+renews the job's lease while it crawls; when the crawl ends it sends the end of the run with the
+crawl's stats, then drops the job. SIGINT or SIGTERM stop the crawl as ``crawl`` does (the run
+ends ``interrupted`` and its walks keep their resume points) and the worker exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+from typing import Any
+
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.utils.reactor import install_reactor
+from twisted.internet.defer import Deferred, ensureDeferred
+from twisted.internet.task import LoopingCall, deferLater
+
+from portal_spider.cluster.jobs import Job, JobQueue
+from portal_spider.cluster.keys import Keys, connect
+from portal_spider.cluster.spider import ClusterPortalSpider, Outbox
+from portal_spider.crawl.runner import crawl_settings
+
+logger = logging.getLogger(__name__)
+
+POLL_SECONDS = 1.0
+STORE_PIPELINE = "portal_spider.pipelines.store.StorePipeline"
+OUTBOX_PIPELINE = "portal_spider.cluster.spider.OutboxPipeline"
+LOCK_EXTENSION = "portal_spider.crawl.lock.ArchiveLockExtension"
+HOST_LEASE = "portal_spider.cluster.hostlease.FleetHostLeaseMiddleware"
+HOST_LEASE_ORDER = 960  # last before the download handler
+
+
+def worker_name() -> str:
+    """This worker's name in leases and logs: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def worker_settings(
+    redis_url: str, prefix: str, overrides: dict[str, Any] | None = None
+) -> Settings:
+    """The project's settings for a worker: no archive, the outbox, the fleet's host leases."""
+    settings = crawl_settings("", overrides)
+    pipelines = dict(settings.getdict("ITEM_PIPELINES"))
+    order = pipelines.pop(STORE_PIPELINE, 300)
+    pipelines[OUTBOX_PIPELINE] = order
+    settings.set("ITEM_PIPELINES", pipelines, priority="cmdline")
+    extensions = dict(settings.getdict("EXTENSIONS"))
+    extensions[LOCK_EXTENSION] = None  # the writer holds the archive's lock
+    settings.set("EXTENSIONS", extensions, priority="cmdline")
+    middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    middlewares[HOST_LEASE] = HOST_LEASE_ORDER
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
+    settings.set("PORTAL_ARCHIVE_CLUSTER_REDIS", redis_url, priority="cmdline")
+    settings.set("PORTAL_ARCHIVE_CLUSTER_PREFIX", prefix, priority="cmdline")
+    return settings
+
+
+class Worker:
+    """Claim jobs and crawl them until stopped (or, with ``until_idle``, until none is left)."""
+
+    def __init__(
+        self,
+        redis_url: str,
+        *,
+        prefix: str,
+        lease_seconds: int = 30,
+        until_idle: bool = False,
+        overrides: dict[str, Any] | None = None,
+    ) -> None:
+        self.client = connect(redis_url)
+        self.keys = Keys(prefix)
+        self.queue = JobQueue(self.client, self.keys)
+        self.name = worker_name()
+        self.lease_seconds = max(3, lease_seconds)
+        self.until_idle = until_idle
+        self.settings = worker_settings(redis_url, prefix, overrides)
+        self.stopping = False
+        self.jobs_done = 0
+        self.current: Crawler | None = None
+        self.process: CrawlerProcess | None = None
+
+    def run(self) -> int:
+        """Run the worker in this process (the reactor starts once); returns the exit status."""
+        install_reactor(self.settings["TWISTED_REACTOR"], self.settings["ASYNCIO_EVENT_LOOP"])
+        from twisted.internet import reactor
+
+        self.process = CrawlerProcess(self.settings)
+        outcome: dict[str, int] = {"status": 0}
+
+        def done(result: Any) -> None:
+            if isinstance(result, BaseException) or hasattr(result, "getTraceback"):
+                logger.error("worker %s stopped on an error: %s", self.name, result)
+                outcome["status"] = 1
+            if reactor.running:
+                reactor.stop()
+
+        def start() -> None:
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(signum, self.on_signal)
+            ensureDeferred(self.loop()).addBoth(done)
+
+        reactor.callWhenRunning(start)
+        self.process.start(stop_after_crawl=False, install_signal_handlers=False)
+        logger.info("worker %s: %d job(s) done", self.name, self.jobs_done)
+        return outcome["status"]
+
+    def on_signal(self, signum: int, frame: Any) -> None:
+        from twisted.internet import reactor
+
+        if self.stopping:  # a second signal: stop now
+            reactor.callFromThread(reactor.stop)
+            return
+        self.stopping = True
+        if self.current is not None:
+            reactor.callFromThread(self.current.stop)
+
+    async def loop(self) -> None:
+        from twisted.internet import reactor
+
+        logger.info("worker %s: waiting for jobs (%s)", self.name, self.keys.prefix)
+        while not self.stopping:
+            job = self.queue.claim(self.name, self.lease_seconds)
+            if job is None:
+                if self.until_idle and self.queue.idle():
+                    logger.info("worker %s: no job left", self.name)
+                    return
+                await deferLater(reactor, POLL_SECONDS, lambda: None)
+                continue
+            await self.crawl(job)
+            self.jobs_done += 1
+
+    async def crawl(self, job: Job) -> None:
+        """Crawl one job under its lease; send the end of its run; drop it."""
+        logger.info("worker %s: portal %s (run %d)", self.name, job.portal.slug, job.run_id)
+        outbox = Outbox(self.client, self.keys, job)
+        settings = self.settings.copy()
+        for name, value in job.settings.items():
+            settings.set(name, value, priority="cmdline")
+        crawler = Crawler(ClusterPortalSpider, settings, init_reactor=False)
+        self.current = crawler
+        heartbeat = LoopingCall(self.renew, job, crawler)
+        heartbeat.start(self.lease_seconds / 3, now=False)
+        assert self.process is not None
+        reason = "finished"
+        try:
+            crawl: Deferred[Any] = self.process.crawl(crawler, job=job, outbox=outbox)
+            await crawl
+            reason = str(crawler.stats.get_value("finish_reason") or "finished")
+        except Exception as error:  # a crawl that broke: its run ends, the worker goes on
+            logger.exception("worker %s: the crawl of %s failed", self.name, job.portal.slug)
+            reason = f"error: {error}"
+        finally:
+            heartbeat.stop()
+            self.current = None
+        stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+        outbox.send_finish(reason, stats)
+        if not self.queue.release(job):
+            logger.warning(
+                "worker %s: the job of %s was taken back (its lease expired) before it ended",
+                self.name,
+                job.portal.slug,
+            )
+        logger.info(
+            "worker %s: portal %s done (%s, %d entries sent)",
+            self.name,
+            job.portal.slug,
+            reason,
+            outbox.sent,
+        )
+
+    def renew(self, job: Job, crawler: Crawler) -> None:
+        if not self.queue.renew(job, self.name, self.lease_seconds):
+            logger.warning(
+                "worker %s: lost the lease of %s; stopping its crawl", self.name, job.portal.slug
+            )
+            crawler.stop()

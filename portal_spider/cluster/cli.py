@@ -72,12 +72,25 @@ def _logging() -> None:
     show_default=True,
     help="Seconds a claimed job stays this worker's without a renewal (renewed every third).",
 )
+@click.option(
+    "--jobs",
+    "jobs_at_once",
+    type=click.IntRange(min=1, max=64),
+    default=1,
+    show_default=True,
+    help="Jobs (portals) this worker crawls at once.",
+)
 @click.option("--until-idle", is_flag=True, help="Exit when no job is waiting or claimed.")
 @settings_option
 def worker(
-    redis_url: str, prefix: str, lease_seconds: int, until_idle: bool, settings: tuple[str, ...]
+    redis_url: str,
+    prefix: str,
+    lease_seconds: int,
+    jobs_at_once: int,
+    until_idle: bool,
+    settings: tuple[str, ...],
 ) -> None:
-    """Crawl the jobs of a cluster, one portal at a time (start one or more per machine).
+    """Crawl the jobs of a cluster, a portal per job (start one or more per machine).
 
     The worker claims the oldest job from Redis, crawls its portal with the plan the writer read
     from the archive, and sends the articles, raw captures and crawl memory back on a Redis
@@ -95,6 +108,7 @@ def worker(
             prefix=prefix,
             lease_seconds=lease_seconds,
             until_idle=until_idle,
+            jobs_at_once=jobs_at_once,
             overrides=_overrides(settings),
         )
     except redis.RedisError as error:

@@ -71,6 +71,8 @@ class FleetHostLeaseMiddleware:
         url = crawler.settings.get("PORTAL_ARCHIVE_CLUSTER_REDIS")
         if not url:
             raise NotConfigured("not a cluster worker")
+        if not crawler.settings.getbool("PORTAL_ARCHIVE_CLUSTER_HOST_LEASES", True):
+            raise NotConfigured("host leases turned off (each worker keeps its own limits only)")
         prefix = crawler.settings.get("PORTAL_ARCHIVE_CLUSTER_PREFIX")
         return cls(crawler, connect(url), Keys(prefix))
 

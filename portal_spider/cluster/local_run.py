@@ -54,9 +54,9 @@ class LocalCluster:
         self.writer = self._start("writer", args)
         return self.writer
 
-    def start_worker(self, until_idle: bool = True) -> subprocess.Popen:
+    def start_worker(self, until_idle: bool = True, jobs: int = 1) -> subprocess.Popen:
         args = ["worker", "--redis", self.redis_url, "--prefix", self.prefix]
-        args += ["--lease", str(self.lease_seconds)]
+        args += ["--lease", str(self.lease_seconds), "--jobs", str(jobs)]
         for name, value in self.worker_settings.items():
             args += ["--set", f"{name}={value}"]
         if until_idle:

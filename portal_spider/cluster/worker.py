@@ -1,6 +1,7 @@
 """``portal-archive worker``: claim jobs from Redis and crawl them, one after another.
 
-One worker process runs one Scrapy reactor and, for each job it claims, one crawler of
+One worker process runs one Scrapy reactor and, for each job it claims (``--jobs`` at once), one
+crawler of
 :class:`~portal_spider.cluster.spider.ClusterPortalSpider` with the project's settings (plus
 the job's), the store pipeline replaced by the outbox and the fleet's host leases added. It
 renews the job's lease while it crawls; when the crawl ends it sends the end of the run with the
@@ -19,7 +20,7 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor
-from twisted.internet.defer import Deferred, ensureDeferred
+from twisted.internet.defer import Deferred, DeferredList, ensureDeferred
 from twisted.internet.task import LoopingCall, deferLater
 
 from portal_spider.cluster.jobs import Job, JobQueue
@@ -72,8 +73,10 @@ class Worker:
         prefix: str,
         lease_seconds: int = 30,
         until_idle: bool = False,
+        jobs_at_once: int = 1,
         overrides: dict[str, Any] | None = None,
     ) -> None:
+        self.jobs_at_once = max(1, jobs_at_once)
         self.client = connect(redis_url)
         self.keys = Keys(prefix)
         self.queue = JobQueue(self.client, self.keys)
@@ -83,7 +86,7 @@ class Worker:
         self.settings = worker_settings(redis_url, prefix, overrides)
         self.stopping = False
         self.jobs_done = 0
-        self.current: Crawler | None = None
+        self.current: set[Crawler] = set()
         self.process: CrawlerProcess | None = None
 
     def run(self) -> int:
@@ -104,7 +107,8 @@ class Worker:
         def start() -> None:
             for signum in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(signum, self.on_signal)
-            ensureDeferred(self.loop()).addBoth(done)
+            loops = [ensureDeferred(self.loop()) for _ in range(self.jobs_at_once)]
+            DeferredList(loops, fireOnOneErrback=True, consumeErrors=True).addBoth(done)
 
         reactor.callWhenRunning(start)
         self.process.start(stop_after_crawl=False, install_signal_handlers=False)
@@ -118,8 +122,8 @@ class Worker:
             reactor.callFromThread(reactor.stop)
             return
         self.stopping = True
-        if self.current is not None:
-            reactor.callFromThread(self.current.stop)
+        for crawler in list(self.current):
+            reactor.callFromThread(crawler.stop)
 
     async def loop(self) -> None:
         from twisted.internet import reactor
@@ -144,7 +148,7 @@ class Worker:
         for name, value in job.settings.items():
             settings.set(name, value, priority="cmdline")
         crawler = Crawler(ClusterPortalSpider, settings, init_reactor=False)
-        self.current = crawler
+        self.current.add(crawler)
         heartbeat = LoopingCall(self.renew, job, crawler)
         heartbeat.start(self.lease_seconds / 3, now=False)
         assert self.process is not None
@@ -158,7 +162,7 @@ class Worker:
             reason = f"error: {error}"
         finally:
             heartbeat.stop()
-            self.current = None
+            self.current.discard(crawler)
         stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
         outbox.send_finish(reason, stats)
         if not self.queue.release(job):

@@ -1,0 +1,116 @@
+"""Helpers for the cluster tests: a private redis-server, local portals, archive rows to compare.
+
+Every test cluster runs under its own key prefix on one redis-server of the test module (started
+on 127.0.0.1 in a temporary directory); the writer and the workers are child processes
+(``python -m portal_spider ingest|worker``), the portals threads of the test process.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import time
+import uuid
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from crawl_helpers import write_registry
+
+from archive.db import open_archive
+from portal_spider.cluster.local_run import LocalCluster
+from portal_spider.registry import Portal
+
+needs_redis = pytest.mark.skipif(
+    shutil.which("redis-server") is None, reason="redis-server (Debian package) not installed"
+)
+
+# columns that record when, not what: they differ between any two crawls
+TIME_COLUMNS = {"first_seen_at", "last_seen_at", "fetched_at", "observed_at", "capture_id"}
+FAST = {"DOWNLOAD_DELAY": 0.05, "AUTOTHROTTLE_START_DELAY": 0.05}
+QUIET_WORKER = {"PORTAL_ARCHIVE_PROGRESS": "false", "LOG_LEVEL": "INFO"}
+
+
+def registry_rows(portals: list[Portal]) -> list[dict[str, Any]]:
+    """Registry rows (TOML-writable: no empty values) of ``portals``."""
+    return [{k: v for k, v in asdict(p).items() if v is not None} for p in portals]
+
+
+def local_registry(folder: Path, portals: list[Portal]) -> Path:
+    return write_registry(folder / "portals.toml", registry_rows(portals))
+
+
+def new_cluster(redis_url: str, folder: Path, *, lease_seconds: int = 30) -> LocalCluster:
+    """A cluster of its own (a fresh key prefix) writing ``folder/archive.db``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return LocalCluster(
+        redis_url,
+        folder / "archive.db",
+        folder,
+        prefix=f"test-{uuid.uuid4().hex[:8]}",
+        lease_seconds=lease_seconds,
+        worker_settings=dict(QUIET_WORKER),
+    )
+
+
+def run_cluster(
+    cluster: LocalCluster,
+    portals: list[Portal],
+    *,
+    workers: int = 2,
+    settings: dict[str, Any] | None = None,
+    timeout: float = 240,
+) -> None:
+    """Queue ``portals``, run the writer and ``workers`` workers until all is done."""
+    cluster.enqueue(portals, settings if settings is not None else FAST)
+    cluster.start_writer()
+    for _ in range(workers):
+        cluster.start_worker()
+    try:
+        statuses = cluster.wait(timeout=timeout)
+    finally:
+        cluster.stop()
+    assert statuses == [0] * (workers + 1), cluster.logs()
+
+
+def article_rows(db_path: Path) -> dict[str, dict[str, Any]]:
+    """Every article row by id, without the columns that only record when."""
+    db = open_archive(db_path)
+    return {
+        row["id"]: {k: v for k, v in row.items() if k not in TIME_COLUMNS}
+        for row in db["articles"].rows
+    }
+
+
+def version_rows(db_path: Path) -> dict[tuple[str, int], dict[str, Any]]:
+    db = open_archive(db_path)
+    return {
+        (row["article_id"], row["version"]): {k: v for k, v in row.items() if k not in TIME_COLUMNS}
+        for row in db["article_versions"].rows
+    }
+
+
+def runs(db_path: Path) -> list[dict[str, Any]]:
+    return list(open_archive(db_path).query("select * from crawl_runs order by id"))
+
+
+def count_rows(db_path: Path, sql: str, params: list[Any] | None = None) -> int:
+    """A count read without disturbing a running writer (0 before the schema exists)."""
+    if not db_path.exists():
+        return 0
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+    try:
+        return connection.execute(sql, params or []).fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        connection.close()
+
+
+def wait_until(predicate: Any, seconds: float, what: str, logs: Any = None) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {seconds}s\n{logs() if logs else ''}")
+        time.sleep(0.05)

@@ -32,7 +32,6 @@ from sqlite_utils import Database
 
 from archive.db import open_archive
 from archive.repair import repair_half_written
-from archive.runs import mark_interrupted_runs
 from archive.store import ArchiveStore, RunCounts
 from archive.transactions import write_transaction
 from portal_spider.cluster.jobs import Job, JobQueue, new_job_id
@@ -216,8 +215,10 @@ class Writer:
             for job in self.queue.live_jobs():  # after a restart: the runs still out
                 self.portals[job.run_id] = job.portal
                 self.settings_of[job.run_id] = job.settings
+            live = self.queue.live_run_ids()  # before the stream is read: see close_orphan_runs
             self.drain(pending=True)
-            self.close_orphan_runs()
+            self.drain(block=False)
+            self.close_orphan_runs(live)
             try:
                 while True:
                     self.drain()
@@ -300,11 +301,14 @@ class Writer:
         self.written += 1
 
     # --- jobs ------------------------------------------------------------------------------------
-    def close_orphan_runs(self) -> None:
+    def close_orphan_runs(self, live: set[int]) -> None:
         """Close as interrupted the runs left ``running`` that no job will finish (a killed local
-        crawl, a writer killed between opening a run and queueing its job)."""
+        crawl, a writer killed between opening a run and queueing its job).
+
+        ``live``: the runs of the jobs waiting or claimed, read before the stream was: a job
+        dropped since then had sent the end of its run before it was dropped, and that end has
+        been written by now."""
         assert self.db is not None
-        live = self.queue.live_run_ids() | set(self.runs)
         orphans = [
             row["id"]
             for row in self.db.query("select id from crawl_runs where status = 'running'")
@@ -312,11 +316,8 @@ class Writer:
         ]
         if not orphans:
             return
-        if not live:
-            mark_interrupted_runs(self.db, Clock(None).iso())
-        else:
-            for run_id in orphans:
-                self.interrupt(run_id, "the run's job was lost")
+        for run_id in orphans:
+            self.interrupt(run_id, "the run's job was lost")
         logger.info("writer: %d run(s) left running by a lost process closed", len(orphans))
 
     def interrupt(self, run_id: int, reason: str) -> None:

@@ -1,0 +1,171 @@
+"""SIGKILL in the cluster: a worker mid-run, and separately the writer; nothing lost or doubled.
+
+Three local portals, the district one answering slowly enough for a kill to land mid-run. A killed
+worker stops renewing its job's lease: the writer closes that run as interrupted and plans the
+portal again from the archive, and the other worker crawls it on from where the lost one
+stopped. A killed writer is started again: the entries it had read and not acknowledged are
+delivered again (and skipped when they were committed), the rest are written as they come.
+Either way every article ends up archived once, with its own values, one version, one capture.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from cluster_helpers import FAST, count_rows, needs_redis, new_cluster, wait_until
+
+from archive.db import open_archive
+from portal_spider.cluster.demo import portal_row
+from portal_spider.cluster.local_redis import LocalRedis
+from portal_spider.demo.server import PortalServer
+from portal_spider.demo.vendor_site import VendorSite
+from portal_spider.demo.wordpress_site import WordPressSite
+from portal_spider.demo.yenbai_site import YenBaiSite
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow, needs_redis]
+
+logger = logging.getLogger(__name__)
+
+DISTRICT = "tramtau-k"
+KILL_AT = 12  # articles of the district archived when the kill comes
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    with LocalRedis() as server:
+        yield server.url
+
+
+@pytest.fixture
+def portals():
+    sites = {DISTRICT: YenBaiSite(), "tanphong-k": WordPressSite(), "hoathuan-k": VendorSite()}
+    with ExitStack() as stack:
+        servers = {
+            # the district answers each request after 50 ms: its crawl lasts a few seconds
+            slug: stack.enter_context(PortalServer(site, delay=0.05 if slug == DISTRICT else 0))
+            for slug, site in sites.items()
+        }
+        yield sites, [portal_row(slug, sites[slug], servers[slug].url) for slug in sites]
+
+
+def district_articles(db_path: Path) -> int:
+    return count_rows(db_path, "select count(*) from articles where portal = ?", [DISTRICT])
+
+
+def assert_archived_once(db_path: Path, sites: dict) -> None:
+    db = open_archive(db_path)
+    for slug, site in sites.items():
+        rows = list(db["articles"].rows_where("portal = ?", [slug]))
+        assert len(rows) == len(site.articles), slug
+        assert len({row["id"] for row in rows}) == len(rows)
+        if slug == DISTRICT:
+            for row in rows:
+                article = site.articles[int(row["item_id"])]
+                assert (row["title"], row["published_at"], row["views"]) == (
+                    article["title"],
+                    article["published_at"],
+                    article["views"],
+                )
+    doubled = list(
+        db.query(
+            "select article_id, count(*) n from article_versions group by article_id having n > 1"
+        )
+    )
+    assert doubled == []
+    doubled_views = list(
+        db.query(
+            "select article_id, count(*) n from article_views group by article_id having n > 1"
+        )
+    )
+    assert doubled_views == []
+    doubled_captures = list(
+        db.query("select url, count(*) n from captures group by url having n > 1")
+    )
+    assert doubled_captures == []
+
+
+def worker_of(cluster, slug: str):
+    """The worker process that claimed the job of ``slug`` (from the workers' logs)."""
+    for number, process in enumerate(cluster.workers):
+        log = cluster.folder / f"worker-{number + 2}.log"  # the writer's log is the first
+        if log.exists() and f"portal {slug} (run" in log.read_text(errors="replace"):
+            return process
+    return None
+
+
+def test_a_worker_killed_mid_run_loses_nothing(redis_url, portals, tmp_path):
+    sites, rows = portals
+    cluster = new_cluster(redis_url, tmp_path / "worker-kill", lease_seconds=3)
+    try:
+        cluster.enqueue(rows, FAST)
+        cluster.start_writer()
+        cluster.start_worker()
+        cluster.start_worker()
+        wait_until(
+            lambda: district_articles(cluster.db_path) >= KILL_AT,
+            120,
+            "district articles archived",
+            cluster.logs,
+        )
+        victim = worker_of(cluster, DISTRICT)
+        assert victim is not None and victim.poll() is None, cluster.logs()
+        os.kill(victim.pid, signal.SIGKILL)
+        killed_at = district_articles(cluster.db_path)
+        assert killed_at < len(sites[DISTRICT].articles), "the run ended before the kill"
+        survivor = next(p for p in cluster.workers if p is not victim)
+        assert cluster.writer.wait(timeout=240) == 0, cluster.logs()
+        assert survivor.wait(timeout=60) == 0, cluster.logs()
+        assert victim.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        cluster.stop()
+    assert_archived_once(cluster.db_path, sites)
+    district_runs = list(
+        open_archive(cluster.db_path).query(
+            "select status, mode, articles_new, error from crawl_runs where portal = ? order by id",
+            [DISTRICT],
+        )
+    )
+    assert [run["status"] for run in district_runs] == ["interrupted", "ok"], district_runs
+    assert "worker was lost" in district_runs[0]["error"]
+    # the first run's articles count for it, the second run fetched only the rest
+    assert district_runs[0]["articles_new"] >= killed_at
+    assert sum(run["articles_new"] for run in district_runs) == len(sites[DISTRICT].articles)
+
+
+def test_a_killed_writer_started_again_loses_nothing(redis_url, portals, tmp_path):
+    sites, rows = portals
+    cluster = new_cluster(redis_url, tmp_path / "writer-kill")
+    try:
+        cluster.enqueue(rows, FAST)
+        writer = cluster.start_writer()
+        cluster.start_worker()
+        cluster.start_worker()
+        wait_until(
+            lambda: district_articles(cluster.db_path) >= KILL_AT,
+            120,
+            "district articles archived",
+            cluster.logs,
+        )
+        os.kill(writer.pid, signal.SIGKILL)
+        assert writer.wait(timeout=10) == -signal.SIGKILL
+        killed_at = district_articles(cluster.db_path)
+        assert killed_at < len(sites[DISTRICT].articles), "the run ended before the kill"
+        time.sleep(1.0)  # the workers go on sending while no writer reads
+        restarted = cluster.start_writer()
+        assert restarted.wait(timeout=240) == 0, cluster.logs()
+        assert all(worker.wait(timeout=60) == 0 for worker in cluster.workers), cluster.logs()
+    finally:
+        cluster.stop()
+    assert_archived_once(cluster.db_path, sites)
+    db = open_archive(cluster.db_path)
+    all_runs = list(db.query("select portal, status, articles_new from crawl_runs order by id"))
+    # no run lost its worker: each ends ok, its counts whole across the two writers
+    assert sorted((r["portal"], r["status"], r["articles_new"]) for r in all_runs) == sorted(
+        (slug, "ok", len(site.articles)) for slug, site in sites.items()
+    )

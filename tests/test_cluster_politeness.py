@@ -1,0 +1,82 @@
+"""Politeness across the fleet, counted at the server: two workers, two portals, one host.
+
+Two registry portals live on one server (one host:port, as commune sites hosted by their
+province do), each with its own listings. Two workers crawl them at the same time, each allowed
+``CONCURRENT_REQUESTS_PER_DOMAIN = 2`` on its own. The server, answering each request after
+150 ms, counts the requests in flight at once: with the Redis host leases never more than 2;
+with the leases turned off the same crawl goes over 2, so the count can see a breach.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import ExitStack
+from dataclasses import replace
+
+import pytest
+from cluster_helpers import needs_redis, new_cluster, run_cluster
+
+from archive.db import open_archive
+from portal_spider.cluster.demo import portal_row
+from portal_spider.cluster.local_redis import LocalRedis
+from portal_spider.demo.server import PortalServer
+from portal_spider.demo.yenbai_site import YenBaiSite
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow, needs_redis]
+
+logger = logging.getLogger(__name__)
+
+LIMIT = 2
+SETTINGS = {
+    "CONCURRENT_REQUESTS_PER_DOMAIN": LIMIT,
+    "DOWNLOAD_DELAY": 0.001,  # the floor: only the concurrency limit holds the requests back
+    "AUTOTHROTTLE_ENABLED": False,
+}
+
+
+def crawl_one_host(tmp_path, *, leases: bool) -> dict:
+    site = YenBaiSite()
+    listings = site.entry_points()
+    half = len(listings) // 2
+    with ExitStack() as stack:
+        redis_url = stack.enter_context(LocalRedis()).url
+        server = stack.enter_context(PortalServer(site, delay=0.15))
+        base = portal_row("host-a", site, server.url)
+        portals = [
+            replace(base, slug="host-a", entry_points=listings[:half]),
+            replace(base, slug="host-b", entry_points=listings[half:]),
+        ]
+        cluster = new_cluster(redis_url, tmp_path / ("leases" if leases else "no-leases"))
+        settings = {**SETTINGS, "PORTAL_ARCHIVE_CLUSTER_HOST_LEASES": leases}
+        run_cluster(cluster, portals, settings=settings)
+        jobs = [
+            path.read_text(errors="replace").count(" done (")
+            for path in sorted(cluster.folder.glob("worker-*.log"))
+        ]
+        logger.info(
+            "leases %s: %d requests, at most %d in flight at the server, jobs per worker %s",
+            leases,
+            server.log.count(),
+            server.log.max_in_flight,
+            jobs,
+        )
+        return {
+            "max_in_flight": server.log.max_in_flight,
+            "requests": server.log.count(),
+            "jobs": jobs,
+            "db": open_archive(cluster.db_path),
+        }
+
+
+def test_the_host_limit_holds_across_two_workers(tmp_path):
+    result = crawl_one_host(tmp_path, leases=True)
+    assert result["jobs"] == [1, 1]  # each worker crawled one of the two portals
+    assert result["requests"] > 40
+    assert result["max_in_flight"] <= LIMIT, result
+    assert result["db"]["articles"].count > 0
+
+
+def test_without_the_leases_the_same_crawl_breaks_the_limit(tmp_path):
+    result = crawl_one_host(tmp_path, leases=False)
+    assert result["jobs"] == [1, 1]
+    assert result["max_in_flight"] > LIMIT, result

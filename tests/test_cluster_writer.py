@@ -1,0 +1,125 @@
+"""The cluster writer's exactly-once rule and what it accepts from the stream, without a crawl.
+
+An entry delivered again (the writer was killed after committing it, before acknowledging it) is
+skipped: the article keeps one version, one views row, one capture, and the run's counts do not
+move. A crawl-memory entry delivered again does not count a failure twice. An item entry that
+would unpickle anything but an item class is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+
+import pytest
+from scrapy.settings import Settings
+
+from archive.db import open_archive
+from archive.store import ArchiveStore
+from portal_spider.cluster.messages import ITEM, MEMORY, Entry, pack_item, pack_json, unpack_item
+from portal_spider.cluster.writer import RunWriter, ingested_counts
+from portal_spider.items import ArticleItem, Image
+from portal_spider.registry import Portal
+
+logger = logging.getLogger(__name__)
+
+PORTAL = Portal(slug="xa-thu", name="Xã Thử", base_url="http://127.0.0.1:9/")
+
+
+def article() -> ArticleItem:
+    return ArticleItem(
+        url="http://127.0.0.1:9/tin/1",
+        portal=PORTAL.slug,
+        canonical_url="http://127.0.0.1:9/tin/1",
+        item_id="1",
+        title="Hội nghị tổng kết",
+        published_at="2024-05-20T08:00:00+07:00",
+        views=120,
+        body_text="Nội dung bài viết.",
+        images=[Image("http://127.0.0.1:9/a.jpg", "Ảnh")],
+        fetched_at="2026-01-10T02:00:00+00:00",
+        http_status=200,
+        raw_body=b"<html><body>Noi dung</body></html>",
+        raw_headers={"Content-Type": "text/html"},
+    )
+
+
+@pytest.fixture
+def run_writer(tmp_path):
+    db_path = tmp_path / "archive.db"
+    store = ArchiveStore(open_archive(db_path))
+    store.upsert_portal(PORTAL.to_row())
+    run_id = store.start_run(PORTAL.slug, "incremental")
+    settings = Settings()
+    settings.setmodule("portal_spider.settings", priority="project")
+    settings.set("PORTAL_ARCHIVE_DB", str(db_path))
+    writer = RunWriter(db_path, PORTAL, run_id, settings)
+    yield writer, db_path, run_id
+    writer.close()
+
+
+def test_an_item_delivered_twice_is_written_once(run_writer):
+    writer, db_path, run_id = run_writer
+    entry = Entry("1700000000000-0", ITEM, run_id, PORTAL.slug, pack_item(article()))
+    writer.write(entry)
+    writer.write(entry)  # delivered again after a restart
+    db = open_archive(db_path)
+    assert db["articles"].count == 1
+    assert db["article_versions"].count == 1
+    assert db["article_views"].count == 1
+    assert db["captures"].count == 1
+    assert [row["outcome"] for row in db["cluster_ingested"].rows] == ["new"]
+    assert ingested_counts(db, run_id).articles_new == 1
+
+
+def test_a_second_copy_under_a_new_entry_counts_as_unchanged(run_writer):
+    writer, db_path, run_id = run_writer
+    writer.write(Entry("1700000000000-0", ITEM, run_id, PORTAL.slug, pack_item(article())))
+    writer.write(Entry("1700000000001-0", ITEM, run_id, PORTAL.slug, pack_item(article())))
+    db = open_archive(db_path)
+    assert db["article_versions"].count == 1
+    counts = ingested_counts(db, run_id)
+    assert (counts.articles_new, counts.articles_unchanged) == (1, 1)
+
+
+def test_a_memory_entry_delivered_twice_counts_one_failure(run_writer):
+    writer, db_path, run_id = run_writer
+    steps = [
+        [
+            "record_failure",
+            {
+                "article_id": "abc",
+                "portal": PORTAL.slug,
+                "url": "http://127.0.0.1:9/tin/2",
+                "error": "HTTP 500",
+                "when": "2026-01-10T02:00:00+00:00",
+            },
+        ]
+    ]
+    entry = Entry("1700000000002-0", MEMORY, run_id, PORTAL.slug, pack_json(steps))
+    writer.write(entry)
+    writer.write(entry)
+    rows = list(open_archive(db_path)["pending_articles"].rows)
+    assert [(row["article_id"], row["attempts"]) for row in rows] == [("abc", 1)]
+
+
+def test_a_restarted_writer_counts_on_from_what_was_committed(run_writer):
+    writer, db_path, run_id = run_writer
+    writer.write(Entry("1700000000000-0", ITEM, run_id, PORTAL.slug, pack_item(article())))
+    settings = writer.crawler.settings
+    again = RunWriter(db_path, PORTAL, run_id, settings)  # as after a restart
+    again.finish("finished", {})
+    row = open_archive(db_path)["crawl_runs"].get(run_id)
+    assert (row["status"], row["articles_new"]) == ("ok", 1)
+
+
+class Smuggled:
+    """Not an item class."""
+
+
+def test_an_entry_that_is_not_an_item_is_refused():
+    with pytest.raises(pickle.UnpicklingError, match="not an item class"):
+        unpack_item(pickle.dumps(Smuggled()))
+    with pytest.raises(pickle.UnpicklingError):
+        unpack_item(pickle.dumps(print))
+    assert unpack_item(pack_item(article())) == article()

@@ -23,6 +23,7 @@ from cluster_helpers import (
     run_cluster,
     runs,
     version_rows,
+    wait_until,
 )
 from crawl_helpers import run_cli
 
@@ -140,3 +141,23 @@ def test_each_entry_was_written_once_and_the_stream_is_empty(crawled):
     assert outcomes["new"] == articles
     assert kinds["item"] == sum(outcomes.values())
     assert kinds["memory"] > 0
+
+
+def test_the_writer_holds_the_archive_lock(tmp_path):
+    """While `ingest` runs, a local crawl into the same archive is refused (exit 3), as a second
+    crawl would be, and so is a second writer."""
+    with LocalRedis() as redis_server:
+        cluster = new_cluster(redis_server.url, tmp_path / "locked")
+        writer = cluster.start_writer(until_idle=False)
+        try:
+            lock = cluster.db_path.with_name(cluster.db_path.name + ".lock")
+            wait_until(lambda: lock.exists() and lock.read_text().strip(), 60, "the lock")
+            result = run_cli("crawl", "http://127.0.0.1:9/", "--db", str(cluster.db_path))
+            assert result.returncode == 3, result.stderr[-2000:]
+            second = run_cli(
+                "ingest", "--redis", redis_server.url, "--db", str(cluster.db_path), "--until-idle"
+            )
+            assert second.returncode == 3, second.stderr[-2000:]
+            assert writer.poll() is None
+        finally:
+            cluster.stop()

@@ -5,6 +5,7 @@
 * ``<prefix>:active`` (list): jobs a worker claimed; ``<prefix>:lease:<job>`` (string with a
   time to live) says its worker is alive; a job whose lease expired goes back to the writer;
 * ``<prefix>:results`` (stream, consumer group ``writer``): what workers send the writer;
+  ``<prefix>:rejected`` (stream): entries the writer could not read, with the reason;
 * ``<prefix>:host:<host:port>`` (sorted set) and ``<prefix>:host:<host:port>:next`` (string):
   the requests in flight to a host across the fleet, and when the next may start.
 """
@@ -43,6 +44,10 @@ class Keys:
     @property
     def results(self) -> str:
         return f"{self.prefix}:results"
+
+    @property
+    def rejected(self) -> str:
+        return f"{self.prefix}:rejected"
 
     def host(self, netloc: str) -> str:
         return f"{self.prefix}:host:{netloc}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import pickle
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,6 +53,9 @@ BATCH = 100
 BLOCK_MS = 500
 MAX_ATTEMPTS = 3  # a portal whose worker was lost this many times in a row is left interrupted
 ARTICLE_OUTCOMES = ("new", "updated", "unchanged", "gone")
+DRAIN_MAX = 2000  # entries written before the writer looks at the job lists again
+# an entry no writer could ever read (an archive error is not among them: it stops the writer)
+UNREADABLE = (pickle.UnpicklingError, ValueError, KeyError, TypeError, AttributeError)
 
 
 class _NoSignals:
@@ -260,9 +264,26 @@ class Writer:
                 if not fields:  # deleted while pending
                     self.acknowledge(entry_id)
                     continue
-                self.write(Entry.from_stream(entry_id, fields))
+                try:
+                    entry = Entry.from_stream(entry_id, fields)
+                    self.write(entry)
+                except UNREADABLE as error:
+                    self.reject(entry_id, fields, error)
                 self.acknowledge(entry_id)
                 total += 1
+            if total >= DRAIN_MAX:  # let queued portals and lost jobs have their turn
+                return total
+
+    def reject(self, entry_id: bytes | str, fields: dict[bytes, bytes], error: Exception) -> None:
+        """Keep an entry that cannot be read in the ``rejected`` stream, with the reason; the
+        writer goes on with the next (an archive error, by contrast, stops the writer)."""
+        logger.error(
+            "writer: entry %s cannot be written (%s): kept in %s",
+            entry_id,
+            error,
+            self.keys.rejected,
+        )
+        self.client.xadd(self.keys.rejected, {**fields, b"error": str(error).encode("utf-8")})
 
     def acknowledge(self, entry_id: bytes | str) -> None:
         with self.client.pipeline(transaction=True) as pipe:

@@ -3,7 +3,8 @@
 An entry delivered again (the writer was killed after committing it, before acknowledging it) is
 skipped: the article keeps one version, one views row, one capture, and the run's counts do not
 move. A crawl-memory entry delivered again does not count a failure twice. An item entry that
-would unpickle anything but an item class is refused.
+would unpickle anything but an item class is refused; an entry that cannot be read at all is kept
+in the ``rejected`` stream and the writer goes on.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import logging
 import pickle
 
 import pytest
+from cluster_helpers import needs_redis
 from scrapy.settings import Settings
 
 from archive.db import open_archive
 from archive.store import ArchiveStore
+from portal_spider.cluster.keys import Keys, connect
+from portal_spider.cluster.local_redis import LocalRedis
 from portal_spider.cluster.messages import ITEM, MEMORY, Entry, pack_item, pack_json, unpack_item
-from portal_spider.cluster.writer import RunWriter, ingested_counts
+from portal_spider.cluster.writer import RunWriter, Writer, ingested_counts
 from portal_spider.items import ArticleItem, Image
 from portal_spider.registry import Portal
 
@@ -123,3 +127,28 @@ def test_an_entry_that_is_not_an_item_is_refused():
     with pytest.raises(pickle.UnpicklingError):
         unpack_item(pickle.dumps(print))
     assert unpack_item(pack_item(article())) == article()
+
+
+@pytest.mark.crawl  # starts a redis-server
+@needs_redis
+def test_an_unreadable_entry_is_kept_aside_and_the_writer_goes_on(tmp_path):
+    db_path = tmp_path / "archive.db"
+    store = ArchiveStore(open_archive(db_path))
+    store.upsert_portal(PORTAL.to_row())
+    run_id = store.start_run(PORTAL.slug, "incremental")
+    with LocalRedis() as server:
+        client = connect(server.url)
+        keys = Keys("test-rejected")
+        client.xadd(keys.results, Entry("*", ITEM, run_id, PORTAL.slug, b"not a pickle").fields())
+        good = Entry("*", ITEM, run_id, PORTAL.slug, pack_item(article()))
+        client.xadd(keys.results, good.fields())
+        writer = Writer(server.url, db_path, prefix=keys.prefix, until_idle=True)
+        assert writer.run() == 0
+        rejected = client.xrange(keys.rejected)
+        assert len(rejected) == 1
+        assert rejected[0][1][b"data"] == b"not a pickle"
+        assert rejected[0][1][b"error"]
+        assert client.xlen(keys.results) == 0
+    db = open_archive(db_path)
+    assert db["articles"].count == 1  # the entry after the bad one was written
+    assert db["crawl_runs"].get(run_id)["status"] == "interrupted"  # no job will finish it

@@ -58,6 +58,16 @@ def district_articles(db_path: Path) -> int:
     return count_rows(db_path, "select count(*) from articles where portal = ?", [DISTRICT])
 
 
+def wait_for_district(cluster) -> None:
+    """Wait until the district's run is under way: KILL_AT of its articles archived."""
+    wait_until(
+        lambda: district_articles(cluster.db_path) >= KILL_AT,
+        120,
+        "district articles archived",
+        cluster.logs,
+    )
+
+
 def assert_archived_once(db_path: Path, sites: dict) -> None:
     db = open_archive(db_path)
     for slug, site in sites.items():
@@ -101,18 +111,14 @@ def worker_of(cluster, slug: str):
 
 def test_a_worker_killed_mid_run_loses_nothing(redis_url, portals, tmp_path):
     sites, rows = portals
-    cluster = new_cluster(redis_url, tmp_path / "worker-kill", lease_seconds=3)
+    # a lease long enough for a worker starting on a busy machine, short enough for a test
+    cluster = new_cluster(redis_url, tmp_path / "worker-kill", lease_seconds=10)
     try:
         cluster.enqueue(rows, FAST)
         cluster.start_writer()
         cluster.start_worker()
         cluster.start_worker()
-        wait_until(
-            lambda: district_articles(cluster.db_path) >= KILL_AT,
-            120,
-            "district articles archived",
-            cluster.logs,
-        )
+        wait_for_district(cluster)
         victim = worker_of(cluster, DISTRICT)
         assert victim is not None and victim.poll() is None, cluster.logs()
         os.kill(victim.pid, signal.SIGKILL)
@@ -146,12 +152,7 @@ def test_a_killed_writer_started_again_loses_nothing(redis_url, portals, tmp_pat
         writer = cluster.start_writer()
         cluster.start_worker()
         cluster.start_worker()
-        wait_until(
-            lambda: district_articles(cluster.db_path) >= KILL_AT,
-            120,
-            "district articles archived",
-            cluster.logs,
-        )
+        wait_for_district(cluster)
         os.kill(writer.pid, signal.SIGKILL)
         assert writer.wait(timeout=10) == -signal.SIGKILL
         killed_at = district_articles(cluster.db_path)

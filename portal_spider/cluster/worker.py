@@ -123,7 +123,20 @@ class Worker:
             return
         self.stopping = True
         for crawler in list(self.current):
-            reactor.callFromThread(crawler.stop)
+            reactor.callFromThread(self.stop_crawler, crawler)
+
+    def stop_crawler(self, crawler: Crawler) -> None:
+        """Stop a crawl gracefully (its run ends interrupted), once its engine runs: a stop asked
+        for while the engine is still opening is lost, and the crawl would never end."""
+        from twisted.internet import reactor
+
+        if crawler not in self.current or not crawler.crawling:
+            return
+        engine = crawler._engine  # Scrapy's way to read the engine before the crawl has started
+        if engine is not None and engine.running:
+            ensureDeferred(crawler.stop_async())
+        else:
+            reactor.callLater(0.5, self.stop_crawler, crawler)
 
     async def loop(self) -> None:
         from twisted.internet import reactor
@@ -149,7 +162,7 @@ class Worker:
             settings.set(name, value, priority="cmdline")
         crawler = Crawler(ClusterPortalSpider, settings, init_reactor=False)
         self.current.add(crawler)
-        heartbeat = LoopingCall(self.renew, job, crawler)
+        heartbeat = LoopingCall(self.renew, job, crawler, set())
         heartbeat.start(self.lease_seconds / 3, now=False)
         assert self.process is not None
         reason = "finished"
@@ -179,9 +192,14 @@ class Worker:
             outbox.sent,
         )
 
-    def renew(self, job: Job, crawler: Crawler) -> None:
-        if not self.queue.renew(job, self.name, self.lease_seconds):
-            logger.warning(
-                "worker %s: lost the lease of %s; stopping its crawl", self.name, job.portal.slug
-            )
-            crawler.stop()
+    def renew(self, job: Job, crawler: Crawler, lost: set[str]) -> None:
+        if job.job_id in lost or self.queue.renew(job, self.name, self.lease_seconds):
+            return
+        lost.add(job.job_id)
+        logger.warning(
+            "worker %s: lost the lease of %s (the writer gave the portal to another run); "
+            "stopping this crawl",
+            self.name,
+            job.portal.slug,
+        )
+        self.stop_crawler(crawler)

@@ -22,6 +22,8 @@ from cluster_helpers import FAST, count_rows, needs_redis, new_cluster, wait_unt
 
 from archive.db import open_archive
 from portal_spider.cluster.demo import portal_row
+from portal_spider.cluster.jobs import JobQueue
+from portal_spider.cluster.keys import Keys, connect
 from portal_spider.cluster.local_redis import LocalRedis
 from portal_spider.demo.server import PortalServer
 from portal_spider.demo.vendor_site import VendorSite
@@ -170,3 +172,34 @@ def test_a_killed_writer_started_again_loses_nothing(redis_url, portals, tmp_pat
     assert sorted((r["portal"], r["status"], r["articles_new"]) for r in all_runs) == sorted(
         (slug, "ok", len(site.articles)) for slug, site in sites.items()
     )
+
+
+def test_a_worker_that_lost_its_lease_stops_and_nothing_is_doubled(redis_url, portals, tmp_path):
+    """A worker cut off from Redis long enough (here: its lease deleted) finds its lease gone at
+    its next renewal and stops; the writer has given the portal to a new run meanwhile. The
+    articles both fetched are kept once."""
+    sites, rows = portals
+    cluster = new_cluster(redis_url, tmp_path / "lease-lost", lease_seconds=10)
+    try:
+        cluster.enqueue(rows, FAST)
+        cluster.start_writer()
+        cluster.start_worker()
+        cluster.start_worker()
+        wait_for_district(cluster)
+        queue = JobQueue(connect(redis_url), Keys(cluster.prefix))
+        job = next(job for job in queue.live_jobs() if job.portal.slug == DISTRICT)
+        assert queue.client.delete(Keys(cluster.prefix).lease(job.job_id)) == 1
+        assert cluster.writer.wait(timeout=240) == 0, cluster.logs()
+        assert all(worker.wait(timeout=60) == 0 for worker in cluster.workers), cluster.logs()
+    finally:
+        cluster.stop()
+    logs = "".join(path.read_text(errors="replace") for path in cluster.folder.glob("worker-*"))
+    assert f"lost the lease of {DISTRICT}" in logs
+    assert_archived_once(cluster.db_path, sites)
+    district_runs = list(
+        open_archive(cluster.db_path).query(
+            "select status, articles_new from crawl_runs where portal = ? order by id", [DISTRICT]
+        )
+    )
+    assert [run["status"] for run in district_runs] == ["interrupted", "ok"], district_runs
+    assert sum(run["articles_new"] for run in district_runs) == len(sites[DISTRICT].articles)

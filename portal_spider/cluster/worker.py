@@ -19,6 +19,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.reactor import install_reactor
 from twisted.internet.defer import Deferred, DeferredList, ensureDeferred
 from twisted.internet.task import LoopingCall, deferLater
@@ -134,7 +135,7 @@ class Worker:
             return
         engine = crawler._engine  # Scrapy's way to read the engine before the crawl has started
         if engine is not None and engine.running:
-            ensureDeferred(crawler.stop_async())
+            deferred_from_coro(crawler.stop_async())  # an asyncio task: Scrapy awaits futures
         else:
             reactor.callLater(0.5, self.stop_crawler, crawler)
 

@@ -156,6 +156,8 @@ class RunWriter:
                         "update cluster_ingested set outcome = ? where entry_id = ?",
                         [outcome, entry.entry_id],
                     )
+                    if not self.running():  # a late item of a run closed already (lease lost)
+                        self.recount(db)
             elif entry.kind == MEMORY:
                 mark_ingested(db, entry, None, when)
                 with write_transaction(db):
@@ -163,6 +165,21 @@ class RunWriter:
                         MEMORY_STEPS[step](db, **fields)
             else:
                 raise ValueError(f"unknown entry kind {entry.kind!r}")
+
+    def recount(self, db: Database) -> None:
+        """Bring a closed run's article counts up to what has been written for it."""
+        counts = ingested_counts(db, self.run_id)
+        db.execute(
+            "update crawl_runs set articles_new = ?, articles_updated = ?, "
+            "articles_unchanged = ?, articles_gone = ? where id = ?",
+            [
+                counts.articles_new,
+                counts.articles_updated,
+                counts.articles_unchanged,
+                counts.articles_gone,
+                self.run_id,
+            ],
+        )
 
     def article_counts(self) -> dict[str, int]:
         counts = self.pipeline.counts[self.slug]

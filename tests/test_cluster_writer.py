@@ -18,6 +18,7 @@ from scrapy.settings import Settings
 
 from archive.db import open_archive
 from archive.store import ArchiveStore
+from portal_spider.cluster.jobs import JobQueue
 from portal_spider.cluster.keys import Keys, connect
 from portal_spider.cluster.local_redis import LocalRedis
 from portal_spider.cluster.messages import ITEM, MEMORY, Entry, pack_item, pack_json, unpack_item
@@ -152,3 +153,23 @@ def test_an_unreadable_entry_is_kept_aside_and_the_writer_goes_on(tmp_path):
     db = open_archive(db_path)
     assert db["articles"].count == 1  # the entry after the bad one was written
     assert db["crawl_runs"].get(run_id)["status"] == "interrupted"  # no job will finish it
+
+
+@pytest.mark.crawl  # starts a redis-server
+@needs_redis
+def test_a_portal_asked_for_twice_gets_one_job(tmp_path):
+    with LocalRedis() as server:
+        keys = Keys("test-twice")
+        queue = JobQueue(connect(server.url), keys)
+        other = Portal(slug="xa-khac", name="Xã Khác", base_url="http://127.0.0.1:8/")
+        for portal in (PORTAL, other, PORTAL):
+            queue.ask(portal, {})
+        writer = Writer(server.url, tmp_path / "archive.db", prefix=keys.prefix)
+        writer.db = open_archive(tmp_path / "archive.db")
+        writer.dispatch_wanted()
+        queue.ask(PORTAL, {})  # while its job waits
+        writer.dispatch_wanted()
+        assert sorted(job.portal.slug for job in queue.live_jobs()) == ["xa-khac", "xa-thu"]
+        assert queue.client.llen(keys.wanted) == 0
+    runs = list(open_archive(tmp_path / "archive.db")["crawl_runs"].rows)
+    assert sorted(run["portal"] for run in runs) == ["xa-khac", "xa-thu"]

@@ -136,6 +136,10 @@ class JobQueue:
                 pipe.lrem(self.keys.wanted, 1, wanted_raw)
             pipe.execute()
 
+    def drop_wanted(self, wanted_raw: str) -> None:
+        """Forget a request without making a job of it."""
+        self.client.lrem(self.keys.wanted, 1, wanted_raw)
+
     def lost_jobs(self) -> list[Job]:
         """Active jobs whose lease has expired, taken out of the active list."""
         lost = []

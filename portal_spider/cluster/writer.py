@@ -364,9 +364,19 @@ class Writer:
         self.runs.pop(run_id, None)
 
     def dispatch_wanted(self) -> None:
+        """Make a job of each portal asked for; a portal with a job waiting or out already is not
+        given a second one (two runs of one portal at once would walk its listings twice)."""
+        busy = {job.portal.slug for job in self.queue.live_jobs()}
         while (wanted := self.queue.next_wanted()) is not None:
             raw, portal, job_settings = wanted
+            if portal.slug in busy:
+                logger.info(
+                    "writer: %s has a run queued or under way: asked again, left out", portal.slug
+                )
+                self.queue.drop_wanted(raw)
+                continue
             self.dispatch(portal, job_settings, raw)
+            busy.add(portal.slug)
 
     def dispatch(
         self, portal: Portal, job_settings: dict[str, Any], wanted_raw: str | None, attempt: int = 1

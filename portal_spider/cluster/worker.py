@@ -49,6 +49,9 @@ def worker_settings(
 ) -> Settings:
     """The project's settings for a worker: no archive, the outbox, the fleet's host leases."""
     settings = crawl_settings("", overrides)
+    if "PORTAL_ARCHIVE_PROGRESS" not in (overrides or {}):
+        # its counts of articles stored are the writer's; the worker logs each job's end itself
+        settings.set("PORTAL_ARCHIVE_PROGRESS", False, priority="cmdline")
     pipelines = dict(settings.getdict("ITEM_PIPELINES"))
     order = pipelines.pop(STORE_PIPELINE, 300)
     pipelines[OUTBOX_PIPELINE] = order

@@ -333,7 +333,20 @@ class Writer:
             data = entry.json()
             writer.finish(str(data.get("reason") or "finished"), data.get("stats") or {})
             self.runs.pop(entry.run_id, None)
-            logger.info("writer: run %d of %s closed", entry.run_id, entry.portal)
+            assert self.db is not None
+            run = self.db["crawl_runs"].get(entry.run_id)
+            logger.info(
+                "writer: run %d of %s closed: %s, %s pages, %s new, %s updated, %s unchanged, "
+                "%s failed",
+                entry.run_id,
+                entry.portal,
+                run["status"],
+                run["pages_fetched"],
+                run["articles_new"],
+                run["articles_updated"],
+                run["articles_unchanged"],
+                run["pages_failed"],
+            )
         else:
             writer.write(entry)
         self.written += 1

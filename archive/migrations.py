@@ -360,3 +360,31 @@ def m006_reading_room_indexes(db: Database) -> None:
         FROM articles AS a
         """
     )
+
+
+@migrations()
+def m007_reading_room_search(db: Database) -> None:
+    """The search index declared over ``articles`` itself, so that any SQLite tool finds it.
+
+    ``articles`` gains ``title_folded``, ``body_text_folded`` and ``source_folded``: virtual
+    generated columns (computed when read, nothing stored) with đ/Đ folded to d/D, the values the
+    view ``articles_fts_content`` computed. ``articles_fts`` is rebuilt with ``content="articles"``,
+    the declaration datasette and sqlite-utils look for, so plain ``datasette archive.db`` offers
+    its search box on ``articles`` and ``sqlite-utils search archive.db articles`` works. The
+    columns, the tokenizer and the triggers are those of m002; the view is dropped.
+    """
+    for column in _FTS_COLUMNS:
+        db.execute(
+            f"ALTER TABLE articles ADD COLUMN {column}_folded TEXT "
+            f"GENERATED ALWAYS AS ({_fold_sql(column)}) VIRTUAL"
+        )
+    db.execute("DROP TABLE IF EXISTS articles_fts")
+    db.execute("DROP VIEW IF EXISTS articles_fts_content")
+    fts_columns = ", ".join(_FTS_COLUMNS + tuple(f"{c}_folded" for c in _FTS_COLUMNS))
+    # Double quotes around the content table: the form datasette and sqlite-utils recognise.
+    db.execute(
+        f"CREATE VIRTUAL TABLE articles_fts USING fts5({fts_columns}, "
+        'content="articles", content_rowid="rowid", '
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")

@@ -111,7 +111,7 @@ def test_stored_query_view_counts(ds: Datasette) -> None:
 
 
 def test_stored_query_versions(ds: Datasette) -> None:
-    result = rows(ds, f"/archive/article_versions.json?article_id={SEED_ID}")
+    result = rows(ds, f"/archive/versions_of_article.json?article_id={SEED_ID}")
     assert [r["version"] for r in result] == [1, 2]
     assert result[1]["title"] == SEED_TITLE
 

@@ -16,7 +16,7 @@ import yaml
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from archive import datasette_plugin, table_columns
+from archive import datasette_plugin, table_columns, table_search
 
 logger = logging.getLogger(__name__)
 
@@ -51,12 +51,16 @@ def load_metadata(name: str = METADATA_DATABASE_KEY) -> dict[str, Any]:
     return metadata
 
 
-PLUGINS = {"portal-archive": datasette_plugin, "portal-archive-columns": table_columns}
+PLUGINS = {
+    "portal-archive": datasette_plugin,
+    "portal-archive-columns": table_columns,
+    "portal-archive-table-search": table_search,
+}
 
 
 def register_plugin() -> None:
-    """Register the archive's datasette plugins (SQL functions, article links, default columns)
-    in this process."""
+    """Register the archive's datasette plugins in this process: SQL functions and article
+    links, default columns, table searches with very many matches."""
     for name, plugin in PLUGINS.items():
         if not pm.is_registered(plugin):
             pm.register(plugin, name=name)

@@ -92,3 +92,32 @@ def test_an_archive_indexed_over_the_old_view_is_moved_to_articles(tmp_path: Pat
     db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
     db.close()
     assert [row["id"] for row in sqlite_utils_search(path, "dang uy")] == [SEED_ID]
+
+
+MONTHS_BY_HAND = (
+    "SELECT coalesce(portal, ''), coalesce(substr(published_at, 1, 7), ''), count(*), "
+    "coalesce(sum(views), 0) FROM articles GROUP BY 1, 2 ORDER BY 1, 2"
+)
+MONTHS_KEPT = "SELECT portal, month, articles, views FROM article_months ORDER BY 1, 2"
+
+
+def test_article_months_follow_writes_of_any_sqlite_client(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    build_archive(path).close()
+    with sqlite3.connect(path) as conn:
+        kept = conn.execute(MONTHS_KEPT).fetchall()
+        assert kept == conn.execute(MONTHS_BY_HAND).fetchall() and len(kept) >= 3
+        conn.execute(
+            "UPDATE articles SET published_at = '2019-01-02', views = 11 WHERE id = ?", [SEED_ID]
+        )
+        conn.execute("UPDATE articles SET views = NULL WHERE id != ?", [SEED_ID])
+        conn.execute(
+            "UPDATE articles SET published_at = NULL "
+            "WHERE rowid = (SELECT max(rowid) FROM articles)"
+        )
+        conn.execute(
+            "DELETE FROM articles WHERE rowid = (SELECT min(rowid) FROM articles WHERE id != ?)",
+            [SEED_ID],
+        )
+        assert conn.execute(MONTHS_KEPT).fetchall() == conn.execute(MONTHS_BY_HAND).fetchall()
+        assert ("tramtau", "2019-01", 1, 11) in conn.execute(MONTHS_KEPT).fetchall()

@@ -79,6 +79,9 @@ PORTAL_ARCHIVE_MONITOR_STALE_DAYS = 30
 PORTAL_ARCHIVE_MONITOR_FIELDS = {"title": 5, "published_at": 5, "body_text": 5, "views": 50}
 PORTAL_ARCHIVE_MONITOR_ERROR_PCT = 10
 PORTAL_ARCHIVE_MONITOR_MIN_PAGES = 5
+# Liveness (portal_checks): a portal that answers but whose newest article is older than this many
+# days is "frozen" (each crawl records a check; `check-sites --frozen-days` for the command).
+PORTAL_ARCHIVE_FROZEN_DAYS = 90
 PORTAL_ARCHIVE_PROGRESS = True  # a live line on a terminal, a summary line per portal in logs
 PORTAL_ARCHIVE_PROGRESS_INTERVAL = 2.0
 

@@ -1,0 +1,136 @@
+"""Local portals for the liveness and discovery tests: each served on 127.0.0.1 by the project's
+test server, reached under a real portal host name through the probe's resolver overrides."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
+
+from portal_spider.demo.server import PortalServer
+from portal_spider.demo.yenbai_site import Reply
+
+logger = logging.getLogger(__name__)
+
+HTML = "text/html; charset=utf-8"
+
+
+@dataclass
+class UnitHome:
+    """A portal home page: a title, a header and a footer naming ``owner``, news with dates."""
+
+    title: str
+    footer: str = ""
+    dates: tuple[str, ...] = ("14/08/2025 08:00",)
+    robots: str = "User-agent: *\nDisallow: /admin/\n"
+
+    def handle(self, target: str) -> Reply:
+        if target == "/robots.txt":
+            return Reply(200, "text/plain", self.robots.encode())
+        if target != "/":
+            return Reply(404, HTML, b"<html><body>not found</body></html>")
+        news = "".join(
+            f'<li><a href="/tin/{n}">Tin số {n}</a> <span>{d}</span></li>'
+            for n, d in enumerate(self.dates)
+        )
+        page = (
+            f"<html><head><title>{self.title}</title></head><body>"
+            f'<div id="header"><h1>{self.title}</h1></div><ul class="news">{news}</ul>'
+            f"<footer>{self.footer}</footer></body></html>"
+        )
+        return Reply(200, HTML, page.encode("utf-8"))
+
+
+@dataclass
+class Redirect:
+    location: str
+
+    def handle(self, target: str) -> Reply:
+        if target == "/robots.txt":
+            return Reply(404, "text/plain", b"")
+        return Reply(301, HTML, b"moved", location=self.location)
+
+
+@dataclass
+class Failing:
+    status: int = 503
+
+    def handle(self, target: str) -> Reply:
+        return Reply(self.status, "text/plain", b"Service Unavailable")
+
+
+class Parked:
+    def handle(self, target: str) -> Reply:
+        if target == "/robots.txt":
+            return Reply(404, "text/plain", b"")
+        body = (
+            "<html><head><title>tramtau.example - This domain is for sale</title></head>"
+            "<body><h1>This domain may be for sale</h1><p>Buy this domain today.</p></body></html>"
+        )
+        return Reply(200, HTML, body.encode())
+
+
+@dataclass
+class Silent:
+    """Accepts the connection, then says nothing for ``seconds`` (a host that times out)."""
+
+    seconds: float = 3.0
+
+    def handle(self, target: str) -> Reply:  # pragma: no cover - serve_raw answers
+        return Reply(500, "text/plain", b"")
+
+    def serve_raw(self, target: str, handler: BaseHTTPRequestHandler) -> bool:
+        time.sleep(self.seconds)
+        return True
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 nobody listens on (connections are refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LocalHosts:
+    """Host names served by local servers on plain HTTP; HTTPS to them is refused.
+
+    ``resolve`` is the ``--resolve`` list that maps each name (port 80 to its server, port 443
+    to a closed port); a name not added is unknown to the resolver, as a lapsed domain.
+    """
+
+    def __init__(self) -> None:
+        self.stack = ExitStack()
+        self.servers: dict[str, PortalServer] = {}
+        self.refused: set[str] = set()
+        self.closed = closed_port()
+
+    def add(self, host: str, site: object) -> PortalServer:
+        server = self.stack.enter_context(PortalServer(site))
+        self.servers[host] = server
+        return server
+
+    def refuse(self, host: str) -> None:
+        """A name that resolves, but whose server refuses connections."""
+        self.refused.add(host)
+
+    @property
+    def resolve(self) -> list[str]:
+        specs = []
+        for host, server in self.servers.items():
+            port = server.httpd.server_address[1]
+            specs += [f"{host}:80:127.0.0.1:{port}", f"{host}:443:127.0.0.1:{self.closed}"]
+        for host in self.refused:
+            specs += [f"{host}:80:127.0.0.1:{self.closed}", f"{host}:443:127.0.0.1:{self.closed}"]
+        return specs
+
+    def resolve_args(self) -> list[str]:
+        return [arg for spec in self.resolve for arg in ("--resolve", spec)]
+
+    def __enter__(self) -> LocalHosts:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stack.close()

@@ -202,9 +202,7 @@ def test_check_sites_derives_each_status_and_keeps_the_history(registry, tmp_pat
         ds.client.get("/archive/portal_status_changes.json?since=2025-09-05&_shape=objects")
     )
     assert response.status_code == 200, response.text[:300]
-    assert [(r["portal"], r["status"]) for r in response.json()["rows"]] == [
-        ("tramtau", "offline")
-    ]
+    assert [(r["portal"], r["status"]) for r in response.json()["rows"]] == [("tramtau", "offline")]
     page = asyncio.run(ds.client.get("/-/portal/tramtau"))
     assert page.status_code == 200
     assert '<span class="check-status">offline</span>' in page.text

@@ -134,3 +134,28 @@ class LocalHosts:
 
     def __exit__(self, *exc: object) -> None:
         self.stack.close()
+
+
+YENBAI_PORTALS = {  # slug: (level, unit code, name)
+    "yenbai": ("tỉnh", "15", "Cổng thông tin điện tử tỉnh Yên Bái"),
+    "tramtau": ("huyện", "139", "Cổng thông tin điện tử huyện Trạm Tấu"),
+    "vanchan": ("huyện", "140", "Cổng thông tin điện tử huyện Văn Chấn"),
+    "mucangchai": ("huyện", "137", "Cổng thông tin điện tử huyện Mù Cang Chải"),
+    "vanyen": ("huyện", "136", "Cổng thông tin điện tử huyện Văn Yên"),
+    "lucyen": ("huyện", "135", "Cổng thông tin điện tử huyện Lục Yên"),
+    "tranyen": ("huyện", "138", "Cổng thông tin điện tử huyện Trấn Yên"),
+    "nghialo": ("huyện", "133", "Cổng thông tin điện tử thị xã Nghĩa Lộ"),
+}
+
+
+def yenbai_registry(slugs: list[str], scheme: str) -> str:
+    """A registry file's text: the Yên Bái portals named, under their real host names."""
+    tables = []
+    for slug in slugs:
+        level, code, name = YENBAI_PORTALS[slug]
+        host = "yenbai.gov.vn" if slug == "yenbai" else f"{slug}.yenbai.gov.vn"
+        tables.append(
+            f'[[portal]]\nslug = "{slug}"\nname = "{name}"\nlevel = "{level}"\n'
+            f'province = "Yên Bái"\nunit_code = "{code}"\nbase_url = "{scheme}://{host}/"\n'
+        )
+    return "\n".join(tables)

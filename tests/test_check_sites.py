@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from liveness_sites import Failing, LocalHosts, Parked, Redirect, UnitHome
+from liveness_sites import (
+    YENBAI_PORTALS,
+    Failing,
+    LocalHosts,
+    Parked,
+    Redirect,
+    UnitHome,
+    yenbai_registry,
+)
 
 from archive.db import open_archive
 from archive.portal_checks import status_changes
@@ -24,64 +32,7 @@ logger = logging.getLogger(__name__)
 
 pytestmark = pytest.mark.crawl
 
-REGISTRY = """
-[[portal]]
-slug = "yenbai"
-name = "Cổng thông tin điện tử tỉnh Yên Bái"
-level = "tỉnh"
-province = "Yên Bái"
-unit_code = "15"
-base_url = "http://yenbai.gov.vn/"
-[[portal]]
-slug = "tramtau"
-name = "Cổng thông tin điện tử huyện Trạm Tấu"
-level = "huyện"
-province = "Yên Bái"
-unit_code = "139"
-base_url = "http://tramtau.yenbai.gov.vn/"
-[[portal]]
-slug = "vanchan"
-name = "Cổng thông tin điện tử huyện Văn Chấn"
-level = "huyện"
-province = "Yên Bái"
-unit_code = "140"
-base_url = "http://vanchan.yenbai.gov.vn/"
-[[portal]]
-slug = "mucangchai"
-name = "Cổng thông tin điện tử huyện Mù Cang Chải"
-level = "huyện"
-province = "Yên Bái"
-unit_code = "137"
-base_url = "http://mucangchai.yenbai.gov.vn/"
-[[portal]]
-slug = "vanyen"
-name = "Cổng thông tin điện tử huyện Văn Yên"
-level = "huyện"
-province = "Yên Bái"
-unit_code = "136"
-base_url = "http://vanyen.yenbai.gov.vn/"
-[[portal]]
-slug = "lucyen"
-name = "Cổng thông tin điện tử huyện Lục Yên"
-level = "huyện"
-province = "Yên Bái"
-unit_code = "135"
-base_url = "http://lucyen.yenbai.gov.vn/"
-[[portal]]
-slug = "tranyen"
-name = "Cổng thông tin điện tử huyện Trấn Yên"
-level = "huyện"
-province = "Yên Bái"
-unit_code = "138"
-base_url = "http://tranyen.yenbai.gov.vn/"
-[[portal]]
-slug = "nghialo"
-name = "Cổng thông tin điện tử thị xã Nghĩa Lộ"
-level = "huyện"
-province = "Yên Bái"
-unit_code = "133"
-base_url = "http://nghialo.yenbai.gov.vn/"
-"""
+REGISTRY = yenbai_registry(list(YENBAI_PORTALS), "http")
 
 FIRST = "2025-09-01T08:00:00+07:00"
 SECOND = "2025-09-08T08:00:00+07:00"

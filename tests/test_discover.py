@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from liveness_sites import LocalHosts, Parked, Silent, UnitHome
+from liveness_sites import LocalHosts, Parked, Silent, UnitHome, yenbai_registry
 
 from portal_spider.cli import main
 from portal_spider.liveness.discover import ascii_label, candidate_hosts, learn_patterns
@@ -28,29 +28,10 @@ logger = logging.getLogger(__name__)
 pytestmark = pytest.mark.crawl
 
 # The province portal and one district portal are known; the other Yên Bái units are not.
-REGISTRY = """
-[[portal]]
-slug = "yenbai"
-name = "Cổng thông tin điện tử tỉnh Yên Bái"
-level = "tỉnh"
-province = "Yên Bái"
-unit_code = "15"
-base_url = "https://yenbai.gov.vn/"
-[[portal]]
-slug = "tramtau"
-name = "Cổng thông tin điện tử huyện Trạm Tấu"
-level = "huyện"
-province = "Yên Bái"
-unit_code = "139"
-base_url = "https://tramtau.yenbai.gov.vn/"
-[[portal]]
-slug = "tuyphong-huyenuy"
-name = "Huyện ủy Tuy Phong"
-level = "huyện"
-province = "Bình Thuận"
-unit_code = "595"
-base_url = "https://tuyphong.binhthuan.dcs.vn/"
-"""
+REGISTRY = yenbai_registry(["yenbai", "tramtau"], "https") + (
+    '\n[[portal]]\nslug = "tuyphong-huyenuy"\nname = "Huyện ủy Tuy Phong"\nlevel = "huyện"\n'
+    'province = "Bình Thuận"\nunit_code = "595"\nbase_url = "https://tuyphong.binhthuan.dcs.vn/"\n'
+)
 
 
 @pytest.fixture

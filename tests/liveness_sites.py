@@ -105,11 +105,19 @@ class LocalHosts:
         self.stack = ExitStack()
         self.servers: dict[str, PortalServer] = {}
         self.refused: set[str] = set()
+        self.tls: dict[str, PortalServer] = {}
         self.closed = closed_port()
 
     def add(self, host: str, site: object) -> PortalServer:
         server = self.stack.enter_context(PortalServer(site))
         self.servers[host] = server
+        return server
+
+    def add_tls(self, host: str, site: object, directory) -> PortalServer:
+        """HTTPS for ``host`` with a certificate no client trusts (see :func:`self_signed_tls`)."""
+        server = PortalServer(site)
+        self_signed_tls(server, host, directory)
+        self.tls[host] = self.stack.enter_context(server)
         return server
 
     def refuse(self, host: str) -> None:
@@ -121,7 +129,9 @@ class LocalHosts:
         specs = []
         for host, server in self.servers.items():
             port = server.httpd.server_address[1]
-            specs += [f"{host}:80:127.0.0.1:{port}", f"{host}:443:127.0.0.1:{self.closed}"]
+            tls = self.tls.get(host)
+            secure = tls.httpd.server_address[1] if tls else self.closed
+            specs += [f"{host}:80:127.0.0.1:{port}", f"{host}:443:127.0.0.1:{secure}"]
         for host in self.refused:
             specs += [f"{host}:80:127.0.0.1:{self.closed}", f"{host}:443:127.0.0.1:{self.closed}"]
         return specs
@@ -159,3 +169,42 @@ def yenbai_registry(slugs: list[str], scheme: str) -> str:
             f'province = "Yên Bái"\nunit_code = "{code}"\nbase_url = "{scheme}://{host}/"\n'
         )
     return "\n".join(tables)
+
+
+def self_signed_tls(server: PortalServer, host: str, directory) -> None:
+    """Serve ``server`` over TLS with a self-signed certificate for ``host`` (which no client
+    trusts: a TLS error, as a portal whose certificate lapsed)."""
+    import datetime
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    server.httpd.socket = context.wrap_socket(server.httpd.socket, server_side=True)

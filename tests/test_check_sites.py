@@ -158,3 +158,22 @@ def test_check_sites_derives_each_status_and_keeps_the_history(registry, tmp_pat
     assert page.status_code == 200
     assert '<span class="check-status">offline</span>' in page.text
     assert "còn hoạt động lần cuối: 01/09/2025" in page.text
+
+
+def test_a_tls_failure_is_recorded_and_the_page_asked_over_http(tmp_path, monkeypatch):
+    registry = tmp_path / "portals.toml"
+    registry.write_text(yenbai_registry(["tramtau"], "https"), encoding="utf-8")
+    monkeypatch.setenv("PORTAL_ARCHIVE_REGISTRY", str(registry))
+    db_path = tmp_path / "archive.db"
+    home = UnitHome("Cổng thông tin điện tử huyện Trạm Tấu", dates=("28/08/2025 09:15",))
+    with LocalHosts() as hosts:
+        hosts.add("tramtau.yenbai.gov.vn", home)
+        tls = hosts.add_tls("tramtau.yenbai.gov.vn", home, tmp_path)
+        result = check_sites(hosts, db_path, FIRST)
+        assert tls.log.count() == 0  # the handshake failed: no request reached it
+    assert result.exit_code == 0, result.output
+    db = open_archive(db_path)
+    (row,) = db.query("select * from portal_checks")
+    assert (row["status"], row["error"], row["status_code"]) == ("active", "tls", 200)
+    assert "CERTIFICATE_VERIFY_FAILED" in row["error_detail"]
+    assert row["final_url"] == "http://tramtau.yenbai.gov.vn/"

@@ -165,6 +165,9 @@ def sites(
                 where += " (not checked)"
             if portal["target"]:
                 where += f" -> {portal['target']}"
+            if len(row["portals"]) > 1:
+                others = ", ".join(p["slug"] for p in row["portals"][1:])
+                where += f" (also: {others})"
         name = f"{row['type'] or ''} {row['name']}".strip()
         click.echo(
             f"{row['code'] or '-':<6} {row['level'] or '-':<5} {name:<28} "

@@ -6,22 +6,23 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
 from archive.cli import db_option
+from portal_spider.liveness.discover import Candidate
+from portal_spider.liveness.probe import Prober, Resolver
 from portal_spider.platforms import all_platforms
-from portal_spider.registry import LEVELS as REGISTRY_LEVELS
 from portal_spider.registry import Portal, load_registry
 from portal_spider.registry.units import UNITS_FILE, fold_key, load_units
 
 logger = logging.getLogger(__name__)
 
-LEVELS = ("tỉnh", "huyện", "xã")
+LEVELS = ("tỉnh", "huyện", "xã")  # portal_spider.registry.LEVELS, from the top down
 CHECK_STATUSES = ("active", "frozen", "redirected", "offline", "gone")
-assert set(LEVELS) == REGISTRY_LEVELS
 
 
 def _registry() -> list[Portal]:
@@ -55,23 +56,21 @@ def _latest_checks(db_path: Path | None) -> dict[str, dict]:
         db.close()
 
 
-def _resolver(specs: tuple[str, ...]):
-    from portal_spider.liveness.probe import Resolver
-
+def _resolver(specs: tuple[str, ...]) -> Resolver:
     try:
         return Resolver.from_specs(specs)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--resolve") from None
 
 
-def _prober(specs: tuple[str, ...], timeout: float, delay: float):
-    from portal_spider.liveness.probe import Prober
+def _prober(specs: tuple[str, ...], timeout: float, delay: float) -> Prober:
     from portal_spider.settings import USER_AGENT
 
     return Prober(_resolver(specs), user_agent=USER_AGENT, timeout=timeout, delay=delay)
 
 
-def _probe_options(function):
+def _probe_options(function: Callable[..., None]) -> Callable[..., None]:
+    """--timeout, --delay and --resolve, shared by discover and check-sites."""
     for option in reversed(
         [
             click.option(
@@ -261,7 +260,7 @@ def discover(
         raise click.BadParameter(f"no province {province!r} in the units", param_hint="--province")
     prober = _prober(resolve, timeout, delay)
 
-    def report(candidate) -> None:
+    def report(candidate: Candidate) -> None:
         verdict = "confirmed" if candidate.accepted else "rejected"
         detail = (
             f"{candidate.where}: {candidate.evidence!r}" if candidate.accepted else candidate.reason
@@ -320,15 +319,15 @@ def check_sites(
     from portal_spider.crawl.clock import Clock
     from portal_spider.liveness.check import check_portals
 
-    registry_rows_ = _registry()
+    portals = _registry()
     if slugs:
-        known = {p.slug: p for p in registry_rows_}
+        known = {p.slug: p for p in portals}
         unknown = [s for s in slugs if s not in known]
         if unknown:
             raise click.UsageError(f"not in the registry: {', '.join(unknown)}")
         chosen = [known[s] for s in slugs]
     else:
-        chosen = [p for p in registry_rows_ if check_all or p.status == "active"]
+        chosen = [p for p in portals if check_all or p.status == "active"]
 
     clock = Clock(os.environ.get("PORTAL_ARCHIVE_NOW"))
     db = open_archive(db_path)
@@ -337,7 +336,7 @@ def check_sites(
             db,
             _prober(resolve, timeout, delay),
             chosen,
-            registry_rows_,
+            portals,
             clock=clock.now,
             frozen_days=frozen_days,
         )

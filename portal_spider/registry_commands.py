@@ -254,7 +254,10 @@ def discover(
     from portal_spider.liveness.discover import append_registry, discover, registry_rows
 
     portals = _registry()
-    extra = load_registry(output) if output.is_file() else []
+    try:
+        extra = load_registry(output) if output.is_file() else []
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"--output: {error}") from None
     units = load_units()
     if province and units.province_named(province) is None:
         raise click.BadParameter(f"no province {province!r} in the units", param_hint="--province")

@@ -122,3 +122,14 @@ def test_discover_rejects_an_unknown_province(registry):
     result = CliRunner().invoke(main, ["discover", "--province", "Atlantis"])
     assert result.exit_code == 2
     assert "no province 'Atlantis'" in result.output
+
+
+def test_an_output_file_that_is_no_registry_is_a_clear_error(registry, tmp_path):
+    output = tmp_path / "found.toml"
+    output.write_text("[[portal]\nslug = ", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["discover", "-o", str(output), "--resolve", "x:80:1.2.3.4:80"]
+    )
+    assert result.exit_code == 1
+    assert "found.toml: not a valid TOML file" in result.output
+    assert output.read_text(encoding="utf-8") == "[[portal]\nslug = "  # left as it was

@@ -15,17 +15,10 @@ import click
 from archive.cli import db_option
 from portal_spider import registry_commands
 from portal_spider.normalize.charset import DecodedPage, decode_page
-from portal_spider.registry import Portal, adhoc_portal, find_portal, load_registry
+from portal_spider.registry import Portal, adhoc_portal, find_portal
+from portal_spider.registry_commands import registry_or_fail
 
 logger = logging.getLogger(__name__)
-
-
-def registry_or_fail() -> list[Portal]:
-    """The registry, or a one-line error naming the file and what is wrong with it."""
-    try:
-        return load_registry()
-    except (OSError, ValueError) as error:
-        raise click.ClickException(f"registry: {error}") from error
 
 
 class CommandGroup(click.Group):

@@ -25,7 +25,8 @@ LEVELS = ("tỉnh", "huyện", "xã")  # portal_spider.registry.LEVELS, from the
 CHECK_STATUSES = ("active", "frozen", "redirected", "offline", "gone")
 
 
-def _registry() -> list[Portal]:
+def registry_or_fail() -> list[Portal]:
+    """The registry, or a one-line error naming the file and what is wrong with it."""
     try:
         return load_registry()
     except (OSError, ValueError) as error:
@@ -144,7 +145,7 @@ def sites(
 
     units = load_units()
     levels = [level] if level else ["tỉnh", "huyện"]
-    rows = site_rows(units, _registry(), levels, _latest_checks(db_path))
+    rows = site_rows(units, registry_or_fail(), levels, _latest_checks(db_path))
     shown = [row for row in rows if SiteFilter(province, level).keeps(row)]
     keep = SiteFilter(province, level, platform_name, status, coverage)
     rows = [row for row in rows if keep.keeps(row)]
@@ -253,7 +254,7 @@ def discover(
     """
     from portal_spider.liveness.discover import append_registry, discover, registry_rows
 
-    portals = _registry()
+    portals = registry_or_fail()
     try:
         extra = load_registry(output) if output.is_file() else []
     except (OSError, ValueError) as error:
@@ -322,7 +323,7 @@ def check_sites(
     from portal_spider.crawl.clock import Clock
     from portal_spider.liveness.check import check_portals
 
-    portals = _registry()
+    portals = registry_or_fail()
     if slugs:
         known = {p.slug: p for p in portals}
         unknown = [s for s in slugs if s not in known]

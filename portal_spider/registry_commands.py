@@ -246,8 +246,9 @@ def discover(
 ) -> None:
     """Find portals of units that have none in the registry, and write the confirmed ones.
 
-    Candidate hosts follow the naming patterns of the province's known portals (e.g.
-    <unit>.<province>.gov.vn, names folded to ASCII). Each is probed politely: robots.txt, one
+    Candidate hosts follow the naming patterns of the province's known portals of the level
+    (e.g. <unit>.<province>.gov.vn, <commune>.<district>.<province>.gov.vn; names folded to
+    ASCII). Each is probed politely: robots.txt, one
     request at a time, HTTPS then HTTP. A candidate is accepted only when its page names the unit
     in its title, a heading, header or footer; accepted portals are appended to --output as
     [[portal]] tables with their evidence. Nothing unconfirmed is written.

@@ -46,13 +46,26 @@ def test_candidates_follow_the_province_patterns(registry):
     units = load_units()
     patterns = learn_patterns(load_registry(), units)
     # yenbai is the province's own name: the pattern carries over to other provinces
-    assert patterns == {"15": {"{unit}.{province}.gov.vn"}, "60": {"{unit}.{province}.dcs.vn"}}
-    assert candidate_hosts(units.get("huyện", "140"), patterns) == ["vanchan.yenbai.gov.vn"]
-    # a province without a known portal borrows every pattern, with its own name
+    assert patterns == {
+        ("15", "tỉnh"): {"{unit}.gov.vn"},
+        ("15", "huyện"): {"{unit}.{province}.gov.vn"},
+        ("60", "huyện"): {"{unit}.{province}.dcs.vn"},
+    }
+    assert candidate_hosts(units.get("huyện", "140"), patterns, units) == ["vanchan.yenbai.gov.vn"]
+    # a province without a known portal borrows every pattern of the level, with its own name
     lao_cai_district = next(u for u in units.level("huyện") if u.province == "Lào Cai")
-    hosts = candidate_hosts(lao_cai_district, patterns)
+    hosts = candidate_hosts(lao_cai_district, patterns, units)
     label = ascii_label(lao_cai_district.name)
     assert hosts == [f"{label}.laocai.dcs.vn", f"{label}.laocai.gov.vn"]
+
+
+def test_commune_candidates_follow_the_commune_portals_of_the_bundled_registry(monkeypatch):
+    monkeypatch.delenv("PORTAL_ARCHIVE_REGISTRY", raising=False)
+    units = load_units()
+    patterns = learn_patterns(load_registry(), units)
+    assert patterns[("15", "xã")] == {"{unit}.{district}.{province}.gov.vn"}
+    tuc_dan = next(u for u in units.level("xã") if u.name == "Túc Đán")
+    assert candidate_hosts(tuc_dan, patterns, units) == ["tucdan.tramtau.yenbai.gov.vn"]
 
 
 def test_discover_writes_only_confirmed_portals_with_evidence(registry, tmp_path):

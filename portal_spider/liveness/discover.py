@@ -1,9 +1,11 @@
 """Finding the portals of units that have none in the registry, without inventing any.
 
-Candidates come from the host names the province's known portals use: ``tramtau.yenbai.gov.vn``
-for huyện Trạm Tấu teaches the pattern ``{unit}.yenbai.gov.vn``, ``tuyphong.binhthuan.dcs.vn``
-teaches ``{unit}.{province}.dcs.vn`` (names folded to ASCII, spaces dropped). A province without
-a known portal borrows the patterns of all the others, with its own name for ``{province}``.
+Candidates come from the host names the province's known portals of the same level use:
+``tramtau.yenbai.gov.vn`` for huyện Trạm Tấu teaches ``{unit}.{province}.gov.vn``,
+``tuyphong.binhthuan.dcs.vn`` teaches ``{unit}.{province}.dcs.vn``,
+``dongcuong.vanyen.yenbai.gov.vn`` (a commune) teaches ``{unit}.{district}.{province}.gov.vn``
+(names folded to ASCII, spaces dropped). A province without a known portal of that level borrows
+the patterns of all the others, with its own names.
 
 Each candidate is probed politely (:class:`~portal_spider.liveness.probe.Prober`: robots.txt
 first, one request at a time, HTTPS then HTTP) and accepted only when its home page names the
@@ -33,8 +35,13 @@ from portal_spider.registry.units import Unit, Units, fold_key
 logger = logging.getLogger(__name__)
 
 UNIT = "{unit}"
+DISTRICT = "{district}"
 PROVINCE = "{province}"
-DEFAULT_PATTERNS = ("{unit}.{province}.gov.vn",)
+DEFAULT_PATTERNS = {
+    "tỉnh": "{unit}.gov.vn",
+    "huyện": "{unit}.{province}.gov.vn",
+    "xã": "{unit}.{district}.{province}.gov.vn",
+}
 # where a page names its owner
 NAMING_PLACES = (
     ("title", "//title"),
@@ -56,39 +63,68 @@ def host_of_url(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-def learn_patterns(portals: Iterable[Portal], units: Units) -> dict[str, set[str]]:
-    """Province code -> host patterns, learnt from the registry portals tied to units."""
-    patterns: dict[str, set[str]] = {}
+def learn_patterns(portals: Iterable[Portal], units: Units) -> dict[tuple[str, str], set[str]]:
+    """(province code, level) -> host patterns, learnt from the registry portals tied to units.
+
+    In a known portal's host name the leftmost label that is its unit's name becomes ``{unit}``,
+    a label that is the name of its district ``{district}`` (communes), of its province
+    ``{province}``: ``dongcuong.vanyen.yenbai.gov.vn`` teaches
+    ``{unit}.{district}.{province}.gov.vn`` for the communes of Yên Bái.
+    """
+    patterns: dict[tuple[str, str], set[str]] = {}
     for portal in portals:
-        if portal.level != "huyện" or not portal.unit_code:
-            continue
-        unit = units.get("huyện", portal.unit_code)
+        unit = units.get(portal.level, portal.unit_code) if portal.level else None
         if unit is None:
             continue
         labels = host_of_url(portal.base_url).split(".")
-        unit_label, province_label = ascii_label(unit.name), ascii_label(unit.province)
+        unit_label = ascii_label(unit.name)
         if unit_label not in labels:
             continue
+        district = _district_label(unit, units)
+        province = ascii_label(unit.province)
+        placed = labels.index(unit_label)
         pattern = ".".join(
-            UNIT if label == unit_label else PROVINCE if label == province_label else label
-            for label in labels
+            UNIT
+            if index == placed
+            else DISTRICT
+            if district and label == district
+            else PROVINCE
+            if label == province
+            else label
+            for index, label in enumerate(labels)
         )
-        patterns.setdefault(unit.province_code, set()).add(pattern)
+        patterns.setdefault((unit.province_code, unit.level), set()).add(pattern)
     return patterns
 
 
-def candidate_hosts(unit: Unit, patterns: dict[str, set[str]]) -> list[str]:
-    """Host names to try for ``unit``: its province's patterns, else everybody's."""
-    own = patterns.get(unit.province_code)
-    chosen = set(own) if own else {p for group in patterns.values() for p in group}
-    chosen = {p for p in chosen if UNIT in p} or set(DEFAULT_PATTERNS)
-    labels = [ascii_label(unit.name)]
+def _district_label(unit: Unit, units: Units) -> str | None:
+    district = units.get("huyện", unit.district_code) if unit.district_code else None
+    return ascii_label(district.name) if district else None
+
+
+def candidate_hosts(
+    unit: Unit, patterns: dict[tuple[str, str], set[str]], units: Units
+) -> list[str]:
+    """Host names to try for ``unit``: its province's patterns for its level, else those of every
+    province for that level, else the usual ``.gov.vn`` form of the level."""
+    own = patterns.get((unit.province_code, unit.level))
+    chosen = (
+        set(own)
+        if own
+        else {p for (_, level), group in patterns.items() if level == unit.level for p in group}
+    )
+    district = _district_label(unit, units)
+    usable = {p for p in chosen if UNIT in p and (DISTRICT not in p or district)}
+    usable = usable or {DEFAULT_PATTERNS[unit.level]}
     hosts = []
-    for pattern in sorted(chosen):
-        for label in labels:
-            host = pattern.replace(UNIT, label).replace(PROVINCE, ascii_label(unit.province))
-            if host not in hosts:
-                hosts.append(host)
+    for pattern in sorted(usable):
+        host = (
+            pattern.replace(UNIT, ascii_label(unit.name))
+            .replace(DISTRICT, district or "")
+            .replace(PROVINCE, ascii_label(unit.province))
+        )
+        if host not in hosts:
+            hosts.append(host)
     return hosts
 
 
@@ -189,7 +225,7 @@ def discover(
     known_hosts = {host_of_url(p.base_url) for p in portals}
     found = []
     for unit in units_without_portal(units, portals, level, province):
-        for host in candidate_hosts(unit, patterns):
+        for host in candidate_hosts(unit, patterns, units):
             if host in known_hosts:
                 continue
             candidate = probe_candidate(prober, unit, host)

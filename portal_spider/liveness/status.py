@@ -2,13 +2,14 @@
 
 * ``gone``: the domain no longer resolves, or a parking page (a domain for sale, an expired
   domain, a registrar's placeholder) answers in the portal's place, or the home page is 404/410;
-* ``offline``: no answer (connection refused, timeout, TLS failure) or a server error (5xx, other
-  4xx): the host may come back;
+* ``offline``: no answer (connection refused, timeout, TLS failure), redirects without end, or a
+  server error (5xx, other 4xx): the host may come back;
 * ``redirected``: the home page now leads to another host (``target``: the registry portal it
   lands on, such as the province's, or else the URL);
 * ``frozen``: the portal answers, but the newest article date seen (on its home page, or in the
   archive) is older than ``frozen_days``;
-* ``active``: the portal answers and shows a recent article, or no date at all.
+* ``active``: the portal answers and shows a recent article, or no date at all (or its robots.txt
+  answers and forbids the home page: the server is up, the page is not asked).
 """
 
 from __future__ import annotations
@@ -88,7 +89,9 @@ def judge(
     """The status ``answer`` gives ``portal``."""
     if answer.error == "dns":
         return Verdict("gone")
-    if not answer.answered:
+    if answer.error == "robots":  # robots.txt answered and shuts the page out: the server is up
+        return Verdict("active", newest_article=archived_newest)
+    if not answer.answered or answer.error == "other":  # no answer, or endless redirects
         return Verdict("offline")
     text = page_text(answer)
     if is_parked(answer, text):

@@ -87,11 +87,13 @@ class Silent:
         return True
 
 
-def closed_port() -> int:
-    """A port on 127.0.0.1 nobody listens on (connections are refused)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def refusing_socket(port: int = 0) -> socket.socket:
+    """A socket bound to a port of 127.0.0.1 that does not listen: connections to it are
+    refused, and no other server can take the port while it is held."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past the closed server's TIME_WAIT
+    sock.bind(("127.0.0.1", port))
+    return sock
 
 
 class LocalHosts:
@@ -106,7 +108,8 @@ class LocalHosts:
         self.servers: dict[str, PortalServer] = {}
         self.refused: set[str] = set()
         self.tls: dict[str, PortalServer] = {}
-        self.closed = closed_port()
+        self.refusing = self.stack.enter_context(refusing_socket())
+        self.closed = self.refusing.getsockname()[1]
 
     def add(self, host: str, site: object) -> PortalServer:
         server = self.stack.enter_context(PortalServer(site))

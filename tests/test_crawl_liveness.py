@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from crawl_helpers import write_registry, yenbai_registry_row
 from crawl_machinery import NOW, crawl, make_site
+from liveness_sites import refusing_socket
 
 from archive.db import open_archive
 from portal_spider.demo.server import PortalServer
@@ -23,8 +24,10 @@ def test_a_crawl_records_the_check_and_warns_when_the_portal_goes_offline(tmp_pa
         )
         first = crawl("--all", "--db", str(db_path), "--delay", "0.01", registry=registry, now=NOW)
         assert first.returncode == 0, first.stderr[-3000:]
-    # the server is gone: the next run gets no answer at all
-    second = crawl("--all", "--db", str(db_path), "--delay", "0.01", registry=registry, now=NOW)
+        port = server.httpd.server_address[1]
+    # the server is gone (its port held, so no other server takes it): no answer at all
+    with refusing_socket(port):
+        second = crawl("--all", "--db", str(db_path), "--delay", "0.01", registry=registry, now=NOW)
     assert second.returncode == 5, second.stderr[-3000:]
     db = open_archive(db_path)
     checks = list(db.query("select * from portal_checks order by id"))

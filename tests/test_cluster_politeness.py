@@ -1,7 +1,8 @@
 """Politeness across the fleet, counted at the server: two workers, two portals, one host.
 
-Two registry portals live on one server (one host:port, as commune sites hosted by their
-province do), each with its own listings. Two workers crawl them at the same time, each allowed
+Two registry portals live on one server (as commune sites hosted by their province do), each
+with its own listings: on one host:port, or under two host names that resolve to the server's
+address. Two workers crawl them at the same time, each allowed
 ``CONCURRENT_REQUESTS_PER_DOMAIN = 2`` on its own. The server, answering each request after
 150 ms, counts the requests in flight at once: with the Redis host leases never more than 2;
 with the leases turned off the same crawl goes over 2, so the count can see a breach.
@@ -9,6 +10,7 @@ with the leases turned off the same crawl goes over 2, so the count can see a br
 
 from __future__ import annotations
 
+import json
 import logging
 from contextlib import ExitStack
 from dataclasses import replace
@@ -34,20 +36,31 @@ SETTINGS = {
 }
 
 
-def crawl_one_host(tmp_path, *, leases: bool) -> dict:
+def crawl_one_host(tmp_path, *, leases: bool, names: bool = False) -> dict:
+    """Two portals on one server crawled by two workers; ``names``: each portal under a host
+    name of its own, both names resolving to the server's address."""
     site = YenBaiSite()
     listings = site.entry_points()
     half = len(listings) // 2
     with ExitStack() as stack:
         redis_url = stack.enter_context(LocalRedis()).url
         server = stack.enter_context(PortalServer(site, delay=0.15))
-        base = portal_row("host-a", site, server.url)
+        port = server.httpd.server_address[1]
+        hosts = ("xa-a.huyen.test", "xa-b.huyen.test") if names else ("127.0.0.1", "127.0.0.1")
         portals = [
-            replace(base, slug="host-a", entry_points=listings[:half]),
-            replace(base, slug="host-b", entry_points=listings[half:]),
+            replace(
+                portal_row(slug, site, f"http://{host}:{port}"),
+                entry_points=[f"http://{host}:{port}{path}" for path in part],
+            )
+            for slug, host, part in zip(
+                ("host-a", "host-b"), hosts, (listings[:half], listings[half:]), strict=True
+            )
         ]
-        cluster = new_cluster(redis_url, tmp_path / ("leases" if leases else "no-leases"))
+        cluster = new_cluster(redis_url, tmp_path / f"leases-{leases}-names-{names}")
         settings = {**SETTINGS, "PORTAL_ARCHIVE_CLUSTER_HOST_LEASES": leases}
+        if names:  # the worker's resolver answers them: a setting of the worker process
+            resolve = {host: "127.0.0.1" for host in hosts}
+            cluster.worker_settings["PORTAL_ARCHIVE_RESOLVE"] = json.dumps(resolve)
         run_cluster(cluster, portals, settings=settings)
         jobs = [
             path.read_text(errors="replace").count(" done (")
@@ -80,3 +93,10 @@ def test_without_the_leases_the_same_crawl_breaks_the_limit(tmp_path):
     result = crawl_one_host(tmp_path, leases=False)
     assert result["jobs"] == [1, 1]
     assert result["max_in_flight"] > LIMIT, result
+
+
+def test_portals_under_two_names_of_one_server_share_its_limit(tmp_path):
+    result = crawl_one_host(tmp_path, leases=True, names=True)
+    assert result["jobs"] == [1, 1]
+    assert result["max_in_flight"] <= LIMIT, result
+    assert result["db"]["articles"].count > 0

@@ -2,9 +2,11 @@
 
 Scrapy keeps each worker within the per-host concurrency and delay on its own; with several
 workers those limits must hold for all of them together. Before a request goes to the network,
-:class:`FleetHostLeaseMiddleware` takes a lease on its host (``host:port``) from Redis, by one
+:class:`FleetHostLeaseMiddleware` takes a lease on its host from Redis, by one
 Lua script that counts the leases out (a sorted set scored by their expiry) and the time the next
-request may start, both on the Redis server's clock:
+request may start, both on the Redis server's clock. A host is its server: the address its name
+resolves to when :mod:`portal_spider.crawl.ip_slots` put the request in that address's slot (the
+portals of one server share it, as in a local crawl), else ``host:port``:
 
 * at most the portal's ``concurrency`` (else ``CONCURRENT_REQUESTS_PER_DOMAIN``) leases of a host
   are out at once, across every worker;
@@ -53,6 +55,14 @@ return 0
 """
 
 
+def server_key(request: Request) -> str:
+    """The server a request goes to: the address its host name resolved to (the download slot
+    :mod:`portal_spider.crawl.ip_slots` gave it, shared by the portals of one server, as in a
+    local crawl), else its ``host:port`` (an address written in the URL)."""
+    slot = request.meta.get("download_slot")
+    return str(slot) if slot else urlparse_cached(request).netloc
+
+
 class FleetHostLeaseMiddleware:
     """Hold a Redis lease on the request's host while the request is on the network."""
 
@@ -92,8 +102,7 @@ class FleetHostLeaseMiddleware:
         return limit, delay
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
-        netloc = urlparse_cached(request).netloc
-        key = self.keys.host(netloc)
+        key = self.keys.host(server_key(request))
         limit, delay = self.politeness(request)
         token = uuid.uuid4().hex
         lease_ms = int((self.timeout + LEASE_MARGIN_S) * 1000)

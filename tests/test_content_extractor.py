@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from portal_spider.platforms.content import (
+from portal_spider.extraction.main_content.extractor import (
     MainContent,
     extract_main_content,
     is_date_line,
@@ -259,7 +259,9 @@ def test_page_without_body_returns_none() -> None:
 def test_density_fallback_used_when_trafilatura_finds_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("portal_spider.platforms.content._trafilatura_html", lambda *a, **k: "")
+    monkeypatch.setattr(
+        "portal_spider.extraction.main_content.extractor._trafilatura_html", lambda *a, **k: ""
+    )
     result = extract_main_content(_table_layout())
     assert result is not None
     assert result.method == "density"

@@ -16,25 +16,26 @@ import unicodedata
 
 import pytest
 
-from portal_spider.items import ArticleItem
-from portal_spider.normalize.html import element_text
-from portal_spider.offline.parse import parse_page
-from portal_spider.platforms.base import collect_media, parse_html
-from portal_spider.platforms.body import drop_head_blocks, strip_attribution, trim_lines
-from portal_spider.platforms.content import (
-    extract_main_content,
-    is_boilerplate_line,
-    is_date_line,
-    strip_portal_boilerplate,
-)
-from portal_spider.platforms.cues import (
+from portal_spider.extraction.body import drop_head_blocks, strip_attribution, trim_lines
+from portal_spider.extraction.cues import (
     dates_in,
     find_views,
     pick_publication_date,
     read_attribution_line,
 )
+from portal_spider.extraction.html_tree import parse_html
+from portal_spider.extraction.main_content.extractor import (
+    extract_main_content,
+    is_boilerplate_line,
+    is_date_line,
+    strip_portal_boilerplate,
+)
+from portal_spider.extraction.media import collect_media
+from portal_spider.extraction.page import Page
+from portal_spider.items import ArticleItem
+from portal_spider.normalize.html import element_text
+from portal_spider.offline.parse import parse_page
 from portal_spider.platforms.dnn import DnnPlatform
-from portal_spider.platforms.page import Page
 
 logger = logging.getLogger(__name__)
 

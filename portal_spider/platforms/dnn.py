@@ -15,9 +15,9 @@ import logging
 import re
 from urllib.parse import urlsplit
 
+from portal_spider.extraction.listing_links import ListingRules
 from portal_spider.normalize.urls import canonical_url, query_params, with_query
 from portal_spider.platforms.layout import LayoutPlatform
-from portal_spider.platforms.listing import ListingRules
 
 logger = logging.getLogger(__name__)
 

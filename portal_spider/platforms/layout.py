@@ -15,11 +15,8 @@ from copy import deepcopy
 
 from lxml.html import HtmlElement
 
-from portal_spider.items import ArticleItem
-from portal_spider.normalize.text import clean_text, strip_label
-from portal_spider.platforms.base import Listing, Platform, first, text_of
-from portal_spider.platforms.body import element_body
-from portal_spider.platforms.cues import (
+from portal_spider.extraction.body import element_body
+from portal_spider.extraction.cues import (
     DateCandidate,
     dates_in,
     drop_tools,
@@ -29,11 +26,15 @@ from portal_spider.platforms.cues import (
     precise_time,
     read_attribution_line,
 )
-from portal_spider.platforms.generic import FIELDS, GenericPlatform
-from portal_spider.platforms.guard import field_guard
-from portal_spider.platforms.listing import ListingRules, parse_listing_with
-from portal_spider.platforms.locate import in_logo
-from portal_spider.platforms.page import Page
+from portal_spider.extraction.field_guard import field_guard
+from portal_spider.extraction.html_tree import first, text_of
+from portal_spider.extraction.landmarks import in_logo
+from portal_spider.extraction.listing_links import Listing, ListingRules, parse_listing_with
+from portal_spider.extraction.page import Page
+from portal_spider.extraction.record_fields import complete_record
+from portal_spider.items import RECORD_FIELDS, ArticleItem
+from portal_spider.normalize.text import clean_text, strip_label
+from portal_spider.platforms.base import Platform
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class LayoutPlatform(Platform):
     category_paths: tuple[str, ...] = ()
     listing_rules = ListingRules()
     # fields the generic rules may fill when the selectors find nothing
-    fallback_fields: tuple[str, ...] = FIELDS
+    fallback_fields: tuple[str, ...] = RECORD_FIELDS
 
     def parse_listing(self, url: str, html: str) -> Listing:
         return parse_listing_with(self, self.listing_rules, url, html)
@@ -87,7 +88,7 @@ class LayoutPlatform(Platform):
             self._category(item, tree)
         with field_guard(item, "item_id"):
             self.refine(item, page, scope)
-        GenericPlatform().complete(item, page, fields=self.fallback_fields)
+        complete_record(item, page, fields=self.fallback_fields)
         return item
 
     def refine(self, item: ArticleItem, page: Page, scope: HtmlElement) -> None:
@@ -194,7 +195,7 @@ class LayoutPlatform(Platform):
             for element in body.xpath(drop):
                 element.drop_tree()
         drop_tools(body)
-        element_body(self, item, body, url, self.how(path))
+        element_body(item, body, url, self.how(path))
 
     def _category(self, item: ArticleItem, tree: HtmlElement) -> None:
         for path in self.category_paths:

@@ -18,10 +18,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 from lxml.html import HtmlElement
 
+from portal_spider.extraction.listing_links import ListingRules
+from portal_spider.extraction.page import Page
 from portal_spider.items import ArticleItem
 from portal_spider.platforms.layout import LayoutPlatform
-from portal_spider.platforms.listing import ListingRules
-from portal_spider.platforms.page import Page
 
 logger = logging.getLogger(__name__)
 

@@ -17,15 +17,17 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from portal_spider.extraction.field_guard import field_guard
+from portal_spider.extraction.html_tree import first, meta_content, parse_html, text_of
+from portal_spider.extraction.listing_links import Listing, add_article, same_origin
+from portal_spider.extraction.media import fill_body_fields
+from portal_spider.extraction.page import Page
+from portal_spider.extraction.record_fields import complete_record
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.dates_vi import find_dates
 from portal_spider.normalize.text import clean_text, strip_label
 from portal_spider.normalize.urls import absolute_url, canonical_url, query_params, with_query
-from portal_spider.platforms.base import Listing, Platform, first, meta_content, parse_html, text_of
-from portal_spider.platforms.generic import GenericPlatform
-from portal_spider.platforms.guard import field_guard
-from portal_spider.platforms.listing import add_article, same_origin
-from portal_spider.platforms.page import Page
+from portal_spider.platforms.base import Platform
 
 logger = logging.getLogger(__name__)
 
@@ -184,7 +186,7 @@ class YenBaiPlatform(Platform):
                 self._body(item, body, url, f"platform:yenbai {body_how}")
         else:  # a layout variant without the family's body classes: the generic body rules
             fields = (*FALLBACK_FIELDS, "body_text", "source", "author")
-        GenericPlatform().complete(item, Page(url, html, tree), fields=fields)
+        complete_record(item, Page(url, html, tree), fields=fields)
         with field_guard(item, "category"):
             self._category_from_list(item, url)
         return item
@@ -269,7 +271,7 @@ class YenBaiPlatform(Platform):
         text_only = deepcopy(body)
         for caption in text_only.xpath(".//table[contains(@class,'image-caption')]|.//figure"):
             caption.drop_tree()
-        self.body_fields(item, body, url, how, text_root=text_only)
+        fill_body_fields(item, body, url, how, text_root=text_only)
 
     # --- the "Các tin khác" list of an article page ------------------------------------------
     def parse_related(self, url: str, html: str) -> Listing:

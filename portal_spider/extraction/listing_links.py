@@ -10,16 +10,31 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from portal_spider.extraction.html_tree import first, parse_html, text_of
 from portal_spider.normalize.dates_vi import find_dates
 from portal_spider.normalize.urls import absolute_url, canonical_url, host_of
-from portal_spider.platforms.base import Listing, Platform, first, parse_html, text_of
+
+if TYPE_CHECKING:  # the page objects call these rules; the rules only read their URL methods
+    from portal_spider.platforms.base import Platform
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Listing:
+    """What a listing page links to: article pages and further listing pages."""
+
+    article_urls: list[str] = field(default_factory=list)
+    next_urls: list[str] = field(default_factory=list)
+    # listing-level dates of the articles when shown (url -> raw date string), for incremental stops
+    article_dates: dict[str, str] = field(default_factory=dict)
+
 
 ITEM_ANCESTOR = (
     "ancestor::*[self::li or self::article or self::tr or contains(@class, 'item') or "
@@ -32,7 +47,6 @@ HOME_PATHS = {"", "/", "/index.php", "/default.aspx", "/trang-chu", "/trang-chu.
 class ListingRules:
     """How a platform's listing pages link to articles and to further pages."""
 
-    article_pattern: re.Pattern[str] | None = None
     article_links: tuple[str, ...] = ()
     scopes: tuple[str, ...] = ()
     pager_links: tuple[str, ...] = (

@@ -1,10 +1,10 @@
 """The article body of a page no selector knows, and the lines around it that are not body.
 
 The body comes from schema.org microdata when the page declares it, else from the main-content
-extractor (:func:`~portal_spider.platforms.content.extract_main_content`), else from the densest
-block of prose outside page chrome (table layouts the extractor misreads). Lines printed only in
-page chrome are dropped from both ends; trailing author, source, signature, attachment and date
-lines are taken out (author and source are recorded); the title and date lines at the start go.
+extractor (:mod:`portal_spider.extraction.main_content`), else from the densest block of prose
+outside page chrome (table layouts the extractor misreads). Lines printed only in page chrome
+are dropped from both ends; trailing author, source, signature, attachment and date lines are
+taken out (author and source are recorded); the title and date lines at the start go.
 """
 
 from __future__ import annotations
@@ -15,24 +15,25 @@ from copy import deepcopy
 
 from lxml.html import HtmlElement
 
-from portal_spider.items import ArticleItem
-from portal_spider.normalize.html import clean_body_html
-from portal_spider.normalize.text import clean_text
-from portal_spider.platforms.base import Platform, parse_html, text_of
-from portal_spider.platforms.content import (
-    extract_main_content,
-    is_boilerplate_line,
-    strip_portal_boilerplate,
-)
-from portal_spider.platforms.cues import (
+from portal_spider.extraction.cues import (
     drop_tools,
     is_chrome_element,
     is_date_only_line,
     looks_like_signature,
     read_attribution_line,
 )
-from portal_spider.platforms.locate import KEY_START, key, line_in_chrome, prose_container
-from portal_spider.platforms.page import Page
+from portal_spider.extraction.html_tree import parse_html, text_of
+from portal_spider.extraction.landmarks import KEY_START, key, line_in_chrome, prose_container
+from portal_spider.extraction.main_content.extractor import (
+    extract_main_content,
+    is_boilerplate_line,
+    strip_portal_boilerplate,
+)
+from portal_spider.extraction.media import fill_body_fields
+from portal_spider.extraction.page import Page
+from portal_spider.items import ArticleItem
+from portal_spider.normalize.html import clean_body_html
+from portal_spider.normalize.text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -55,13 +56,13 @@ ATTACHMENT_LINE = re.compile(
 )
 
 
-def extract_body(platform: Platform, item: ArticleItem, page: Page, how: str) -> None:
+def extract_body(item: ArticleItem, page: Page, how: str) -> None:
     """Fill the body fields from microdata, the main-content extractor or the densest prose."""
     element = page.data.body_element
     if element is not None and len((text_of(element) or "").split()) >= 20:
         body = deepcopy(element)
         drop_tools(body)
-        element_body(platform, item, body, page.url, f"{how}:microdata articleBody")
+        element_body(item, body, page.url, f"{how}:microdata articleBody")
         page.body_container = element
         return
     container, words = prose_container(page.tree)
@@ -80,7 +81,7 @@ def extract_body(platform: Platform, item: ArticleItem, page: Page, how: str) ->
         for element in body.xpath(".//*[@class or @id]"):
             if is_chrome_element(element):
                 element.drop_tree()
-        element_body(platform, item, body, page.url, f"{how}:densest prose block")
+        element_body(item, body, page.url, f"{how}:densest prose block")
         page.body_container = container
         return
     if kept and content is not None:
@@ -100,9 +101,7 @@ def is_big_page(page: Page) -> bool:
     return len(texts) > BIG_PAGE_ELEMENTS or texts.visible_length() > BIG_PAGE_CHARACTERS
 
 
-def element_body(
-    platform: Platform, item: ArticleItem, body: HtmlElement, url: str, rule: str
-) -> None:
+def element_body(item: ArticleItem, body: HtmlElement, url: str, rule: str) -> None:
     """Body fields from a body element, its head and trailing author and source lines removed."""
     drop_head_blocks(body)
     strip_attribution(item, body, rule)
@@ -120,7 +119,7 @@ def element_body(
             break
         holding_dropped.update(block.iterancestors())
         block.drop_tree()
-    platform.body_fields(item, body, url, rule, text_root=text_root)
+    fill_body_fields(item, body, url, rule, text_root=text_root)
 
 
 def drop_head_blocks(body: HtmlElement) -> None:

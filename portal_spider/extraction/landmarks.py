@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from lxml import etree
 from lxml.html import HtmlElement
 
+from portal_spider.extraction.cues import OTHER_NEWS_HEADING_RE, in_chrome, is_date_only_line
+from portal_spider.extraction.document_order import following_within, preceding_within
+from portal_spider.extraction.page_text import PageText, key
 from portal_spider.normalize.text import clean_text
-from portal_spider.platforms.axes import following_within, preceding_within
-from portal_spider.platforms.cues import OTHER_NEWS_HEADING_RE, in_chrome, is_date_only_line
-from portal_spider.platforms.pagetext import PageText, key
 
 logger = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
+from portal_spider.extraction.document_order import following
 from portal_spider.normalize.dates_vi import find_dates, parse_vi_datetime
 from portal_spider.normalize.text import clean_text
-from portal_spider.platforms.axes import following
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
+from portal_spider.extraction.html_tree import meta_content
 from portal_spider.normalize.text import clean_text
-from portal_spider.platforms.base import meta_content
 
 logger = logging.getLogger(__name__)
 

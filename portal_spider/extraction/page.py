@@ -10,10 +10,10 @@ import logging
 
 from lxml.html import HtmlElement
 
+from portal_spider.extraction.html_tree import parse_html
+from portal_spider.extraction.page_text import PageText
+from portal_spider.extraction.structured_data import StructuredData, read_structured
 from portal_spider.normalize.text import nfc, strip_controls
-from portal_spider.platforms.base import parse_html
-from portal_spider.platforms.pagetext import PageText
-from portal_spider.platforms.structured import StructuredData, read_structured
 
 logger = logging.getLogger(__name__)
 

@@ -28,8 +28,8 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
-from portal_spider.platforms.anchor import article_span
-from portal_spider.platforms.cues import OTHER_NEWS_WORDS
+from portal_spider.extraction.cues import OTHER_NEWS_WORDS
+from portal_spider.extraction.main_content.article_span import article_span
 
 logger = logging.getLogger(__name__)
 

@@ -16,10 +16,7 @@ from collections.abc import Iterable
 
 from lxml.html import HtmlElement
 
-from portal_spider.normalize.text import clean_text
-from portal_spider.platforms.axes import following_within
-from portal_spider.platforms.base import text_of
-from portal_spider.platforms.cues import (
+from portal_spider.extraction.cues import (
     OTHER_NEWS_HEADING_RE,
     DateCandidate,
     bounded_clean_text,
@@ -31,6 +28,9 @@ from portal_spider.platforms.cues import (
     pick_publication_date,
     views_in_text,
 )
+from portal_spider.extraction.document_order import following_within
+from portal_spider.extraction.html_tree import text_of
+from portal_spider.normalize.text import clean_text
 
 logger = logging.getLogger(__name__)
 

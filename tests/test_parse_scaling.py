@@ -29,12 +29,11 @@ from reliability_figures import record
 
 from portal_spider.cli import main
 from portal_spider.demo.big_page import BigPage, big_article_page
-from portal_spider.extraction.cues import bounded_clean_text
 from portal_spider.extraction.document_order import following, following_within, preceding_within
-from portal_spider.extraction.html_tree import parse_html
-from portal_spider.extraction.landmarks import key
+from portal_spider.extraction.html_tree import bounded_clean_text, parse_html
 from portal_spider.extraction.main_content.article_span import MATCH_CHARS, PREFIX_CHARS, TextIndex
 from portal_spider.extraction.page_text import PageText
+from portal_spider.extraction.vocabulary import key
 from portal_spider.normalize.text import clean_text
 from portal_spider.platforms.generic import GenericPlatform
 from portal_spider.platforms.yenbai import YenBaiPlatform

@@ -15,22 +15,19 @@ from copy import deepcopy
 
 from lxml.html import HtmlElement
 
-from portal_spider.extraction.cues import (
-    drop_tools,
-    is_chrome_element,
-    is_date_only_line,
-    looks_like_signature,
-    read_attribution_line,
-)
+from portal_spider.extraction.attribution import looks_like_signature, read_attribution_line
+from portal_spider.extraction.chrome import drop_tools, is_chrome_element
+from portal_spider.extraction.dates import is_date_only_line
 from portal_spider.extraction.html_tree import parse_html, text_of
-from portal_spider.extraction.landmarks import KEY_START, key, line_in_chrome, prose_container
-from portal_spider.extraction.main_content.extractor import (
-    extract_main_content,
+from portal_spider.extraction.landmarks import KEY_START, line_in_chrome, prose_container
+from portal_spider.extraction.main_content.extractor import extract_main_content
+from portal_spider.extraction.main_content.line_filter import (
     is_boilerplate_line,
     strip_portal_boilerplate,
 )
 from portal_spider.extraction.media import fill_body_fields
 from portal_spider.extraction.page import Page
+from portal_spider.extraction.vocabulary import ATTACHMENT_LINE, key
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.html import clean_body_html
 from portal_spider.normalize.text import clean_text
@@ -50,10 +47,6 @@ LEAD_PARAGRAPH_WORDS = 8
 BIG_PAGE_ELEMENTS = 10_000
 BIG_PAGE_CHARACTERS = 400_000
 SIGNATURE_BLOCKS = ("p", "div")
-ATTACHMENT_LINE = re.compile(
-    r"^(file|tệp|tập\s+tin|văn\s+bản|tài\s+liệu)\s+(đính\s+kèm|kèm\s+theo)|^(tải\s+về|đính\s+kèm)",
-    re.IGNORECASE,
-)
 
 
 def extract_body(item: ArticleItem, page: Page, how: str) -> None:

@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from portal_spider.normalize.html import element_text
-from portal_spider.normalize.text import nfc, strip_controls
+from portal_spider.normalize.text import clean_text, nfc, strip_controls
 
 XML_DECLARATIONS = re.compile(r"^(?:\s*<\?xml[^>]*>?)+")
 
@@ -22,23 +22,30 @@ class EmptyPage(ValueError):
     """A page with nothing to parse: empty, blank, or only comments or a doctype."""
 
 
-def parse_html(html: str | bytes) -> HtmlElement:
+# Comments and processing instructions dropped while parsing, for the main-content extractor:
+# React pages put ``<!-- -->`` inside paragraphs and trafilatura would cut the paragraph there.
+WITHOUT_COMMENTS = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+
+
+def parse_html(html: str | bytes, drop_comments: bool = False) -> HtmlElement:
     """Parse a whole page; broken HTML is repaired by lxml rather than rejected.
 
     The text comes out NFC: portals also serve decomposed Vietnamese (NFD), and every label,
     title and body rule compares precomposed strings. Control characters are dropped first (lxml
     refuses NUL and the like in text). A page with no element raises :class:`EmptyPage`.
+    ``drop_comments`` leaves comments and processing instructions out of the tree.
     """
+    parser = WITHOUT_COMMENTS if drop_comments else None
     try:
         if isinstance(html, bytes):
-            tree = lxml_html.document_fromstring(html)
+            tree = lxml_html.document_fromstring(html, parser=parser)
             nfc_tree(tree)
             return tree
         if not html.strip():
             raise EmptyPage("empty document")
         # lxml refuses str input that starts with an XML encoding declaration (one or several)
         html = XML_DECLARATIONS.sub("", strip_controls(nfc(html)))
-        return lxml_html.document_fromstring(html)
+        return lxml_html.document_fromstring(html, parser=parser)
     except etree.ParserError as error:
         raise EmptyPage(f"no HTML element on the page ({error})") from error
 
@@ -83,3 +90,32 @@ def meta_content(tree: HtmlElement, *names: str) -> str | None:
                 if value is not None and value.strip():
                     return value.strip()
     return None
+
+
+def bounded_clean_text(element: HtmlElement, limit: int, joiner: str = "") -> str | None:
+    """The element's cleaned text when it has at most ``limit`` characters, else ``None``.
+
+    Only the start of a long text is read: once the cleaned start is longer than ``limit`` (with
+    a margin for a character merged or a space stripped at the cut), the whole text is too.
+    ``joiner`` goes between the text nodes (``" "`` as :func:`short_text` joins them).
+    """
+    pieces: list[str] = []
+    size = 0
+    budget = 2 * limit + 64
+    for piece in element.itertext():
+        pieces.append(piece)
+        size += len(piece) + len(joiner)
+        if size > budget:
+            if len(clean_text(joiner.join(pieces)) or "") > limit + 16:
+                return None
+            budget *= 2  # mostly whitespace so far: read on
+    text = clean_text(joiner.join(pieces)) or ""
+    return text if len(text) <= limit else None
+
+
+def short_text(element: HtmlElement, limit: int = 160) -> str:
+    """The element's whole text when short, else only its own text nodes (not its children's)."""
+    text = bounded_clean_text(element, limit, " ")
+    if text is not None:
+        return text
+    return clean_text(" ".join(element.xpath("text()"))) or ""

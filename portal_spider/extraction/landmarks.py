@@ -8,15 +8,22 @@ source and author lines at the end of the body, never in the page chrome around 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from portal_spider.extraction.cues import OTHER_NEWS_HEADING_RE, in_chrome, is_date_only_line
+from portal_spider.extraction.chrome import in_chrome
+from portal_spider.extraction.dates import is_date_only_line
 from portal_spider.extraction.document_order import following_within, preceding_within
-from portal_spider.extraction.page_text import PageText, key
+from portal_spider.extraction.page_text import PageText
+from portal_spider.extraction.vocabulary import (
+    BOX_TITLE_RE,
+    OTHER_NEWS_HEADING_RE,
+    TITLE_SEPARATORS,
+    TRAIL_GLUE,
+    key,
+)
 from portal_spider.normalize.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -26,14 +33,7 @@ HEADING_TAGS = {"h1", "h2", "h3"}
 TITLE_CLASSES = ("title", "Title", "tieude", "TieuDe", "tieu-de", "headline", "heading")
 LOGO_WORDS = ("logo", "banner", "brand", "sitename", "site-name", "site-title", "masthead")
 LOGO_EXACT = {"header", "top", "site-header", "header-top", "top-header", "topbar", "top-bar"}
-TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»]\s+")
 PROSE_WORDS = 25
-BOX_TITLE_RE = re.compile(
-    r"^(thống kê|liên kết|văn bản|thư viện|video|tiêu điểm|thông báo|sự kiện|lịch|hỏi đáp|"
-    r"chuyên mục|danh mục|tìm kiếm|giới thiệu|liên hệ)\b[\w\s]{0,20}$",
-    re.IGNORECASE,
-)
-TRAIL_GLUE = re.compile(r"[\s»›>→/]+")
 # element tags read in document order with ``tree.iter(*tags)``: libxml2 takes time quadratic in
 # the result to evaluate ``//p|//div|…`` on a big page
 PARAGRAPH_BLOCKS = ("p", "div", "td", "li", "span", "section", "article", "blockquote")

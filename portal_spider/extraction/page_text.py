@@ -10,22 +10,15 @@ from a few characters instead of the whole subtree. Build it for a tree that is 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 
 from lxml import etree
 
+from portal_spider.extraction.vocabulary import key
+
 logger = logging.getLogger(__name__)
 
-WORD_RE = re.compile(r"\w+")
-# past every character a comparison key can hold (keys are words and spaces)
-KEY_END = "\U0010ffff"
 HIDDEN_TAGS = ("script", "style", "noscript", "template")
-
-
-def key(text: str | None) -> str:
-    """Comparison key: case-folded words without punctuation."""
-    return " ".join(WORD_RE.findall((text or "").casefold()))
 
 
 class PageText:

@@ -27,29 +27,19 @@ from portal_spider.extraction.around_body import (
     trailing_date,
     trailing_signature,
 )
+from portal_spider.extraction.article_header import header_elements
+from portal_spider.extraction.attribution import read_attribution_line
 from portal_spider.extraction.body import extract_body, note_attribution
-from portal_spider.extraction.cues import (
-    MODIFIED_LABEL_RE,
-    PUBLISH_LABEL_RE,
-    dates_in,
-    find_views,
-    header_date,
-    header_elements,
-    in_chrome,
-    precise_time,
-    read_attribution_line,
-    same_day,
-    short_text,
-)
+from portal_spider.extraction.chrome import in_chrome
+from portal_spider.extraction.dates import dates_in, header_date, precise_time, same_day
 from portal_spider.extraction.document_order import following_within
 from portal_spider.extraction.field_guard import field_guard
-from portal_spider.extraction.html_tree import parse_html, text_of
+from portal_spider.extraction.html_tree import parse_html, short_text, text_of
 from portal_spider.extraction.landmarks import (
     best_heading,
     block_before,
     common_ancestor,
     heading_candidates,
-    key,
     link_trail,
     matching_heading,
     paragraph_element,
@@ -59,6 +49,14 @@ from portal_spider.extraction.landmarks import (
 from portal_spider.extraction.media import collect_media
 from portal_spider.extraction.page import Page
 from portal_spider.extraction.structured_data import Found
+from portal_spider.extraction.views import find_views
+from portal_spider.extraction.vocabulary import (
+    CRUMB_SEPARATORS,
+    HOME_WORDS,
+    MODIFIED_LABEL_RE,
+    PUBLISH_LABEL_RE,
+    key,
+)
 from portal_spider.items import RECORD_FIELDS, ArticleItem
 from portal_spider.normalize.html import clean_body_html
 from portal_spider.normalize.text import clean_text
@@ -73,8 +71,6 @@ BREADCRUMBS = (
     "contains(@class, 'Crumb') or contains(@id, 'Crumb')])]"
 )
 CATEGORY_LINKS = "//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]"
-HOME_WORDS = {"trang chủ", "home", "trang chu", "trang nhất"}
-CRUMB_SEPARATORS = re.compile(r"\s*[»›>→]\s*|\s+/\s+")
 
 
 def complete_record(

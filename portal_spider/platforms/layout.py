@@ -15,16 +15,14 @@ from copy import deepcopy
 
 from lxml.html import HtmlElement
 
+from portal_spider.extraction.attribution import read_attribution_line
 from portal_spider.extraction.body import element_body
-from portal_spider.extraction.cues import (
+from portal_spider.extraction.chrome import drop_tools, in_chrome
+from portal_spider.extraction.dates import (
     DateCandidate,
     dates_in,
-    drop_tools,
-    find_views,
-    in_chrome,
     pick_publication_date,
     precise_time,
-    read_attribution_line,
 )
 from portal_spider.extraction.field_guard import field_guard
 from portal_spider.extraction.html_tree import first, text_of
@@ -32,6 +30,7 @@ from portal_spider.extraction.landmarks import in_logo
 from portal_spider.extraction.listing_links import Listing, ListingRules, parse_listing_with
 from portal_spider.extraction.page import Page
 from portal_spider.extraction.record_fields import complete_record
+from portal_spider.extraction.views import find_views
 from portal_spider.items import RECORD_FIELDS, ArticleItem
 from portal_spider.normalize.text import clean_text, strip_label
 from portal_spider.platforms.base import Platform

@@ -1,0 +1,59 @@
+"""Who wrote an article and where it comes from: author and source lines, signatures.
+
+:func:`record_attribution` is the one writer of author and source values and of the rule that
+found them (their provenance).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from portal_spider.extraction.vocabulary import AUTHOR_RE, NAME_WORD_RE, SOURCE_RE, THEO_RE
+from portal_spider.normalize.text import clean_text
+
+
+# --- attribution ------------------------------------------------------------------------------
+def read_attribution_line(line: str) -> tuple[str, str] | None:
+    """``("author", name)`` or ``("source", name)`` when ``line`` is an attribution line."""
+    text = clean_text(line) or ""
+    if not text or len(text) > 160:
+        return None
+    source = SOURCE_RE.match(text)
+    if source:
+        return "source", source.group("name").strip("() ").rstrip(".").strip()
+    author = AUTHOR_RE.match(text)
+    if author:
+        name = author.group("name").strip().rstrip(".")
+        bare_label = author.group(1).lower() in {"bài", "tin", "ảnh", "pv"}
+        # "Ảnh: Lãnh đạo huyện trao quà" is a caption, "Ảnh: Minh Tuấn" a credit
+        if bare_label and not all(NAME_WORD_RE.match(w) for w in re.split(r"[\s,\-–]+", name) if w):
+            return None
+        return "author", name
+    theo = THEO_RE.match(text)
+    if theo and len(theo.group("name").split()) <= 12 and _looks_like_name(theo.group("name")):
+        return "source", theo.group("name").strip()
+    return None
+
+
+def _looks_like_name(text: str) -> bool:
+    """A proper name: its first word is capitalised ("Báo Yên Bái", "Cổng TTĐT tỉnh")."""
+    words = text.split()
+    return bool(words) and words[0][:1].isupper()
+
+
+def looks_like_signature(element: HtmlElement) -> bool:
+    """A short right-aligned name (often bold) at the end of a body: the author's signature."""
+    text = clean_text(element.text_content()) or ""
+    words = [w for w in re.split(r"[\s,\-–]+", text) if w]
+    if not 1 <= len(words) <= 6 or any(ch.isdigit() for ch in text) or text.endswith((".", ":")):
+        return False
+    if not all(NAME_WORD_RE.match(word) for word in words):
+        return False
+    style = (element.get("style") or "").replace(" ", "").lower()
+    right = "text-align:right" in style or (element.get("align") or "").lower() == "right"
+    right = right or "right" in (element.get("class") or "").lower()
+    bold_children = element.xpath("./strong|./b|./em/strong|./strong/em|./b/i|./i/b")
+    bold = bool(bold_children) and clean_text(bold_children[0].text_content()) == text
+    return right and (bold or len(words) <= 4)

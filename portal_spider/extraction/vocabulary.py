@@ -1,0 +1,258 @@
+"""The one vocabulary of page furniture: the words, phrases and patterns portals print.
+
+Portals print labels beside their fields (``Lượt xem:``, ``Nguồn:``, ``Tin, ảnh:``, ``Ngày đăng:``)
+and surround the article with widgets that use the same words for other things: the site-wide
+visitor counter (``Lượt truy cập``, ``Đang online``), print and share buttons, sidebars of other
+articles (``Tin mới``, ``Các tin khác``), the site footer. Every rule of the engine (the page
+objects' field readers and the main-content extractor alike) takes its words from here, so a
+label is spelled once and both sides agree on it. Also here: the comparison key and the line
+normaliser every rule compares text with.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# --- text keys -----------------------------------------------------------------------------------
+WORD_RE = re.compile(r"\w+")
+# past every character a comparison key can hold (keys are words and spaces)
+KEY_END = "\U0010ffff"
+
+
+def key(text: str | None) -> str:
+    """Comparison key: case-folded words without punctuation."""
+    return " ".join(WORD_RE.findall((text or "").casefold()))
+
+
+SPACE_RE = re.compile(r"\s+")
+PUNCT_ONLY_RE = re.compile(r"^[\W_]*$")
+
+
+def normalize_line(text: str) -> str:
+    """NFC-normalise *text* and collapse all whitespace runs to one space."""
+    return SPACE_RE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def word_count(text: str) -> int:
+    """Number of word tokens in *text*."""
+    return len(re.findall(r"\w+", text))
+
+
+# --- page chrome: class words, widgets, other articles -------------------------------------------
+# Words of class and id tokens that mark page chrome: sidebars, menus, footers, counters, lists of
+# other articles. Matched inside each lowercased token ("box-tin-moi", "sidebarRight").
+CHROME_WORDS = (
+    "sidebar", "side-bar", "aside", "footer", "menu", "navbar", "navigation", "breadcrumb",
+    "counter", "thongke", "thong-ke", "statistic", "visitor", "truycap", "truy-cap", "online",
+    "related", "relate", "tinkhac", "tin-khac", "othernews", "other-news", "other_news", "tinmoi",
+    "tin-moi", "latest", "lienquan", "lien-quan", "cungchuyenmuc", "cung-chuyen-muc", "widget",
+    "banner", "marquee", "quangcao", "quang-cao", "advert", "gallery", "thuvien", "thu-vien",
+    "hotnews", "hot-news", "noibat", "noi-bat", "mostview", "most-view", "xemnhieu", "xem-nhieu",
+    "docnhieu", "doc-nhieu", "recent", "weather", "thoitiet", "thoi-tiet", "login", "search",
+    "chantrang", "chan-trang", "copyright", "ban-quyen", "rightcol", "right-col", "col-right",
+    "cotphai", "cot-phai", "pagenav", "pager", "pagination",
+)  # fmt: skip
+CHROME_TAGS = {"aside", "footer", "nav"}
+ARTICLE_PREFIXES = ("article", "entry", "post", "news", "detail", "story")
+CHROME_EXACT = {"nav", "left", "right", "col-right", "right-col", "box-right", "module-right"}
+# Headings that start a list of other articles; their section is chrome even without a class.
+# The words of such a heading ("Các tin khác", "Tin cùng chuyên mục", "Bài viết liên quan" …),
+# shared with the main-content extractor's rule for where an article's text ends.
+OTHER_NEWS_WORDS = (
+    r"(các|những)?\s*(tin|bài|bài viết|tin tức)\s*(khác|liên quan|cùng chuyên mục|cùng loại|"
+    r"mới|mới nhất|mới đăng|xem nhiều|đọc nhiều|nổi bật|đã đưa)"
+)
+OTHER_NEWS_HEADING_RE = re.compile(rf"^{OTHER_NEWS_WORDS}\b", re.IGNORECASE)
+TOOL_WORDS = {
+    "in", "in bài", "in trang", "bản in", "đọc bài", "nghe đọc bài", "gửi email", "gửi mail",
+    "gửi bài", "chia sẻ", "lưu", "lưu tin", "lưu bài viết", "quay lại", "trở về", "về đầu trang",
+    "lên đầu trang", "a+", "a-", "a", "cỡ chữ", "facebook", "zalo", "twitter", "tweet", "email",
+    "print", "share", "bình luận", "like", "thích", "đã tặng",
+}  # fmt: skip
+TOOL_TAGS = {"a", "span", "button", "div", "p", "li", "label"}
+TOOL_CLASS_RE = re.compile(
+    r"(share|social|print|tool|rating|like|zalo|facebook|tweet|readspeaker|audio|speech|tts|"
+    r"font-?size|button|btn|comment|tags?$|keyword|related|other|pagination|pager|"
+    r"cong-?cu|chia-?se|tien-?ich)",
+    re.IGNORECASE,
+)
+BOILERPLATE_ATTR_RE = re.compile(
+    r"(^|[\s_-])(nav|menu|sidebar|side-bar|footer|header|breadcrumbs?|share|social|comments?|"
+    r"related|tin-?lien-?quan|tin-?khac|other-?news|banner|advert|ads|popup|modal|login|"
+    r"search|pager|pagination|toolbar|print|widget|cookie)([\s_-]|$)",
+    re.IGNORECASE,
+)
+# Widget labels that may appear alone or several on one line ("In  Đọc bài  Gửi email").
+WIDGET_PHRASES = (
+    "in bài viết",
+    "in bài",
+    "in trang",
+    "bản in",
+    "đọc bài",
+    "nghe đọc bài",
+    "dừng đọc",
+    "gửi email",
+    "gửi mail",
+    "gửi bài viết",
+    "gửi bài",
+    "lưu bài viết",
+    "lưu tin",
+    "chia sẻ",
+    "chia sẻ bài viết",
+    "quay lại",
+    "trở về",
+    "về đầu trang",
+    "lên đầu trang",
+    "đóng cửa sổ",
+    "cỡ chữ",
+    "phóng to",
+    "thu nhỏ",
+    "tweet",
+    "facebook",
+    "zalo",
+    "twitter",
+    "email",
+    "print",
+    "share",
+    "in",
+    "a",
+    "a-",
+    "a+",
+    "đã tặng",  # the like widget of Yên Bái's SharePoint sites
+)
+# A heading that starts a trailing list of other articles: it and everything after it go.
+TRAILING_SECTION_RE = re.compile(
+    rf"^{OTHER_NEWS_WORDS}\s*[:.…]*$"
+    r"|^(thư viện ảnh|ý kiến bạn đọc|bình luận|gửi bình luận|gửi ý kiến|ý kiến của bạn|"
+    r"viết bình luận|related (news|articles|posts|stories)|read more|more stories)\s*[:.…]*$",
+    re.IGNORECASE,
+)
+# Lines dropped wherever they appear.
+BOILERPLATE_LINE_RE = re.compile(
+    r"^(lượt truy cập|số lượt truy cập|lượt xem|số lượt xem|tổng lượt truy cập|đang truy cập|"
+    r"đang online|trực tuyến|hôm nay|tổng số lượt|lượt đọc|tags?|từ khóa|từ khoá)\s*[:：]"
+    r"|^(chia sẻ|share)\s*(bài viết|this|on)?\s*[:：]"
+    r"|^like this story\? share it"
+    r"|^(họ và tên|họ tên|địa chỉ email|email|nội dung|mã xác nhận|mã bảo vệ)\s*[:：*]?\s*\*?$"
+    r"|^(gửi|nhập lại|làm lại|xóa|hủy)$"
+    r"|^(bản quyền|copyright)\b.{0,120}$"
+    r"|^©"
+    r"|^.{0,200}\(\s*\d{1,2}/\d{1,2}/\d{2,4}(\s+\d{1,2}:\d{2})?\s*\)$",  # teaser "(12/12/2024)"
+    re.IGNORECASE,
+)
+# Site footer lines, dropped only at the end of the body.
+FOOTER_LINE_RE = re.compile(
+    r"^(cơ quan chủ quản|chịu trách nhiệm|người chịu trách nhiệm|giấy phép|địa chỉ|"
+    r"điện thoại|đt|fax|email|e-mail|thiết kế bởi|phát triển bởi|ghi rõ nguồn|"
+    r"bản quyền thuộc)\b",
+    re.IGNORECASE,
+)
+# A plain-text breadcrumb ("Trang chủ » Tin tức - Sự kiện") printed above the title.
+BREADCRUMB_LINE_RE = re.compile(
+    r"^(trang\s+chủ|trang\s+nhất|home)\s*[»>›/|→]\s*\S.{0,120}$", re.IGNORECASE
+)
+BOX_TITLE_RE = re.compile(
+    r"^(thống kê|liên kết|văn bản|thư viện|video|tiêu điểm|thông báo|sự kiện|lịch|hỏi đáp|"
+    r"chuyên mục|danh mục|tìm kiếm|giới thiệu|liên hệ)\b[\w\s]{0,20}$",
+    re.IGNORECASE,
+)
+
+# --- views ---------------------------------------------------------------------------------------
+# "Lượt xem: 1.234" (label first) is read before "4829 lượt xem" (number first): in
+# "ngày 16 tháng 4 năm 2024 Lượt xem: 318" the year before the label is not the count.
+VIEWS_LABEL_FIRST_RE = re.compile(
+    r"(?:số\s+lượt\s+xem|số\s+lần\s+xem|lượt\s+xem|lượt\s+đọc|lần\s+xem|đã\s+xem|views?)"
+    r"\s*[:：]?\s*[(\[]?\s*\d[\d.,]*(?![\d/:-])",
+    re.IGNORECASE,
+)
+VIEWS_NUMBER_FIRST_RE = re.compile(
+    r"(?<![\d/.:-])\d[\d.,]*\s*[)\]]?\s*(?:lượt\s+xem|lượt\s+đọc|lần\s+xem|views?)(?!\w)",
+    re.IGNORECASE,
+)
+SITE_COUNTER_RE = re.compile(
+    r"lượt\s+truy\s+cập|đang\s+truy\s+cập|đang\s+online|trực\s+tuyến|hôm\s+nay|hôm\s+qua|"
+    r"trong\s+tuần|trong\s+tháng|tuần\s+này|tháng\s+này|tổng\s+(?:số\s+)?lượt|thống\s+kê|"
+    r"số\s+người|visitors?|online",
+    re.IGNORECASE,
+)
+# A view counter inside a line of buttons.
+BUTTON_ROW_VIEWS_RE = re.compile(
+    r"(số\s+)?(lượt|lần)\s+(xem|đọc)\s*[:：]?\s*\(?[\d.,]+\)?|đã\s+xem\s*[:：]?\s*[\d.,]+"
+    r"|[\d.,]+\s+(lượt|lần)\s+(xem|đọc)",
+    re.IGNORECASE,
+)
+
+# --- dates ---------------------------------------------------------------------------------------
+PUBLISH_LABEL_RE = re.compile(
+    r"(ngày\s+đăng|đăng\s+ngày|đăng\s+lúc|ngày\s+xuất\s+bản|xuất\s+bản|được\s+đăng|ngày\s+tạo|"
+    r"ngày\s+phát\s+hành|published|posted)\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+MODIFIED_LABEL_RE = re.compile(
+    r"(cập\s+nhật\s+lần\s+cuối|sửa\s+đổi|chỉnh\s+sửa|ngày\s+sửa|lần\s+sửa|modified|updated|"
+    r"hiệu\s+chỉnh)\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+# A weekday printed between a label and its date ("Ngày đăng: Thứ Hai, 17/07/2023"): not the label.
+WEEKDAY_TAIL_RE = re.compile(
+    r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s+nhật)\s*[,\-–|]?\s*(?:ngày\s*)?$",
+    re.IGNORECASE,
+)
+DATE_LINE_NOISE_RE = re.compile(
+    r"(số\s+)?(lượt|lần)\s+(xem|đọc|truy\s+cập)\s*:?\s*[\d.,]*|"
+    r"thứ\s+(hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s+nhật|ngày\s+đăng|đăng\s+ngày|cập\s+nhật|"
+    r"lần\s+cập\s+nhật\s+cuối|lúc|ngày|gmt\s*\+?\s*7|\(|\)|[,|:\-–]",
+    re.IGNORECASE,
+)
+DATE_LABEL_RE = re.compile(
+    r"(ngày\s+đăng|đăng\s+ngày|đăng\s+lúc|cập\s+nhật(\s+lúc)?|xuất\s+bản|thời\s+gian|posted|"
+    r"published|updated)\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+VI_MONTH = r"(\d{1,2}|một|hai|ba|tư|bốn|năm|sáu|bảy|bẩy|tám|chín|mười(\s+một|\s+hai)?|giêng|chạp)"
+DATE_RE = re.compile(
+    r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}"
+    r"|\d{4}-\d{2}-\d{2}"
+    r"|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(\s+năm\s+\d{4})?"
+    # "14 Tháng 9 2023", "14 Tháng Bảy, 2023", "Tháng Bảy 14, 2023" (WordPress in Vietnamese)
+    rf"|\b\d{{1,2}}\s+tháng\s+{VI_MONTH}(\s*,\s*|\s+năm\s+|\s+)\d{{4}}"
+    rf"|\btháng\s+{VI_MONTH}\s+\d{{1,2}}\s*,?\s*\d{{4}}"
+    r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
+    r"|\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}",
+    re.IGNORECASE,
+)
+DATE_NOISE_RE = re.compile(
+    r"\d{1,2}\s*[:h]\s*\d{2}(\s*[:]\s*\d{2})?\s*(am|pm|gmt[+-]?\d*|\(gmt[^)]*\))?"
+    r"|\b(thứ\s+(hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ nhật|ngày đăng|ngày cập nhật|"
+    r"cập nhật|đăng lúc|đăng ngày|lúc|ngày|tháng|năm|thời gian|posted|published|updated|"
+    r"on|at|by|monday|tuesday|wednesday|thursday|friday|saturday|sunday|gmt|utc|ict|"
+    r"am|pm|et|est|edt|pst|pdt)\b"
+    r"|(lượt\s+(xem|đọc|truy cập)|views?)\s*[:：]?\s*[\d.,]+",
+    re.IGNORECASE,
+)
+
+# --- attribution ---------------------------------------------------------------------------------
+AUTHOR_RE = re.compile(
+    r"^\(?\s*(tin,?\s*ảnh|tin\s+và\s+ảnh|bài,?\s*ảnh|bài\s+và\s+ảnh|tác\s+giả|người\s+viết|"
+    r"bài|tin|ảnh|thực\s+hiện|nhóm\s+phóng\s+viên|pv)\s*[:：]\s*(?P<name>[^:]{2,80}?)\s*\)?$",
+    re.IGNORECASE,
+)
+# "Nguồn:" and NukeViet's standard "Nguồn tin:"
+SOURCE_RE = re.compile(
+    r"^\(?\s*nguồn(?:\s+tin)?\s*[:：]\s*(?P<name>.{2,150}?)\s*\)?\.?$", re.IGNORECASE
+)
+THEO_RE = re.compile(r"^\(?\s*theo\s+(?P<name>[^;:.!?/\d]{3,90}?)\s*\)?$", re.IGNORECASE)
+NAME_WORD_RE = re.compile(r"^[A-ZĐÀ-Ỹ][\wÀ-ỹ.]*$")
+SOURCE_LINE_RE = re.compile(r"^\(?\s*nguồn(?:\s+tin)?\s*[:：]", re.IGNORECASE)
+ATTACHMENT_LINE = re.compile(
+    r"^(file|tệp|tập\s+tin|văn\s+bản|tài\s+liệu)\s+(đính\s+kèm|kèm\s+theo)|^(tải\s+về|đính\s+kèm)",
+    re.IGNORECASE,
+)
+
+# --- titles, breadcrumbs -------------------------------------------------------------------------
+TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»]\s+")
+TRAIL_GLUE = re.compile(r"[\s»›>→/]+")
+TITLE_SPLIT_RE = re.compile(r"\s+[|\-–—:»]\s+|\s*::\s*")
+HOME_WORDS = {"trang chủ", "home", "trang chu", "trang nhất"}
+CRUMB_SEPARATORS = re.compile(r"\s*[»›>→]\s*|\s+/\s+")

@@ -121,21 +121,14 @@ def _locate_title(item: ArticleItem, page: Page, fill: bool, how: str) -> None:
     hints = list(page.data.headline)
     titles = page.tree.xpath("//title")
     page_title = clean_text(titles[0].text_content()) if titles else None
-    for hint in hints:
-        for part in title_parts(hint.value):
+    named = [(hint.value, hint.rule) for hint in hints]
+    for value, rule in [*named, *([(page_title, "<title>")] if page_title else [])]:
+        for part in title_parts(value):
             element = matching_heading(candidates, part)
             if element is not None:
                 page.title = element
                 if fill:
-                    _set_title(item, text_of(element), f"{how}:{hint.rule} = heading")
-                return
-    if page_title:
-        for part in title_parts(page_title):
-            element = matching_heading(candidates, part)
-            if element is not None:
-                page.title = element
-                if fill:
-                    _set_title(item, text_of(element), f"{how}:<title> = heading")
+                    _set_title(item, text_of(element), f"{how}:{rule} = heading")
                 return
     for hint in [*hints, *([Found(page_title, "<title>")] if page_title else [])]:
         for part in sorted(title_parts(hint.value), key=len, reverse=True):

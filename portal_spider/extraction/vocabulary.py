@@ -39,6 +39,16 @@ def word_count(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
+def any_phrase(phrases: tuple[str, ...]) -> str:
+    """A regex alternation of ``phrases``, any run of whitespace between their words."""
+    return "|".join(re.escape(phrase).replace(r"\ ", r"\s+") for phrase in phrases)
+
+
+def label_at_end(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """Matches a text that ends with one of ``labels`` (and maybe a colon): a value's label."""
+    return re.compile(rf"({any_phrase(labels)})\s*[:：]?\s*$", re.IGNORECASE)
+
+
 # --- page chrome: class words, widgets, other articles -------------------------------------------
 # Words of class and id tokens that mark page chrome: sidebars, menus, footers, counters, lists of
 # other articles. Matched inside each lowercased token ("box-tin-moi", "sidebarRight").
@@ -53,8 +63,11 @@ CHROME_WORDS = (
     "chantrang", "chan-trang", "copyright", "ban-quyen", "rightcol", "right-col", "col-right",
     "cotphai", "cot-phai", "pagenav", "pager", "pagination",
 )  # fmt: skip
+# Tags that are page chrome wherever they stand.
 CHROME_TAGS = {"aside", "footer", "nav"}
+# Class prefixes of the article's own blocks ("entry-footer" is no site footer).
 ARTICLE_PREFIXES = ("article", "entry", "post", "news", "detail", "story")
+# Whole class or id tokens of page chrome.
 CHROME_EXACT = {"nav", "left", "right", "col-right", "right-col", "box-right", "module-right"}
 # Headings that start a list of other articles; their section is chrome even without a class.
 # The words of such a heading ("Các tin khác", "Tin cùng chuyên mục", "Bài viết liên quan" …),
@@ -64,19 +77,23 @@ OTHER_NEWS_WORDS = (
     r"mới|mới nhất|mới đăng|xem nhiều|đọc nhiều|nổi bật|đã đưa)"
 )
 OTHER_NEWS_HEADING_RE = re.compile(rf"^{OTHER_NEWS_WORDS}\b", re.IGNORECASE)
+# The text of one tool widget (print, share, font size …), element by element.
 TOOL_WORDS = {
     "in", "in bài", "in trang", "bản in", "đọc bài", "nghe đọc bài", "gửi email", "gửi mail",
     "gửi bài", "chia sẻ", "lưu", "lưu tin", "lưu bài viết", "quay lại", "trở về", "về đầu trang",
     "lên đầu trang", "a+", "a-", "a", "cỡ chữ", "facebook", "zalo", "twitter", "tweet", "email",
     "print", "share", "bình luận", "like", "thích", "đã tặng",
 }  # fmt: skip
+# Tags a tool widget is printed in.
 TOOL_TAGS = {"a", "span", "button", "div", "p", "li", "label"}
+# Class or id words of tool widgets and of lists of other articles.
 TOOL_CLASS_RE = re.compile(
     r"(share|social|print|tool|rating|like|zalo|facebook|tweet|readspeaker|audio|speech|tts|"
     r"font-?size|button|btn|comment|tags?$|keyword|related|other|pagination|pager|"
     r"cong-?cu|chia-?se|tien-?ich)",
     re.IGNORECASE,
 )
+# Class or id words of blocks the density fallback never reads.
 BOILERPLATE_ATTR_RE = re.compile(
     r"(^|[\s_-])(nav|menu|sidebar|side-bar|footer|header|breadcrumbs?|share|social|comments?|"
     r"related|tin-?lien-?quan|tin-?khac|other-?news|banner|advert|ads|popup|modal|login|"
@@ -152,30 +169,32 @@ FOOTER_LINE_RE = re.compile(
 BREADCRUMB_LINE_RE = re.compile(
     r"^(trang\s+chủ|trang\s+nhất|home)\s*[»>›/|→]\s*\S.{0,120}$", re.IGNORECASE
 )
-BOX_TITLE_RE = re.compile(
-    r"^(thống kê|liên kết|văn bản|thư viện|video|tiêu điểm|thông báo|sự kiện|lịch|hỏi đáp|"
-    r"chuyên mục|danh mục|tìm kiếm|giới thiệu|liên hệ)\b[\w\s]{0,20}$",
-    re.IGNORECASE,
-)
+# The heading of a sidebar box ("Thống kê truy cập", "Liên kết website"): not a title.
+BOX_TITLES = (
+    "thống kê", "liên kết", "văn bản", "thư viện", "video", "tiêu điểm", "thông báo", "sự kiện",
+    "lịch", "hỏi đáp", "chuyên mục", "danh mục", "tìm kiếm", "giới thiệu", "liên hệ",
+)  # fmt: skip
+BOX_TITLE_RE = re.compile(rf"^({'|'.join(BOX_TITLES)})\b[\w\s]{{0,20}}$", re.IGNORECASE)
 
 # --- views ---------------------------------------------------------------------------------------
 # "Lượt xem: 1.234" (label first) is read before "4829 lượt xem" (number first): in
 # "ngày 16 tháng 4 năm 2024 Lượt xem: 318" the year before the label is not the count.
+VIEWS_WORDS = ("lượt xem", "lượt đọc", "lần xem", "views", "view")
+VIEWS_LABELS = ("số lượt xem", "số lần xem", *VIEWS_WORDS[:3], "đã xem", *VIEWS_WORDS[3:])
 VIEWS_LABEL_FIRST_RE = re.compile(
-    r"(?:số\s+lượt\s+xem|số\s+lần\s+xem|lượt\s+xem|lượt\s+đọc|lần\s+xem|đã\s+xem|views?)"
-    r"\s*[:：]?\s*[(\[]?\s*\d[\d.,]*(?![\d/:-])",
-    re.IGNORECASE,
+    rf"(?:{any_phrase(VIEWS_LABELS)})\s*[:：]?\s*[(\[]?\s*\d[\d.,]*(?![\d/:-])", re.IGNORECASE
 )
+# "4829 lượt xem": a number followed by a views word.
 VIEWS_NUMBER_FIRST_RE = re.compile(
-    r"(?<![\d/.:-])\d[\d.,]*\s*[)\]]?\s*(?:lượt\s+xem|lượt\s+đọc|lần\s+xem|views?)(?!\w)",
-    re.IGNORECASE,
+    rf"(?<![\d/.:-])\d[\d.,]*\s*[)\]]?\s*(?:{any_phrase(VIEWS_WORDS)})(?!\w)", re.IGNORECASE
 )
-SITE_COUNTER_RE = re.compile(
-    r"lượt\s+truy\s+cập|đang\s+truy\s+cập|đang\s+online|trực\s+tuyến|hôm\s+nay|hôm\s+qua|"
-    r"trong\s+tuần|trong\s+tháng|tuần\s+này|tháng\s+này|tổng\s+(?:số\s+)?lượt|thống\s+kê|"
-    r"số\s+người|visitors?|online",
-    re.IGNORECASE,
-)
+# The words of a site-wide visitor counter: a count beside them is not the article's views.
+SITE_COUNTER_WORDS = (
+    "lượt truy cập", "đang truy cập", "đang online", "trực tuyến", "hôm nay", "hôm qua",
+    "trong tuần", "trong tháng", "tuần này", "tháng này", "tổng số lượt", "tổng lượt", "thống kê",
+    "số người", "visitors", "visitor", "online",
+)  # fmt: skip
+SITE_COUNTER_RE = re.compile(any_phrase(SITE_COUNTER_WORDS), re.IGNORECASE)
 # A view counter inside a line of buttons.
 BUTTON_ROW_VIEWS_RE = re.compile(
     r"(số\s+)?(lượt|lần)\s+(xem|đọc)\s*[:：]?\s*\(?[\d.,]+\)?|đã\s+xem\s*[:：]?\s*[\d.,]+"
@@ -184,33 +203,35 @@ BUTTON_ROW_VIEWS_RE = re.compile(
 )
 
 # --- dates ---------------------------------------------------------------------------------------
-PUBLISH_LABEL_RE = re.compile(
-    r"(ngày\s+đăng|đăng\s+ngày|đăng\s+lúc|ngày\s+xuất\s+bản|xuất\s+bản|được\s+đăng|ngày\s+tạo|"
-    r"ngày\s+phát\s+hành|published|posted)\s*[:：]?\s*$",
-    re.IGNORECASE,
-)
-MODIFIED_LABEL_RE = re.compile(
-    r"(cập\s+nhật\s+lần\s+cuối|sửa\s+đổi|chỉnh\s+sửa|ngày\s+sửa|lần\s+sửa|modified|updated|"
-    r"hiệu\s+chỉnh)\s*[:：]?\s*$",
-    re.IGNORECASE,
-)
+# Labels that end right before the publication date ("Ngày đăng:").
+PUBLISH_LABEL_RE = label_at_end((
+    "ngày đăng", "đăng ngày", "đăng lúc", "ngày xuất bản", "xuất bản", "được đăng", "ngày tạo",
+    "ngày phát hành", "published", "posted",
+))  # fmt: skip
+# Labels that end right before a modification date: never the publication date.
+MODIFIED_LABEL_RE = label_at_end((
+    "cập nhật lần cuối", "sửa đổi", "chỉnh sửa", "ngày sửa", "lần sửa", "modified", "updated",
+    "hiệu chỉnh",
+))  # fmt: skip
+# Labels before a date printed after the body ("[Ngày cập nhật: 19/12/2023 10:21]").
+DATE_LABEL_RE = label_at_end((
+    "ngày đăng", "đăng ngày", "đăng lúc", "cập nhật lúc", "cập nhật", "xuất bản", "thời gian",
+    "posted", "published", "updated",
+))  # fmt: skip
 # A weekday printed between a label and its date ("Ngày đăng: Thứ Hai, 17/07/2023"): not the label.
 WEEKDAY_TAIL_RE = re.compile(
     r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s+nhật)\s*[,\-–|]?\s*(?:ngày\s*)?$",
     re.IGNORECASE,
 )
+# Words a date-only line may hold besides its date (weekday, label, view count, punctuation).
 DATE_LINE_NOISE_RE = re.compile(
     r"(số\s+)?(lượt|lần)\s+(xem|đọc|truy\s+cập)\s*:?\s*[\d.,]*|"
     r"thứ\s+(hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s+nhật|ngày\s+đăng|đăng\s+ngày|cập\s+nhật|"
     r"lần\s+cập\s+nhật\s+cuối|lúc|ngày|gmt\s*\+?\s*7|\(|\)|[,|:\-–]",
     re.IGNORECASE,
 )
-DATE_LABEL_RE = re.compile(
-    r"(ngày\s+đăng|đăng\s+ngày|đăng\s+lúc|cập\s+nhật(\s+lúc)?|xuất\s+bản|thời\s+gian|posted|"
-    r"published|updated)\s*[:：]?\s*$",
-    re.IGNORECASE,
-)
 VI_MONTH = r"(\d{1,2}|một|hai|ba|tư|bốn|năm|sáu|bảy|bẩy|tám|chín|mười(\s+một|\s+hai)?|giêng|chạp)"
+# A date in any format portals print, English ones included (main-content extractor).
 DATE_RE = re.compile(
     r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}"
     r"|\d{4}-\d{2}-\d{2}"
@@ -222,6 +243,7 @@ DATE_RE = re.compile(
     r"|\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}",
     re.IGNORECASE,
 )
+# Times, weekdays and labels a date stamp line may hold besides its date.
 DATE_NOISE_RE = re.compile(
     r"\d{1,2}\s*[:h]\s*\d{2}(\s*[:]\s*\d{2})?\s*(am|pm|gmt[+-]?\d*|\(gmt[^)]*\))?"
     r"|\b(thứ\s+(hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ nhật|ngày đăng|ngày cập nhật|"
@@ -242,9 +264,13 @@ AUTHOR_RE = re.compile(
 SOURCE_RE = re.compile(
     r"^\(?\s*nguồn(?:\s+tin)?\s*[:：]\s*(?P<name>.{2,150}?)\s*\)?\.?$", re.IGNORECASE
 )
+# "Theo Báo Yên Bái": the source an article was taken from.
 THEO_RE = re.compile(r"^\(?\s*theo\s+(?P<name>[^;:.!?/\d]{3,90}?)\s*\)?$", re.IGNORECASE)
+# A capitalised word of a person's name.
 NAME_WORD_RE = re.compile(r"^[A-ZĐÀ-Ỹ][\wÀ-ỹ.]*$")
+# The start of a "Nguồn:" line, dropped at the end of an extracted body.
 SOURCE_LINE_RE = re.compile(r"^\(?\s*nguồn(?:\s+tin)?\s*[:：]", re.IGNORECASE)
+# A line that introduces the attached files at the end of a body.
 ATTACHMENT_LINE = re.compile(
     r"^(file|tệp|tập\s+tin|văn\s+bản|tài\s+liệu)\s+(đính\s+kèm|kèm\s+theo)|^(tải\s+về|đính\s+kèm)",
     re.IGNORECASE,
@@ -252,7 +278,11 @@ ATTACHMENT_LINE = re.compile(
 
 # --- titles, breadcrumbs -------------------------------------------------------------------------
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»]\s+")
+# What glues the links of a breadcrumb trail printed as text.
 TRAIL_GLUE = re.compile(r"[\s»›>→/]+")
+# The same separators and "::", for the main-content extractor's title parts.
 TITLE_SPLIT_RE = re.compile(r"\s+[|\-–—:»]\s+|\s*::\s*")
+# Names of a breadcrumb's home link.
 HOME_WORDS = {"trang chủ", "home", "trang chu", "trang nhất"}
+# Arrows and slashes between the names of a plain-text breadcrumb.
 CRUMB_SEPARATORS = re.compile(r"\s*[»›>→]\s*|\s+/\s+")

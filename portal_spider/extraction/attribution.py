@@ -11,6 +11,7 @@ import re
 from lxml.html import HtmlElement
 
 from portal_spider.extraction.vocabulary import AUTHOR_RE, NAME_WORD_RE, SOURCE_RE, THEO_RE
+from portal_spider.items import ArticleItem
 from portal_spider.normalize.text import clean_text
 
 
@@ -57,3 +58,25 @@ def looks_like_signature(element: HtmlElement) -> bool:
     bold_children = element.xpath("./strong|./b|./em/strong|./strong/em|./b/i|./i/b")
     bold = bool(bold_children) and clean_text(bold_children[0].text_content()) == text
     return right and (bold or len(words) <= 4)
+
+
+def record_attribution(item: ArticleItem, field: str, value: str | None, rule: str) -> bool:
+    """Set ``item``'s ``field`` (``"author"`` or ``"source"``) and the rule that found it.
+
+    Only a field still empty is set: the first rule to find a value keeps it. Whether it was set.
+    """
+    if getattr(item, field) is not None:
+        return False
+    setattr(item, field, value)
+    item.note(field, rule)
+    return True
+
+
+def note_attribution(
+    item: ArticleItem, author: str | None, source: str | None, how: str, where: str
+) -> None:
+    """Record an author and/or source read from a labelled line (only fields still empty)."""
+    if source:
+        record_attribution(item, "source", source, f"{how}:label Nguồn/Theo ({where})")
+    if author:
+        record_attribution(item, "author", author, f"{how}:author label ({where})")

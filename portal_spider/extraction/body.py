@@ -15,7 +15,12 @@ from copy import deepcopy
 
 from lxml.html import HtmlElement
 
-from portal_spider.extraction.attribution import looks_like_signature, read_attribution_line
+from portal_spider.extraction.attribution import (
+    looks_like_signature,
+    note_attribution,
+    read_attribution_line,
+    record_attribution,
+)
 from portal_spider.extraction.chrome import drop_tools, is_chrome_element
 from portal_spider.extraction.dates import is_date_only_line
 from portal_spider.extraction.html_tree import parse_html, text_of
@@ -183,9 +188,8 @@ def trim_lines(item: ArticleItem, page: Page, lines: list[str], how: str) -> lis
         ):
             pass
         elif is_signature(page, lines[-1]):
-            if item.author is None:
-                item.author = clean_text(lines[-1])
-                item.note("author", f"{how}:signature at the end of the body")
+            signature = clean_text(lines[-1])
+            record_attribution(item, "author", signature, f"{how}:signature at the end of the body")
         else:
             break
         lines.pop()
@@ -222,18 +226,6 @@ def trim_html(fragment: str, kept: list[str], url: str) -> str | None:
     return clean_body_html(root, url) or None
 
 
-def note_attribution(
-    item: ArticleItem, author: str | None, source: str | None, how: str, where: str
-) -> None:
-    """Record an author and/or source read from a labelled line (only fields still empty)."""
-    if source and item.source is None:
-        item.source = source
-        item.note("source", f"{how}:label Nguồn/Theo ({where})")
-    if author and item.author is None:
-        item.author = author
-        item.note("author", f"{how}:author label ({where})")
-
-
 def strip_attribution(item: ArticleItem, body: HtmlElement, rule: str) -> None:
     """Take trailing author/source lines (and a signature) out of a body element, in place."""
     for _ in range(4):
@@ -250,9 +242,7 @@ def strip_attribution(item: ArticleItem, body: HtmlElement, rule: str) -> None:
         if _strip_line_after_break(item, last, rule):
             continue
         if looks_like_signature(last):
-            if item.author is None:
-                item.author = text
-                item.note("author", f"{rule} (signature at the end)")
+            record_attribution(item, "author", text, f"{rule} (signature at the end)")
             last.drop_tree()
             continue
         return
@@ -260,12 +250,8 @@ def strip_attribution(item: ArticleItem, body: HtmlElement, rule: str) -> None:
 
 def _record_attribution(item: ArticleItem, found: tuple[str, str], rule: str) -> None:
     kind, name = found
-    if kind == "source" and item.source is None:
-        item.source = name
-        item.note("source", f"{rule} (last line, Nguồn/Theo)")
-    elif kind == "author" and item.author is None:
-        item.author = name
-        item.note("author", f"{rule} (last line, author label)")
+    label = "Nguồn/Theo" if kind == "source" else "author label"
+    record_attribution(item, kind, name, f"{rule} (last line, {label})")
 
 
 def _strip_line_after_break(item: ArticleItem, block: HtmlElement, rule: str) -> bool:

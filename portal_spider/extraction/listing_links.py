@@ -18,7 +18,7 @@ from lxml.html import HtmlElement
 
 from portal_spider.extraction.html_tree import first, parse_html, text_of
 from portal_spider.normalize.dates_vi import find_dates
-from portal_spider.normalize.urls import absolute_url, canonical_url, host_of
+from portal_spider.normalize.urls import absolute_url, canonical_url, same_origin
 
 if TYPE_CHECKING:  # the page objects call these rules; the rules only read their URL methods
     from portal_spider.platforms.base import Platform
@@ -40,7 +40,8 @@ ITEM_ANCESTOR = (
     "ancestor::*[self::li or self::article or self::tr or contains(@class, 'item') or "
     "contains(@class, 'post') or contains(@class, 'news')][1]"
 )
-HOME_PATHS = {"", "/", "/index.php", "/default.aspx", "/trang-chu", "/trang-chu.html", "/home"}
+# Paths of a portal's home page, where section links count as further listing pages.
+HOME_PAGE_PATHS = {"", "/", "/index.php", "/default.aspx", "/trang-chu", "/trang-chu.html", "/home"}
 
 
 @dataclass(frozen=True)
@@ -59,20 +60,6 @@ class ListingRules:
     )
     pager_pattern: re.Pattern[str] | None = None
     section_pattern: re.Pattern[str] | None = None
-
-
-def origin(url: str) -> str:
-    """Host (without ``www.``) and port: what makes two URLs belong to one portal."""
-    try:
-        port = urlsplit(url).port
-    except ValueError:  # a port that is no number, or out of range: a broken link
-        port = None
-    return f"{host_of(url)}:{port}" if port else host_of(url)
-
-
-def same_origin(url: str, other: str) -> bool:
-    """Whether two URLs are on the same host and port (scheme and ``www.`` ignored)."""
-    return bool(host_of(url)) and origin(url) == origin(other)
 
 
 def add_article(listing: Listing, link: HtmlElement, href: str, item: str = ITEM_ANCESTOR) -> None:
@@ -121,7 +108,7 @@ def _next_pages(
     here = canonical_url(url)
     links = [e.get("href") for xp in rules.pager_links for e in tree.xpath(xp)]
     patterns = [p for p in (rules.pager_pattern,) if p is not None]
-    if urlsplit(url).path.lower() in HOME_PATHS and rules.section_pattern is not None:
+    if urlsplit(url).path.lower() in HOME_PAGE_PATHS and rules.section_pattern is not None:
         patterns.append(rules.section_pattern)
     for pattern in patterns:
         links += [a.get("href") for a in tree.iter("a") if pattern.search(a.get("href") or "")]

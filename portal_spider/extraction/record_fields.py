@@ -28,8 +28,12 @@ from portal_spider.extraction.around_body import (
     trailing_signature,
 )
 from portal_spider.extraction.article_header import header_elements
-from portal_spider.extraction.attribution import read_attribution_line
-from portal_spider.extraction.body import extract_body, note_attribution
+from portal_spider.extraction.attribution import (
+    note_attribution,
+    read_attribution_line,
+    record_attribution,
+)
+from portal_spider.extraction.body import extract_body
 from portal_spider.extraction.chrome import in_chrome
 from portal_spider.extraction.dates import dates_in, header_date, precise_time, same_day
 from portal_spider.extraction.document_order import following_within
@@ -338,14 +342,13 @@ def _attribution(item: ArticleItem, page: Page, fields: tuple[str, ...], how: st
             note_attribution(item, None, name, how, "after the body")
         elif kind == "author" and "author" in fields and item.author is None:
             note_attribution(item, name, None, how, "after the body")
-    if "author" in fields and item.author is None and page.data.author is not None:
-        item.author = page.data.author.value
-        item.note("author", f"{how}:{page.data.author.rule}")
+    declared = page.data.author
+    if "author" in fields and declared is not None:
+        record_attribution(item, "author", declared.value, f"{how}:{declared.rule}")
     if "author" in fields and item.author is None and container is not None:
         signature = trailing_signature(container)
         if signature:
-            item.author = signature
-            item.note("author", f"{how}:signature right after the body")
+            record_attribution(item, "author", signature, f"{how}:signature right after the body")
 
 
 # --- category -------------------------------------------------------------------------------

@@ -281,7 +281,7 @@ TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»]\s+")
 # What glues the links of a breadcrumb trail printed as text.
 TRAIL_GLUE = re.compile(r"[\s»›>→/]+")
 # The same separators and "::", for the main-content extractor's title parts.
-TITLE_SPLIT_RE = re.compile(r"\s+[|\-–—:»]\s+|\s*::\s*")
+TITLE_SPLIT_RE = re.compile(rf"{TITLE_SEPARATORS.pattern}|\s*::\s*")
 # Names of a breadcrumb's home link.
 HOME_WORDS = {"trang chủ", "home", "trang chu", "trang nhất"}
 # Arrows and slashes between the names of a plain-text breadcrumb.

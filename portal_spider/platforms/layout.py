@@ -15,7 +15,7 @@ from copy import deepcopy
 
 from lxml.html import HtmlElement
 
-from portal_spider.extraction.attribution import read_attribution_line
+from portal_spider.extraction.attribution import read_attribution_line, record_attribution
 from portal_spider.extraction.body import element_body
 from portal_spider.extraction.chrome import drop_tools, in_chrome
 from portal_spider.extraction.dates import (
@@ -31,13 +31,13 @@ from portal_spider.extraction.listing_links import Listing, ListingRules, parse_
 from portal_spider.extraction.page import Page
 from portal_spider.extraction.record_fields import complete_record
 from portal_spider.extraction.views import find_views
+from portal_spider.extraction.vocabulary import HOME_WORDS
 from portal_spider.items import RECORD_FIELDS, ArticleItem
 from portal_spider.normalize.text import clean_text, strip_label
 from portal_spider.platforms.base import Platform
 
 logger = logging.getLogger(__name__)
 
-HOME_WORDS = {"trang chủ", "home", "trang nhất"}
 BARE_HEADING = re.compile(r"\.//h[1-6]")
 SOURCE_LABELS = ("Nguồn tin:", "Nguồn:", "Nguồn :", "Nguồn", "Theo")
 
@@ -169,8 +169,7 @@ class LayoutPlatform(Platform):
                 else:
                     value = strip_label(text, ("Tác giả:", "Tác giả", "Bài viết:", "Người viết:"))
                 if value:
-                    setattr(item, field, value)
-                    item.note(field, self.how(path))
+                    record_attribution(item, field, value, self.how(path))
                     return
 
     def _body_element(self, scope: HtmlElement, page: Page) -> tuple[HtmlElement | None, str]:

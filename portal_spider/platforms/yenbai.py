@@ -19,14 +19,20 @@ from lxml.html import HtmlElement
 
 from portal_spider.extraction.field_guard import field_guard
 from portal_spider.extraction.html_tree import first, meta_content, parse_html, text_of
-from portal_spider.extraction.listing_links import Listing, add_article, same_origin
+from portal_spider.extraction.listing_links import Listing, add_article
 from portal_spider.extraction.media import fill_body_fields
 from portal_spider.extraction.page import Page
 from portal_spider.extraction.record_fields import complete_record
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.dates_vi import find_dates
 from portal_spider.normalize.text import clean_text, strip_label
-from portal_spider.normalize.urls import absolute_url, canonical_url, query_params, with_query
+from portal_spider.normalize.urls import (
+    absolute_url,
+    canonical_url,
+    query_params,
+    same_origin,
+    with_query,
+)
 from portal_spider.platforms.base import Platform
 
 logger = logging.getLogger(__name__)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from portal_spider.extraction.listing_links import ListingRules
 from portal_spider.normalize.urls import canonical_url, query_params, with_query
+from portal_spider.platforms.base import SCORE_MARKED
 from portal_spider.platforms.layout import LayoutPlatform
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ class DnnPlatform(LayoutPlatform):
     """DotNetNuke news modules."""
 
     name = "dnn"
+    priority = 50
     article_blocks = (
         "//*[contains(@class, 'article-detail') or contains(@class, 'news-detail')]",
         "//*[starts-with(@id, 'dnn_ctr')][.//*[contains(@id, 'lblTitle')]]",
@@ -87,7 +89,7 @@ class DnnPlatform(LayoutPlatform):
                 score += 30
             if "/Portals/0/" in html or "/Portals/_default/" in html:
                 score += 25
-        return min(score, 95)
+        return min(score, SCORE_MARKED)
 
     def _article_id(self, url: str) -> str | None:
         query = query_params(url)

@@ -26,6 +26,7 @@ class GenericPlatform(Platform):
     """Structured data, Vietnamese labels and a main-content extractor."""
 
     name = "generic"
+    priority = 0
     listing_rules = ListingRules()
 
     def detect(self, url: str, html: str | None) -> int:

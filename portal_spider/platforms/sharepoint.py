@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from portal_spider.extraction.listing_links import ListingRules
 from portal_spider.normalize.urls import canonical_url, query_params, with_query
+from portal_spider.platforms.base import SCORE_SHARED_MARKERS
 from portal_spider.platforms.layout import LayoutPlatform
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ class SharePointPlatform(LayoutPlatform):
     """SharePoint publishing pages and news web parts."""
 
     name = "sharepoint"
+    priority = 70
     article_blocks = (
         "//*[contains(@class, 'article-detail') or contains(@class, 'ArticleDetail')]",
         "//*[contains(@class, 'news-detail') or contains(@class, 'NewsDetail') or "
@@ -93,7 +95,7 @@ class SharePointPlatform(LayoutPlatform):
                 score += 15
             if "ms-rtestate-field" in html or "ms-rteElement" in html:
                 score += 10
-        return min(score, 90)
+        return min(score, SCORE_SHARED_MARKERS)
 
     def is_article_url(self, url: str) -> bool:
         path = urlsplit(url).path

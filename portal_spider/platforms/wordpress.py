@@ -21,6 +21,7 @@ from lxml.html import HtmlElement
 from portal_spider.extraction.listing_links import ListingRules
 from portal_spider.extraction.page import Page
 from portal_spider.items import ArticleItem
+from portal_spider.platforms.base import SCORE_MARKED
 from portal_spider.platforms.layout import LayoutPlatform
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class WordPressPlatform(LayoutPlatform):
     """WordPress themes: classic (``.entry-*``), block themes and page-builder news themes."""
 
     name = "wordpress"
+    priority = 40
     article_blocks = (
         "//article[contains(@class, 'type-post') or contains(@class, 'post')]",
         "//*[contains(concat(' ', normalize-space(@class), ' '), ' type-post ')]",
@@ -105,7 +107,7 @@ class WordPressPlatform(LayoutPlatform):
                 score += 20
             if "entry-title" in html:
                 score += 10
-        return min(score, 95)
+        return min(score, SCORE_MARKED)
 
     def is_article_url(self, url: str) -> bool:
         path = urlsplit(url).path

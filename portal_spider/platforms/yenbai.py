@@ -33,7 +33,7 @@ from portal_spider.normalize.urls import (
     same_origin,
     with_query,
 )
-from portal_spider.platforms.base import Platform
+from portal_spider.platforms.base import SCORE_CERTAIN, Platform
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +93,7 @@ class YenBaiPlatform(Platform):
     """The SharePoint portals of Yên Bái province and its districts and communes."""
 
     name = "yenbai"
+    priority = 80
 
     def detect(self, url: str, html: str | None) -> int:
         host = urlsplit(url).hostname or ""
@@ -108,7 +109,7 @@ class YenBaiPlatform(Platform):
                 score += 15
             if "/noidung/tintuc/PublishingImages/" in html:
                 score += 15
-        return min(score, 100)
+        return min(score, SCORE_CERTAIN)
 
     def is_article_url(self, url: str) -> bool:
         return bool(ARTICLE_PAGE.search(urlsplit(url).path)) and "itemid" in query_params(url)

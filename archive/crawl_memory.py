@@ -20,15 +20,12 @@ transaction; a caller may group several steps in an enclosing
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
 from archive.transactions import write_transaction
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass

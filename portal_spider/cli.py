@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import math
 import sqlite3
 import sys
@@ -17,8 +16,6 @@ from portal_spider.normalize.charset import DecodedPage, decode_page
 from portal_spider.normalize.text import fold_vietnamese
 from portal_spider.platforms import all_platforms
 from portal_spider.registry import Portal, adhoc_portal, find_portal, load_registry
-
-logger = logging.getLogger(__name__)
 
 
 def registry_or_fail() -> list[Portal]:

@@ -10,7 +10,6 @@ articles are never read.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
 
@@ -29,8 +28,6 @@ from portal_spider.extraction.html_tree import bounded_clean_text, text_of
 from portal_spider.extraction.views import views_in_text
 from portal_spider.extraction.vocabulary import DATE_LABEL_RE, OTHER_NEWS_HEADING_RE
 from portal_spider.normalize.text import clean_text
-
-logger = logging.getLogger(__name__)
 
 LEAD_WORDS = 15
 SENTENCE_END = (".", "!", "?", "…", '"', "”", ")")

@@ -7,7 +7,6 @@ source and author lines at the end of the body, never in the page chrome around 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 from lxml import etree
@@ -25,8 +24,6 @@ from portal_spider.extraction.vocabulary import (
     key,
 )
 from portal_spider.normalize.text import clean_text
-
-logger = logging.getLogger(__name__)
 
 HEADING_TAGS = {"h1", "h2", "h3"}
 # class substrings of title-like elements (not links, not the <title>)

@@ -8,7 +8,6 @@ archived row belongs to the portal it was crawled for.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -22,8 +21,6 @@ from portal_spider.normalize.urls import absolute_url, canonical_url, same_origi
 
 if TYPE_CHECKING:  # the page objects call these rules; the rules only read their URL methods
     from portal_spider.platforms.base import Platform
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass

@@ -9,14 +9,11 @@ from a few characters instead of the whole subtree. Build it for a tree that is 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 from lxml import etree
 
 from portal_spider.extraction.vocabulary import key
-
-logger = logging.getLogger(__name__)
 
 HIDDEN_TAGS = ("script", "style", "noscript", "template")
 

@@ -14,7 +14,6 @@ fill what their own selectors did not find.
 
 from __future__ import annotations
 
-import logging
 import re
 from copy import deepcopy
 
@@ -64,8 +63,6 @@ from portal_spider.extraction.vocabulary import (
 from portal_spider.items import RECORD_FIELDS, ArticleItem
 from portal_spider.normalize.html import clean_body_html
 from portal_spider.normalize.text import clean_text
-
-logger = logging.getLogger(__name__)
 
 BREADCRUMBS = (
     "//*[contains(@class, 'crumb') or contains(@id, 'crumb') or contains(@class, 'Crumb') or "

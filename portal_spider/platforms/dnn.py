@@ -11,7 +11,6 @@ layout variants: ASP.NET labels (``span[id$='_lblTitle']``, ``_lblDate``, ``_lbl
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import urlsplit
 
@@ -19,8 +18,6 @@ from portal_spider.extraction.listing_links import ListingRules
 from portal_spider.normalize.urls import canonical_url, query_params, with_query
 from portal_spider.platforms.base import SCORE_MARKED
 from portal_spider.platforms.layout import LayoutPlatform
-
-logger = logging.getLogger(__name__)
 
 ID_NAMES = ("articleid", "newsid", "itemid", "id")
 PATH_ID = re.compile(r"/(?:ArticleId|newsid|ItemId)/(\d+)", re.I)

@@ -12,7 +12,6 @@ block prints several dates: ``published`` (Ngày đăng), ``create`` (Ngày tạ
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import urlsplit
 
@@ -20,8 +19,6 @@ from portal_spider.extraction.listing_links import ListingRules
 from portal_spider.normalize.urls import canonical_url, query_params, with_query
 from portal_spider.platforms.base import SCORE_MARKED
 from portal_spider.platforms.layout import LayoutPlatform
-
-logger = logging.getLogger(__name__)
 
 SEF_ARTICLE = re.compile(r"/(\d+)-[\w-]+(?:\.html?)?/?$", re.I)
 COMPONENT_ARTICLE = re.compile(r"/component/content/article/(?:\d+-[\w-]+/)?(\d+)", re.I)

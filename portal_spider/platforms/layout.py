@@ -9,7 +9,6 @@ record, and the record says which fields came from where.
 
 from __future__ import annotations
 
-import logging
 import re
 from copy import deepcopy
 
@@ -35,8 +34,6 @@ from portal_spider.extraction.vocabulary import HOME_WORDS
 from portal_spider.items import RECORD_FIELDS, ArticleItem
 from portal_spider.normalize.text import clean_text, strip_label
 from portal_spider.platforms.base import Platform
-
-logger = logging.getLogger(__name__)
 
 BARE_HEADING = re.compile(r"\.//h[1-6]")
 SOURCE_LABELS = ("Nguồn tin:", "Nguồn:", "Nguồn :", "Nguồn", "Theo")

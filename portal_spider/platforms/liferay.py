@@ -12,7 +12,6 @@ them. Listings page with ``_cur=<n>`` (the portlet-namespaced ``…_cur``) param
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -20,8 +19,6 @@ from portal_spider.extraction.listing_links import ListingRules
 from portal_spider.normalize.urls import canonical_url
 from portal_spider.platforms.base import SCORE_MARKED
 from portal_spider.platforms.layout import LayoutPlatform
-
-logger = logging.getLogger(__name__)
 
 ASSET_CONTENT = re.compile(r"/-/asset_publisher/[^/]+/content/([^/?#]+)", re.I)
 ARTICLE_PARAM = re.compile(r"(?:^|_)(articleid|newsid|entryid|id)$", re.I)

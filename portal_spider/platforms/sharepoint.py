@@ -11,7 +11,6 @@ same ItemID reached from several categories is one article. Listings page with `
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import urlsplit
 
@@ -19,8 +18,6 @@ from portal_spider.extraction.listing_links import ListingRules
 from portal_spider.normalize.urls import canonical_url, query_params, with_query
 from portal_spider.platforms.base import SCORE_SHARED_MARKERS
 from portal_spider.platforms.layout import LayoutPlatform
-
-logger = logging.getLogger(__name__)
 
 DATED_PAGE = re.compile(r"/Pages/\d{4}-\d{1,2}-\d{1,2}/[^/]+\.aspx$", re.I)
 ANY_PAGE = re.compile(r"/Pages/[^/]+\.aspx$", re.I)

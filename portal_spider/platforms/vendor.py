@@ -11,15 +11,12 @@ printed under the title is the publication time and wins. Two layout variants ar
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import urlsplit
 
 from portal_spider.extraction.listing_links import ListingRules
 from portal_spider.platforms.base import SCORE_SHAPES_ONLY
 from portal_spider.platforms.layout import LayoutPlatform
-
-logger = logging.getLogger(__name__)
 
 ARTICLE_URL = re.compile(r"/[\w-]*[a-z][\w-]*-(\d{3,})\.(?:html?|aspx)$", re.I)
 PAGER_URL = re.compile(r"/trang-\d+\.html?$|[?&](?:page|trang|p)=\d+", re.I)

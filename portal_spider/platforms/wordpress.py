@@ -12,7 +12,6 @@ the end of the body is.
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import parse_qsl, urlsplit
 
@@ -23,8 +22,6 @@ from portal_spider.extraction.page import Page
 from portal_spider.items import ArticleItem
 from portal_spider.platforms.base import SCORE_MARKED
 from portal_spider.platforms.layout import LayoutPlatform
-
-logger = logging.getLogger(__name__)
 
 ARTICLE_URL = re.compile(
     r"[?&]p=\d+(?:&|$)|/\d{4}/\d{2}/(?:\d{2}/)?[^/?#]+/?$|/\d{4}/\d{2}/[^/?#]+\.html?$", re.I

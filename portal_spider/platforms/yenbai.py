@@ -10,7 +10,6 @@ its pager, a photo gallery and the site-wide visitor counter, none of which belo
 
 from __future__ import annotations
 
-import logging
 import re
 from copy import deepcopy
 from urllib.parse import urlsplit
@@ -34,8 +33,6 @@ from portal_spider.normalize.urls import (
     with_query,
 )
 from portal_spider.platforms.base import SCORE_CERTAIN, Platform
-
-logger = logging.getLogger(__name__)
 
 ARTICLE_PAGE = re.compile(r"/noidung/[^?]*/pages/chi-tiet-[^/?]*\.aspx$", re.IGNORECASE)
 VIEWS = re.compile(

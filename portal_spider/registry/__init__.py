@@ -10,7 +10,6 @@ zipped). ``PORTAL_ARCHIVE_REGISTRY`` names another registry file.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import sys
@@ -27,7 +26,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-logger = logging.getLogger(__name__)
 
 REGISTRY_RESOURCE = "portals.toml"
 REGISTRY_ENV = "PORTAL_ARCHIVE_REGISTRY"

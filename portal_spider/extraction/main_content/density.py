@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import copy
-import logging
 
 from lxml import etree
 
 from portal_spider.extraction.main_content.units import Unit, iter_units
 from portal_spider.extraction.vocabulary import BOILERPLATE_ATTR_RE
 
-logger = logging.getLogger(__name__)
 DROP_TAGS = (
     "script",
     "style",

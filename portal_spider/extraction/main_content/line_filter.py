@@ -7,7 +7,6 @@ read-aloud / share widgets, "Các tin khác"-style trailing lists, view counters
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
 
@@ -25,7 +24,6 @@ from portal_spider.extraction.vocabulary import (
     normalize_line,
 )
 
-logger = logging.getLogger(__name__)
 _WIDGETS_LONGEST_FIRST = sorted(WIDGET_PHRASES, key=len, reverse=True)
 HEAD_LINES = 4
 

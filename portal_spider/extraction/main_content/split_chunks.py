@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import logging
 
 from lxml import etree
 
@@ -17,7 +16,6 @@ from portal_spider.extraction.main_content.units import (
 )
 from portal_spider.extraction.vocabulary import normalize_line, word_count
 
-logger = logging.getLogger(__name__)
 MIN_CHUNK_WORDS = 60
 PROSE_SHARE = 0.8
 CHUNK_ANCESTOR_LEVELS = 3

@@ -29,10 +29,10 @@ from portal_spider.extraction.views import views_in_text
 from portal_spider.extraction.vocabulary import DATE_LABEL_RE, OTHER_NEWS_HEADING_RE
 from portal_spider.normalize.text import clean_text
 
-LEAD_WORDS = 15
+LEAD_WORDS = 15  # a lead paragraph between the title and the body has at least this many words
 SENTENCE_END = (".", "!", "?", "…", '"', "”", ")")
-AFTER_BODY_WINDOW = 12
-SIGNATURE_WINDOW = 6
+AFTER_BODY_WINDOW = 12  # elements after the body read for a trailing date
+SIGNATURE_WINDOW = 6  # elements after the body read for the author's signature
 CAPTION = (
     "ancestor-or-self::figure|ancestor-or-self::figcaption|"
     "ancestor-or-self::*[contains(@class, 'caption')]"

@@ -10,6 +10,9 @@ from portal_spider.extraction.document_order import following
 from portal_spider.extraction.html_tree import bounded_clean_text
 from portal_spider.normalize.text import clean_text
 
+# With the body unknown, the header ends at a paragraph of this many words: the body's first.
+BODY_PARAGRAPH_WORDS = 30
+
 
 def header_elements(
     title: HtmlElement, body: HtmlElement | None, limit: int = 30
@@ -23,7 +26,7 @@ def header_elements(
     for count, element in enumerate(following(title)):
         if body is not None and (element is body or _is_inside(element, body)):
             return
-        if body is None and element.tag == "p" and _words(element) >= 30:
+        if body is None and element.tag == "p" and _words(element) >= BODY_PARAGRAPH_WORDS:
             return
         if count >= limit:
             return

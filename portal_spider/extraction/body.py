@@ -44,7 +44,11 @@ HEAD_CLASS_RE = re.compile(
     r"(entry-header|entry-meta|entry-title|post-meta|post-categories|post-date|breadcrumb)",
     re.IGNORECASE,
 )
-LEAD_PARAGRAPH_WORDS = 8
+LEAD_PARAGRAPH_WORDS = 8  # the first paragraph of a body has at least this many words
+# a microdata articleBody of fewer words is a teaser, not the body
+MICRODATA_BODY_WORDS = 20
+# the extractor's lines are the body unless they hold fewer than this share of the densest prose
+EXTRACTOR_SHARE_OF_PROSE = 1 / 2
 # A page of more elements than this (article pages have a few thousand), or of more visible text
 # (a long article has some 50,000 characters), takes its body from the densest prose block
 # without the main-content extractor, whose time on such a page would hold the crawl for seconds;
@@ -57,7 +61,7 @@ SIGNATURE_BLOCKS = ("p", "div")
 def extract_body(item: ArticleItem, page: Page, how: str) -> None:
     """Fill the body fields from microdata, the main-content extractor or the densest prose."""
     element = page.data.body_element
-    if element is not None and len((text_of(element) or "").split()) >= 20:
+    if element is not None and len((text_of(element) or "").split()) >= MICRODATA_BODY_WORDS:
         body = deepcopy(element)
         drop_tools(body)
         element_body(item, body, page.url, f"{how}:microdata articleBody")
@@ -72,7 +76,7 @@ def extract_body(item: ArticleItem, page: Page, how: str) -> None:
     kept: list[str] = []
     if content is not None and content.text.strip():
         kept = trim_lines(item, page, content.text.split("\n\n"), how)
-    if container is not None and len(" ".join(kept).split()) < words / 2:
+    if container is not None and len(" ".join(kept).split()) < words * EXTRACTOR_SHARE_OF_PROSE:
         # the extractor missed the article (table layouts): the densest prose block instead
         body = deepcopy(container)
         drop_tools(body)

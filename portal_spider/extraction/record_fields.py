@@ -64,6 +64,10 @@ from portal_spider.items import RECORD_FIELDS, ArticleItem
 from portal_spider.normalize.html import clean_body_html
 from portal_spider.normalize.text import clean_text
 
+# A body's first line is its headline when it has this many words and ends with no full stop...
+HEADLINE_LINE_WORDS = (3, 30)
+# ... and the line after it is prose of at least this many words.
+PROSE_AFTER_HEADLINE_WORDS = 20
 BREADCRUMBS = (
     "//*[contains(@class, 'crumb') or contains(@id, 'crumb') or contains(@class, 'Crumb') or "
     "contains(@id, 'Crumb') or contains(@class, 'duong-dan') or contains(@class, 'path') or "
@@ -164,9 +168,11 @@ def _title_from_body(item: ArticleItem, page: Page, how: str) -> None:
     if not weak or len(lines) < 2 or page.title is not None:
         return
     first, second = lines[0], lines[1]
-    if not 3 <= len(first.split()) <= 30 or first.endswith((".", ":", ";", "…")):
+    if not HEADLINE_LINE_WORDS[0] <= len(first.split()) <= HEADLINE_LINE_WORDS[1]:
         return
-    if len(second.split()) < 20:
+    if first.endswith((".", ":", ";", "…")):
+        return
+    if len(second.split()) < PROSE_AFTER_HEADLINE_WORDS:
         return
     item.title = clean_text(first)
     item.note("title", f"{how}:headline line before the body")

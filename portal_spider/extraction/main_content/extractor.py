@@ -38,7 +38,7 @@ from portal_spider.extraction.vocabulary import TITLE_SPLIT_RE, normalize_line, 
 
 logger = logging.getLogger(__name__)
 
-MIN_WORDS = 8
+MIN_WORDS = 8  # fewer words than this is no article body
 
 
 @dataclass

@@ -25,7 +25,7 @@ from portal_spider.extraction.vocabulary import (
 )
 
 _WIDGETS_LONGEST_FIRST = sorted(WIDGET_PHRASES, key=len, reverse=True)
-HEAD_LINES = 4
+HEAD_LINES = 4  # title, date and widget lines are dropped among the first this many lines
 
 
 def _is_widget_line(line: str) -> bool:

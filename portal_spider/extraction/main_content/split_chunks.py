@@ -16,9 +16,9 @@ from portal_spider.extraction.main_content.units import (
 )
 from portal_spider.extraction.vocabulary import normalize_line, word_count
 
-MIN_CHUNK_WORDS = 60
-PROSE_SHARE = 0.8
-CHUNK_ANCESTOR_LEVELS = 3
+MIN_CHUNK_WORDS = 60  # a repeated container holds at least this many prose words to be a chunk
+PROSE_SHARE = 0.8  # ... and prose is at least this share of its words
+CHUNK_ANCESTOR_LEVELS = 3  # chunks are searched this many levels above the body's container
 
 
 def _body_parent(tree: etree._Element, units: list[Unit]) -> etree._Element | None:

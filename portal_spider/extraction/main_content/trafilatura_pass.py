@@ -16,8 +16,8 @@ from portal_spider.extraction.main_content.units import (
 )
 
 logger = logging.getLogger(__name__)
-SHORT_RESULT_WORDS = 150
-LONGER_RATIO = 3.0
+SHORT_RESULT_WORDS = 150  # a precise result of fewer words is checked against the balanced one
+LONGER_RATIO = 3.0  # the balanced result wins when it holds this many times more prose words
 # Options shared by every trafilatura call: the article body only (no comments, no images,
 # no links so that link text does not bias anything), tables kept (portals lay out
 # announcements in tables), no deduplication (the cache is process-global).

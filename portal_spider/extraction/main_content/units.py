@@ -19,7 +19,7 @@ from portal_spider.extraction.main_content.line_filter import filter_blocks
 from portal_spider.extraction.vocabulary import normalize_line, word_count
 
 logger = logging.getLogger(__name__)
-PROSE_LINE_WORDS = 12
+PROSE_LINE_WORDS = 12  # a line of at least this many words is a sentence (menus score ~0)
 UNIT_TAGS = frozenset(
     {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "pre", "blockquote", "dd", "dt"}
     | {"figcaption", "caption"}

@@ -78,11 +78,12 @@ OTHER_NEWS_WORDS = (
 )
 OTHER_NEWS_HEADING_RE = re.compile(rf"^{OTHER_NEWS_WORDS}\b", re.IGNORECASE)
 # The text of one tool widget (print, share, font size …), element by element.
-TOOL_WORDS = {
-    "in", "in bài", "in trang", "bản in", "đọc bài", "nghe đọc bài", "gửi email", "gửi mail",
-    "gửi bài", "chia sẻ", "lưu", "lưu tin", "lưu bài viết", "quay lại", "trở về", "về đầu trang",
-    "lên đầu trang", "a+", "a-", "a", "cỡ chữ", "facebook", "zalo", "twitter", "tweet", "email",
-    "print", "share", "bình luận", "like", "thích", "đã tặng",
+# The print, read-aloud, mail, share and save links of the Yên Bái article toolbar.
+TOOLBAR_LINK_WORDS = {"in", "đọc bài", "in bài", "gửi email", "chia sẻ", "lưu", "in trang"}
+TOOL_WORDS = TOOLBAR_LINK_WORDS | {
+    "bản in", "nghe đọc bài", "gửi mail", "gửi bài", "lưu tin", "lưu bài viết", "quay lại",
+    "trở về", "về đầu trang", "lên đầu trang", "a+", "a-", "a", "cỡ chữ", "facebook", "zalo",
+    "twitter", "tweet", "email", "print", "share", "bình luận", "like", "thích", "đã tặng",
 }  # fmt: skip
 # Tags a tool widget is printed in.
 TOOL_TAGS = {"a", "span", "button", "div", "p", "li", "label"}
@@ -188,6 +189,11 @@ VIEWS_LABEL_FIRST_RE = re.compile(
 VIEWS_NUMBER_FIRST_RE = re.compile(
     rf"(?<![\d/.:-])\d[\d.,]*\s*[)\]]?\s*(?:{any_phrase(VIEWS_WORDS)})(?!\w)", re.IGNORECASE
 )
+# The count of the Yên Bái article toolbar ("4829 lượt xem"); the views label rules above would
+# also take a leading "Số" into the raw value of other layouts, so this one stays apart.
+TOOLBAR_VIEWS_RE = re.compile(
+    r"(\d[\d.,\s]*)\s*lượt\s*xem|(?:lượt\s*xem|số\s*lần\s*xem)\s*:?\s*(\d[\d.,]*)", re.I
+)
 # The words of a site-wide visitor counter: a count beside them is not the article's views.
 SITE_COUNTER_WORDS = (
     "lượt truy cập", "đang truy cập", "đang online", "trực tuyến", "hôm nay", "hôm qua",
@@ -275,6 +281,9 @@ ATTACHMENT_LINE = re.compile(
     r"^(file|tệp|tập\s+tin|văn\s+bản|tài\s+liệu)\s+(đính\s+kèm|kèm\s+theo)|^(tải\s+về|đính\s+kèm)",
     re.IGNORECASE,
 )
+
+# Labels stripped from the text of a source element ("Nguồn: Báo Yên Bái" -> "Báo Yên Bái").
+SOURCE_LABELS = ("Nguồn tin:", "Nguồn:", "Nguồn :", "Nguồn", "Theo")
 
 # --- titles, breadcrumbs -------------------------------------------------------------------------
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»]\s+")

@@ -30,13 +30,12 @@ from portal_spider.extraction.listing_links import Listing, ListingRules, parse_
 from portal_spider.extraction.page import Page
 from portal_spider.extraction.record_fields import complete_record
 from portal_spider.extraction.views import find_views
-from portal_spider.extraction.vocabulary import HOME_WORDS
+from portal_spider.extraction.vocabulary import HOME_WORDS, SOURCE_LABELS
 from portal_spider.items import RECORD_FIELDS, ArticleItem
 from portal_spider.normalize.text import clean_text, strip_label
 from portal_spider.platforms.base import Platform
 
 BARE_HEADING = re.compile(r"\.//h[1-6]")
-SOURCE_LABELS = ("Nguồn tin:", "Nguồn:", "Nguồn :", "Nguồn", "Theo")
 
 
 class LayoutPlatform(Platform):

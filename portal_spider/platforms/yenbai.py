@@ -16,12 +16,18 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from portal_spider.extraction.attribution import read_attribution_line
 from portal_spider.extraction.field_guard import field_guard
 from portal_spider.extraction.html_tree import first, meta_content, parse_html, text_of
 from portal_spider.extraction.listing_links import Listing, add_article
 from portal_spider.extraction.media import fill_body_fields
 from portal_spider.extraction.page import Page
 from portal_spider.extraction.record_fields import complete_record
+from portal_spider.extraction.vocabulary import (
+    SOURCE_LABELS,
+    TOOLBAR_LINK_WORDS,
+    TOOLBAR_VIEWS_RE,
+)
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.dates_vi import find_dates
 from portal_spider.normalize.text import clean_text, strip_label
@@ -35,15 +41,6 @@ from portal_spider.normalize.urls import (
 from portal_spider.platforms.base import SCORE_CERTAIN, Platform
 
 ARTICLE_PAGE = re.compile(r"/noidung/[^?]*/pages/chi-tiet-[^/?]*\.aspx$", re.IGNORECASE)
-VIEWS = re.compile(
-    r"(\d[\d.,\s]*)\s*lượt\s*xem|(?:lượt\s*xem|số\s*lần\s*xem)\s*:?\s*(\d[\d.,]*)", re.I
-)
-SOURCE_LABELS = ("Nguồn:", "Nguồn :", "Theo")
-AUTHOR_LINE = re.compile(
-    r"^(Tin,?\s*ảnh|Tin\s+và\s+ảnh|Bài,?\s*ảnh|Bài\s+và\s+ảnh|Tác\s+giả|Bài|Tin|Ảnh)\s*:\s*(.+)$",
-    re.IGNORECASE,
-)
-TOOL_WORDS = {"in", "đọc bài", "in bài", "gửi email", "chia sẻ", "lưu", "in trang"}
 
 ARTICLE_BLOCKS = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' news-detail ')]",
@@ -227,7 +224,7 @@ class YenBaiPlatform(Platform):
         if info is not None:
             candidates.append((info, info_how))
         for candidate, path in candidates:
-            match = VIEWS.search(text_of(candidate) or "")
+            match = TOOLBAR_VIEWS_RE.search(text_of(candidate) or "")
             if match:
                 item.views_raw = match.group(0).strip()
                 item.note("views", f"platform:yenbai {path}")
@@ -259,9 +256,10 @@ class YenBaiPlatform(Platform):
         # trailing attribution lines: author (a person) and source (an organisation)
         for paragraph in _last_with_text(body.xpath("./p|./div"), 3):
             text = text_of(paragraph) or ""
-            author = AUTHOR_LINE.match(text)
+            found = read_attribution_line(text)
+            author = found if found is not None and found[0] == "author" else None
             if author and item.author is None and len(text) < 120:
-                item.author = author.group(2).strip()
+                item.author = author[1]
                 item.note("author", f"{how} last p (author label)")
                 paragraph.drop_tree()
             elif text.lower().startswith(("nguồn:", "nguồn :")) and len(text) < 200:
@@ -270,7 +268,7 @@ class YenBaiPlatform(Platform):
                     item.note("source", f"{how} last p (Nguồn:)")
                 paragraph.drop_tree()
         for element in body.iter("a", "span", "button"):
-            if (text_of(element) or "").lower() in TOOL_WORDS:
+            if (text_of(element) or "").lower() in TOOLBAR_LINK_WORDS:
                 element.drop_tree()
         text_only = deepcopy(body)
         for caption in text_only.xpath(".//table[contains(@class,'image-caption')]|.//figure"):

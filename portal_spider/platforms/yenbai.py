@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from portal_spider.extraction.attribution import read_attribution_line
+from portal_spider.extraction.attribution import read_attribution_line, record_attribution
 from portal_spider.extraction.field_guard import field_guard
 from portal_spider.extraction.html_tree import first, meta_content, parse_html, text_of
 from portal_spider.extraction.listing_links import Listing, add_article
@@ -248,8 +248,8 @@ class YenBaiPlatform(Platform):
         element, how = first(block, ".//*[contains(@class, 'news-source')]")
         text = text_of(element)
         if text:
-            item.source = strip_label(text, SOURCE_LABELS) or None
-            item.note("source", f"platform:yenbai {how}")
+            source = strip_label(text, SOURCE_LABELS) or None
+            record_attribution(item, "source", source, f"platform:yenbai {how}")
 
     def _body(self, item: ArticleItem, body: HtmlElement, url: str, how: str) -> None:
         body = deepcopy(body)
@@ -259,13 +259,11 @@ class YenBaiPlatform(Platform):
             found = read_attribution_line(text)
             author = found if found is not None and found[0] == "author" else None
             if author and item.author is None and len(text) < 120:
-                item.author = author[1]
-                item.note("author", f"{how} last p (author label)")
+                record_attribution(item, "author", author[1], f"{how} last p (author label)")
                 paragraph.drop_tree()
             elif text.lower().startswith(("nguồn:", "nguồn :")) and len(text) < 200:
-                if item.source is None:
-                    item.source = strip_label(text, SOURCE_LABELS) or None
-                    item.note("source", f"{how} last p (Nguồn:)")
+                source = strip_label(text, SOURCE_LABELS) or None
+                record_attribution(item, "source", source, f"{how} last p (Nguồn:)")
                 paragraph.drop_tree()
         for element in body.iter("a", "span", "button"):
             if (text_of(element) or "").lower() in TOOLBAR_LINK_WORDS:

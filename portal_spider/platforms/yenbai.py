@@ -23,11 +23,7 @@ from portal_spider.extraction.listing_links import Listing, add_article
 from portal_spider.extraction.media import fill_body_fields
 from portal_spider.extraction.page import Page
 from portal_spider.extraction.record_fields import complete_record
-from portal_spider.extraction.vocabulary import (
-    SOURCE_LABELS,
-    TOOLBAR_LINK_WORDS,
-    TOOLBAR_VIEWS_RE,
-)
+from portal_spider.extraction.vocabulary import SOURCE_LABELS, TOOLBAR_LINK_WORDS, TOOLBAR_VIEWS_RE
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.dates_vi import find_dates
 from portal_spider.normalize.text import clean_text, strip_label

@@ -15,7 +15,6 @@ from portal_spider.items import ArticleItem
 from portal_spider.normalize.text import clean_text
 
 
-# --- attribution ------------------------------------------------------------------------------
 def read_attribution_line(line: str) -> tuple[str, str] | None:
     """``("author", name)`` or ``("source", name)`` when ``line`` is an attribution line."""
     text = clean_text(line) or ""

@@ -30,7 +30,6 @@ from portal_spider.normalize.dates_vi import find_dates, parse_vi_datetime
 from portal_spider.normalize.text import clean_text
 
 
-# --- dates ---------------------------------------------------------------------------------------
 @dataclass
 class DateCandidate:
     """A date printed on the page: the raw string, the label before it, where it was found."""

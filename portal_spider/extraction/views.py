@@ -17,7 +17,6 @@ from portal_spider.extraction.vocabulary import (
 from portal_spider.normalize.text import clean_text
 
 
-# --- views -------------------------------------------------------------------------------------
 def views_in_text(text: str) -> str | None:
     """The labelled view count in ``text`` (``"Lượt xem: 1.234"``), unless it is a site counter."""
     if not text or SITE_COUNTER_RE.search(text):

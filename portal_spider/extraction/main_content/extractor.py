@@ -2,17 +2,17 @@
 
 Strategy, in order:
 
-1. ``trafilatura`` in *precision* mode (``favor_precision=True``) -- on news-like pages it
-   keeps the article and drops most teasers, related-article lists and footers.
-2. If that result is missing or suspiciously short compared with trafilatura's *fast*
-   (balanced, no fallback algorithms) result, the longer one is used instead.
-3. If trafilatura finds nothing, a small text-density heuristic picks the container whose
-   paragraphs hold the most non-link text (Vietnamese portals are often table based).
+1. ``trafilatura`` in *precision* mode, or its *fast* (balanced) result when the precise one is
+   suspiciously short (:mod:`.trafilatura_pass`).
+2. Chunks of an article body split into sibling containers are put back (:mod:`.split_chunks`).
+3. Lines located outside the article block are cut from both ends (:mod:`.article_span`).
+4. If too little is left, a small text-density heuristic picks the container whose paragraphs
+   hold the most non-link text (:mod:`.density`; Vietnamese portals are often table based).
 
-The chosen HTML fragment is split into text blocks (``<p>``, headings, list items, table rows,
-``<br>``-separated lines) and cleaned by :func:`filter_blocks`: the title and date line at the
-top, print / read-aloud / share widgets, "Các tin khác"-style trailing lists, view counters and
-a trailing "Nguồn: ..." line are removed from both the text and the HTML.
+The chosen HTML fragment is split into text units (:mod:`.units`) and cleaned line by line
+(:mod:`.line_filter`): the title and date line at the top, print / read-aloud / share widgets,
+"Các tin khác"-style trailing lists, view counters and a trailing "Nguồn: ..." line are removed
+from both the text and the HTML.
 """
 
 from __future__ import annotations
@@ -50,9 +50,6 @@ class MainContent:
     method: str
 
 
-# --------------------------------------------------------------------------- HTML -> units
-
-
 # --------------------------------------------------------------------------- page helpers
 
 
@@ -67,9 +64,6 @@ def page_titles(tree: etree._Element) -> list[str]:
     )
     parts = [part for title in titles for part in TITLE_SPLIT_RE.split(title)]
     return [t for t in dict.fromkeys(titles + parts) if word_count(t) >= 2]
-
-
-# --------------------------------------------------------------------------- split articles
 
 
 # --------------------------------------------------------------------------- anchoring
@@ -92,9 +86,6 @@ def anchored_units(tree: etree._Element, units: list[Unit], titles: Iterable[str
         elif lines:
             kept.append(Unit(lines_paragraph(lines), lines))
     return kept
-
-
-# --------------------------------------------------------------------------- density fallback
 
 
 # --------------------------------------------------------------------------- public API

@@ -14,11 +14,16 @@ from portal_spider.extraction.vocabulary import AUTHOR_RE, NAME_WORD_RE, SOURCE_
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.text import clean_text
 
+ATTRIBUTION_LINE_CHARS = 160  # a longer line is a sentence of the body, not an attribution
+THEO_NAME_WORDS = 12  # "Theo <name>" with a longer name is a sentence ("Theo kế hoạch, ...")
+SIGNATURE_WORDS = 6  # a signature is a name of at most this many words...
+PLAIN_SIGNATURE_WORDS = 4  # ... and of at most this many when it is right-aligned but not bold
+
 
 def read_attribution_line(line: str) -> tuple[str, str] | None:
     """``("author", name)`` or ``("source", name)`` when ``line`` is an attribution line."""
     text = clean_text(line) or ""
-    if not text or len(text) > 160:
+    if not text or len(text) > ATTRIBUTION_LINE_CHARS:
         return None
     source = SOURCE_RE.match(text)
     if source:
@@ -32,7 +37,11 @@ def read_attribution_line(line: str) -> tuple[str, str] | None:
             return None
         return "author", name
     theo = THEO_RE.match(text)
-    if theo and len(theo.group("name").split()) <= 12 and _looks_like_name(theo.group("name")):
+    if (
+        theo
+        and len(theo.group("name").split()) <= THEO_NAME_WORDS
+        and _looks_like_name(theo.group("name"))
+    ):
         return "source", theo.group("name").strip()
     return None
 
@@ -47,7 +56,11 @@ def looks_like_signature(element: HtmlElement) -> bool:
     """A short right-aligned name (often bold) at the end of a body: the author's signature."""
     text = clean_text(element.text_content()) or ""
     words = [w for w in re.split(r"[\s,\-–]+", text) if w]
-    if not 1 <= len(words) <= 6 or any(ch.isdigit() for ch in text) or text.endswith((".", ":")):
+    if (
+        not 1 <= len(words) <= SIGNATURE_WORDS
+        or any(ch.isdigit() for ch in text)
+        or text.endswith((".", ":"))
+    ):
         return False
     if not all(NAME_WORD_RE.match(word) for word in words):
         return False
@@ -56,7 +69,7 @@ def looks_like_signature(element: HtmlElement) -> bool:
     right = right or "right" in (element.get("class") or "").lower()
     bold_children = element.xpath("./strong|./b|./em/strong|./strong/em|./b/i|./i/b")
     bold = bool(bold_children) and clean_text(bold_children[0].text_content()) == text
-    return right and (bold or len(words) <= 4)
+    return right and (bold or len(words) <= PLAIN_SIGNATURE_WORDS)
 
 
 def record_attribution(item: ArticleItem, field: str, value: str | None, rule: str) -> bool:

@@ -28,6 +28,13 @@ from portal_spider.extraction.vocabulary import (
 HEADLINE_ITEM_BLOCK = "ancestor-or-self::*[self::div or self::p or self::tr or self::dd][1]"
 
 
+OTHER_NEWS_HEADING_CHARS = 59  # a heading of other articles ("Các tin khác") is this short
+LIST_HEADLINE_WORDS = 4  # a list item linking this many words links another article's headline
+HEADLINE_BLOCK_CHARS = 300  # a block of other article's headline, date and count is this short
+BLOCK_HEADLINE_WORDS = 5  # ... and links a headline of this many words
+TOOL_TEXT_CHARS = 199  # a tool widget (print, share, font size) has at most this much text
+
+
 def _tokens(element: HtmlElement) -> list[str]:
     marker = f"{element.get('class', '')} {element.get('id', '')}".lower()
     return marker.split()
@@ -63,7 +70,7 @@ def _under_other_news_heading(element: HtmlElement) -> bool:
     hops = 0
     while previous is not None and hops < 2:
         if isinstance(previous.tag, str) and previous.tag in {"h2", "h3", "h4", "h5", "div", "p"}:
-            text = bounded_clean_text(previous, 59)
+            text = bounded_clean_text(previous, OTHER_NEWS_HEADING_CHARS)
             return text is not None and bool(OTHER_NEWS_HEADING_RE.match(text))
         previous = previous.getprevious()
         hops += 1
@@ -77,11 +84,15 @@ def in_headline_list(element: HtmlElement) -> bool:
     a table row) with a link of five words or more and no heading of its own.
     """
     for item in element.xpath("ancestor-or-self::li[1]"):
-        if _links_headline(item, 4):
+        if _links_headline(item, LIST_HEADLINE_WORDS):
             return True
     for block in element.xpath(HEADLINE_ITEM_BLOCK):
-        text = bounded_clean_text(block, 300)
-        return text is not None and not block.xpath(".//h1|.//h2") and _links_headline(block, 5)
+        text = bounded_clean_text(block, HEADLINE_BLOCK_CHARS)
+        return (
+            text is not None
+            and not block.xpath(".//h1|.//h2")
+            and _links_headline(block, BLOCK_HEADLINE_WORDS)
+        )
     return False
 
 
@@ -104,7 +115,7 @@ def drop_tools(body: HtmlElement) -> None:
         tool_class = bool(marker.strip()) and bool(TOOL_CLASS_RE.search(marker))
         if not tool_class and element.tag not in TOOL_TAGS:
             continue
-        short = bounded_clean_text(element, 199)  # None: 200 characters or more
+        short = bounded_clean_text(element, TOOL_TEXT_CHARS)  # None: a longer text
         text = (short or "").lower()
         tool_word = element.tag in TOOL_TAGS and text.rstrip(" :：") in TOOL_WORDS
         if (tool_class and short is not None) or tool_word:

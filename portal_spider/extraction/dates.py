@@ -29,6 +29,10 @@ from portal_spider.extraction.vocabulary import (
 from portal_spider.normalize.dates_vi import find_dates, parse_vi_datetime
 from portal_spider.normalize.text import clean_text
 
+LABEL_CHARS = 40  # the label of a date: at most this many characters before it
+DATE_ONLY_LINE_CHARS = 90  # a date-only line is at most this long (page-object rules)
+DATE_STAMP_LINE_CHARS = 80  # a date stamp line is at most this long (main-content extractor)
+
 
 @dataclass
 class DateCandidate:
@@ -49,7 +53,7 @@ def dates_in(element: HtmlElement) -> list[DateCandidate]:
     text = short_text(element)
     for raw in find_dates(text):
         before = text[: text.find(raw)] if raw in text else ""
-        label = WEEKDAY_TAIL_RE.sub("", before)[-40:]
+        label = WEEKDAY_TAIL_RE.sub("", before)[-LABEL_CHARS:]
         found.append(DateCandidate(raw=raw, label=label, element=element))
     return found
 
@@ -117,7 +121,7 @@ def precise_time(candidate: DateCandidate) -> str | None:
 def is_date_only_line(line: str) -> bool:
     """A short line that holds a date and little else ("Thứ năm, 14 Tháng 9 2023 08:30")."""
     text = clean_text(line) or ""
-    if len(text) > 90:
+    if len(text) > DATE_ONLY_LINE_CHARS:
         return False
     dates = find_dates(text)
     if not dates:
@@ -131,7 +135,7 @@ def is_date_only_line(line: str) -> bool:
 
 def is_date_stamp_line(line: str) -> bool:
     """True for a short line that is only a date/time stamp ("Thứ hai, 12/3/2024 08:15")."""
-    if len(line) > 80 or not DATE_RE.search(line):
+    if len(line) > DATE_STAMP_LINE_CHARS or not DATE_RE.search(line):
         return False
     rest = DATE_NOISE_RE.sub(" ", DATE_RE.sub(" ", line))
     return word_count(rest) <= 1

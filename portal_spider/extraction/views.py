@@ -16,6 +16,9 @@ from portal_spider.extraction.vocabulary import (
 )
 from portal_spider.normalize.text import clean_text
 
+VIEWS_TEXT_CHARS = 120  # the text of an element read for a view count (a longer one: its start)
+EYE_ICON_TEXT_CHARS = 40  # an eye icon's count stands in a text shorter than this
+
 
 def views_in_text(text: str) -> str | None:
     """The labelled view count in ``text`` (``"Lượt xem: 1.234"``), unless it is a site counter."""
@@ -49,9 +52,9 @@ def find_views(elements: Iterable[HtmlElement]) -> tuple[str | None, HtmlElement
             continue
         if in_chrome(element) or in_headline_list(element):
             continue
-        text = short_text(element, 120)
+        text = short_text(element, VIEWS_TEXT_CHARS)
         raw = views_in_text(text)
-        if raw is None and len(text) < 40:
+        if raw is None and len(text) < EYE_ICON_TEXT_CHARS:
             raw = eye_icon_views(element)
         if raw:
             return raw, element

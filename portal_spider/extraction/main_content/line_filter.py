@@ -25,6 +25,7 @@ from portal_spider.extraction.vocabulary import (
 )
 
 _WIDGETS_LONGEST_FIRST = sorted(WIDGET_PHRASES, key=len, reverse=True)
+WIDGET_LINE_CHARS = 80  # a line of widget labels is shorter than this
 HEAD_LINES = 4  # title, date and widget lines are dropped among the first this many lines
 
 
@@ -33,7 +34,7 @@ def _is_widget_line(line: str) -> bool:
 
     A view counter printed among the buttons ("[In trang]  Số lần xem: 1.234") is one of them.
     """
-    if len(line) >= 80:
+    if len(line) >= WIDGET_LINE_CHARS:
         return False
     rest = f" {BUTTON_ROW_VIEWS_RE.sub(' ', line.casefold())} "
     rest = re.sub(r"[|/•·,;:：()\[\]]", " ", rest)

@@ -46,6 +46,11 @@ ARTICLE_BLOCKS = (
     # the older commune-subsite variant: a "TinChiTiet" web part with Vietnamese class names
     "//*[contains(@class, 'TinChiTiet') or contains(@class, 'tin-chi-tiet')]",
 )
+# The body's last paragraphs read for author and source lines, and how long such lines are.
+ATTRIBUTION_PARAGRAPHS = 3
+AUTHOR_LINE_CHARS = 120
+SOURCE_LINE_CHARS = 200
+# The fields the generic rules may fill when the family's selectors miss them.
 FALLBACK_FIELDS = ("title", "published_at", "views", "category")
 NEWS_ITEM = "ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' news-item ')][1]"
 TITLE_PATHS = (
@@ -250,14 +255,14 @@ class YenBaiPlatform(Platform):
     def _body(self, item: ArticleItem, body: HtmlElement, url: str, how: str) -> None:
         body = deepcopy(body)
         # trailing attribution lines: author (a person) and source (an organisation)
-        for paragraph in _last_with_text(body.xpath("./p|./div"), 3):
+        for paragraph in _last_with_text(body.xpath("./p|./div"), ATTRIBUTION_PARAGRAPHS):
             text = text_of(paragraph) or ""
             found = read_attribution_line(text)
             author = found if found is not None and found[0] == "author" else None
-            if author and item.author is None and len(text) < 120:
+            if author and item.author is None and len(text) < AUTHOR_LINE_CHARS:
                 record_attribution(item, "author", author[1], f"{how} last p (author label)")
                 paragraph.drop_tree()
-            elif text.lower().startswith(("nguồn:", "nguồn :")) and len(text) < 200:
+            elif text.lower().startswith(("nguồn:", "nguồn :")) and len(text) < SOURCE_LINE_CHARS:
                 source = strip_label(text, SOURCE_LABELS) or None
                 record_attribution(item, "source", source, f"{how} last p (Nguồn:)")
                 paragraph.drop_tree()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import math
 import sqlite3
 import sys
@@ -13,12 +12,10 @@ from pathlib import Path
 import click
 
 from archive.cli import db_option
-from portal_spider import registry_commands
 from portal_spider.normalize.charset import DecodedPage, decode_page
 from portal_spider.registry import Portal, adhoc_portal, find_portal
-from portal_spider.registry_commands import registry_or_fail
-
-logger = logging.getLogger(__name__)
+from portal_spider.registry import commands as registry_commands
+from portal_spider.registry.commands import registry_or_fail
 
 
 class CommandGroup(click.Group):

@@ -35,6 +35,8 @@ pytestmark = [pytest.mark.crawl, pytest.mark.slow, needs_redis]
 logger = logging.getLogger(__name__)
 
 DISTRICT = "tramtau-k"
+# the host leases a killed worker leaves behind expire about when its job's 10 s lease does
+JOB_SETTINGS = {**FAST, "DOWNLOAD_TIMEOUT": 10, "PORTAL_ARCHIVE_CLUSTER_HOST_LEASE_MARGIN": 1}
 KILL_AT = 12  # articles of the district archived when the kill comes
 
 
@@ -116,7 +118,7 @@ def test_a_worker_killed_mid_run_loses_nothing(redis_url, portals, tmp_path):
     # a lease long enough for a worker starting on a busy machine, short enough for a test
     cluster = new_cluster(redis_url, tmp_path / "worker-kill", lease_seconds=10)
     try:
-        cluster.enqueue(rows, FAST)
+        cluster.enqueue(rows, JOB_SETTINGS)
         cluster.start_writer()
         cluster.start_worker()
         cluster.start_worker()
@@ -150,7 +152,7 @@ def test_a_killed_writer_started_again_loses_nothing(redis_url, portals, tmp_pat
     sites, rows = portals
     cluster = new_cluster(redis_url, tmp_path / "writer-kill")
     try:
-        cluster.enqueue(rows, FAST)
+        cluster.enqueue(rows, JOB_SETTINGS)
         writer = cluster.start_writer()
         cluster.start_worker()
         cluster.start_worker()
@@ -181,7 +183,7 @@ def test_a_worker_that_lost_its_lease_stops_and_nothing_is_doubled(redis_url, po
     sites, rows = portals
     cluster = new_cluster(redis_url, tmp_path / "lease-lost", lease_seconds=10)
     try:
-        cluster.enqueue(rows, FAST)
+        cluster.enqueue(rows, JOB_SETTINGS)
         cluster.start_writer()
         cluster.start_worker()
         cluster.start_worker()

@@ -10,16 +10,22 @@ with the leases turned off the same crawl goes over 2, so the count can see a br
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from contextlib import ExitStack
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 from cluster_helpers import needs_redis, new_cluster, run_cluster
+from scrapy import Request
+from scrapy.settings import Settings
 
 from archive.db import open_archive
 from portal_spider.cluster.demo import portal_row
+from portal_spider.cluster.hostlease import LEASE_META, FleetHostLeaseMiddleware
+from portal_spider.cluster.keys import Keys, connect
 from portal_spider.cluster.local_redis import LocalRedis
 from portal_spider.demo.server import PortalServer
 from portal_spider.demo.yenbai_site import YenBaiSite
@@ -100,3 +106,24 @@ def test_portals_under_two_names_of_one_server_share_its_limit(tmp_path):
     assert result["jobs"] == [1, 1]
     assert result["max_in_flight"] <= LIMIT, result
     assert result["db"]["articles"].count > 0
+
+
+def test_a_lease_outlives_its_request_own_download_timeout():
+    """A lease a killed worker leaves behind lasts the request's download timeout (the portal's
+    own when it set one) plus the margin: never shorter than the request may be on the network."""
+    settings = Settings(
+        {"DOWNLOAD_TIMEOUT": 20, "DOWNLOAD_DELAY": 0, "PORTAL_ARCHIVE_CLUSTER_HOST_LEASE_MARGIN": 5}
+    )
+    with LocalRedis() as server:
+        client = connect(server.url)
+        crawler = SimpleNamespace(settings=settings, spider=None, stats=None)
+        middleware = FleetHostLeaseMiddleware(crawler, client, Keys("lease-life"))
+        lives = []
+        for meta in ({}, {"download_timeout": 90.0}):
+            request = Request("http://127.0.0.1:9/tin-tuc", meta=meta)
+            asyncio.run(middleware.process_request(request))
+            key, token = request.meta[LEASE_META]
+            seconds, micros = client.time()
+            lives.append((client.zscore(key, token) - (seconds * 1000 + micros // 1000)) / 1000)
+    assert 25 - 2 < lives[0] <= 25, lives
+    assert 95 - 2 < lives[1] <= 95, lives

@@ -13,7 +13,8 @@ portals of one server share it, as in a local crawl), else ``host:port``:
 * a lease is handed out no sooner than the portal's ``delay`` (else ``DOWNLOAD_DELAY``) after
   the previous one of that host;
 * the lease is given back when the response or the error arrives; a lease of a killed worker
-  expires after ``DOWNLOAD_TIMEOUT`` plus a margin, so its slot is not lost for good.
+  expires after the request's download timeout (the portal's own, else ``DOWNLOAD_TIMEOUT``)
+  plus ``PORTAL_ARCHIVE_CLUSTER_HOST_LEASE_MARGIN`` seconds, so its slot is not lost for good.
 
 It sits last before the download handler (after retries and redirects, which make new requests
 that take their own lease).
@@ -38,7 +39,8 @@ from portal_spider.cluster.keys import Keys, connect
 logger = logging.getLogger(__name__)
 
 LEASE_META = "fleet_host_lease"
-LEASE_MARGIN_S = 30  # a lease outlives the download timeout by this much
+# seconds a lease outlives its request's download timeout (PORTAL_ARCHIVE_CLUSTER_HOST_LEASE_MARGIN)
+LEASE_MARGIN_S = 30.0
 MAX_POLL_S = 0.25  # longest wait between two tries of a full host
 
 ACQUIRE = """
@@ -75,6 +77,9 @@ class FleetHostLeaseMiddleware:
         self.default_limit = max(1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 2))
         self.default_delay = max(0.0, settings.getfloat("DOWNLOAD_DELAY"))
         self.timeout = settings.getfloat("DOWNLOAD_TIMEOUT", 180)
+        self.margin = max(
+            0.0, settings.getfloat("PORTAL_ARCHIVE_CLUSTER_HOST_LEASE_MARGIN", LEASE_MARGIN_S)
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FleetHostLeaseMiddleware:
@@ -105,7 +110,8 @@ class FleetHostLeaseMiddleware:
         key = self.keys.host(server_key(request))
         limit, delay = self.politeness(request)
         token = uuid.uuid4().hex
-        lease_ms = int((self.timeout + LEASE_MARGIN_S) * 1000)
+        timeout = float(request.meta.get("download_timeout") or self.timeout)
+        lease_ms = int((timeout + self.margin) * 1000)
         waited = False
         while True:
             wait_ms = int(

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from crawl_helpers import write_registry
 
+from archive import runs as archive_runs
 from archive.db import open_archive
 from portal_spider.cluster.local_run import LocalCluster
 from portal_spider.registry import Portal
@@ -30,6 +31,12 @@ needs_redis = pytest.mark.skipif(
 TIME_COLUMNS = {"first_seen_at", "last_seen_at", "fetched_at", "observed_at", "capture_id"}
 FAST = {"DOWNLOAD_DELAY": 0.05, "AUTOTHROTTLE_START_DELAY": 0.05}
 QUIET_WORKER = {"PORTAL_ARCHIVE_PROGRESS": "false", "LOG_LEVEL": "INFO"}
+# what a crawl run did; when it ran, how long, and its id differ between any two crawls
+RUN_FIELDS = tuple(
+    name
+    for name in archive_runs.RUN_COLUMNS
+    if name not in {"id", "started_at", "finished_at", "duration_s", "error"}
+)
 
 
 def registry_rows(portals: list[Portal]) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from contextlib import ExitStack
 import pytest
 from cluster_helpers import (
     FAST,
+    RUN_FIELDS,
     article_rows,
     local_registry,
     needs_redis,
@@ -27,7 +28,6 @@ from cluster_helpers import (
 )
 from crawl_helpers import run_cli
 
-from archive import runs as archive_runs
 from archive.db import open_archive
 from portal_spider.cluster.demo import portal_row
 from portal_spider.cluster.local_redis import LocalRedis
@@ -39,13 +39,6 @@ from portal_spider.demo.yenbai_site import YenBaiSite, load_demo_data
 pytestmark = [pytest.mark.crawl, needs_redis]
 
 logger = logging.getLogger(__name__)
-
-# what a run did; when it ran, how long, and its id differ between any two crawls
-RUN_COLUMNS = tuple(
-    name
-    for name in archive_runs.RUN_COLUMNS
-    if name not in {"id", "started_at", "finished_at", "duration_s", "error"}
-)
 
 
 def yenbai_site() -> YenBaiSite:
@@ -111,7 +104,7 @@ def test_versions_are_those_of_a_single_process_crawl(crawled):
 
 def test_crawl_runs_match_in_both_rounds(crawled):
     def comparable(rows):
-        return [{name: row[name] for name in RUN_COLUMNS} for row in rows]
+        return [{name: row[name] for name in RUN_FIELDS} for row in rows]
 
     local = comparable(runs(crawled["local"]))
     cluster = comparable(runs(crawled["cluster"]))

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 import pytest
 from cluster_helpers import (
+    RUN_FIELDS,
     article_rows,
     local_registry,
     needs_redis,
@@ -41,19 +42,6 @@ logger = logging.getLogger(__name__)
 SLUG = "tramtau-r"
 LATER = NOW + timedelta(days=8)
 SETTINGS = {"DOWNLOAD_DELAY": 0.01, "AUTOTHROTTLE_ENABLED": False}
-RUN_FIELDS = (
-    "status",
-    "mode",
-    "pages_fetched",
-    "listing_pages",
-    "article_pages",
-    "revisits",
-    "articles_new",
-    "articles_updated",
-    "articles_unchanged",
-    "articles_gone",
-    "pages_failed",
-)
 
 
 @pytest.fixture(scope="module")

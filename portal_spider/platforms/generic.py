@@ -20,6 +20,7 @@ from copy import deepcopy
 
 from lxml.html import HtmlElement
 
+from portal_spider.discovery.title import repair_label_title
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.html import clean_body_html
 from portal_spider.normalize.text import clean_text
@@ -123,6 +124,7 @@ class GenericPlatform(Platform):
         if "title" in fields:
             with field_guard(item, "title"):
                 self._title_near_body(item, page, how)
+                repair_label_title(item, page, how)
         if "body_text" in fields:
             with field_guard(item, "body_text"):
                 self._lead(item, page, how)

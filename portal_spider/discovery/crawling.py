@@ -1,0 +1,174 @@
+"""What the spider asks discovery, for portals read by the generic rules.
+
+:class:`Discovery` keeps each such portal's :class:`~portal_spider.discovery.model.SiteModel`
+for the run: it wraps the generic page object into a
+:class:`~portal_spider.discovery.platform.DiscoveryPlatform`, adds the portal's ``robots.txt``
+(for its Sitemap lines) and its remembered listings (sitemaps, feeds, menus) to the walk, holds
+back listings not due on their schedule, turns WebForms pagers into postback requests, refuses
+responses that are no articles (documents, other pages, a second URL of one article) and writes
+the model back at the end of the run. For portals on a known platform every method lets things
+pass as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime
+from typing import Any
+
+from scrapy.http import Response, TextResponse
+from sqlite_utils import Database
+
+from archive.site_models import load_schedule, load_site_model, save_site_model
+from portal_spider.crawl.paging import listing_key
+from portal_spider.discovery.canonical import CanonicalRules
+from portal_spider.discovery.classify import ARTICLE
+from portal_spider.discovery.feeds import is_machine_listing, robots_url
+from portal_spider.discovery.model import ScheduledListing, SiteModel
+from portal_spider.discovery.platform import DiscoveryPlatform
+from portal_spider.discovery.postback import page_url, postback_pager, postback_request
+from portal_spider.discovery.shapes import is_html_type
+from portal_spider.items import ArticleItem
+from portal_spider.platforms.base import EmptyPage, Platform, parse_html
+from portal_spider.registry import Portal
+
+logger = logging.getLogger(__name__)
+
+
+class Discovery:
+    """Site models of the run's portals, and the spider's questions about them."""
+
+    def __init__(self) -> None:
+        self.db: Database | None = None
+        self.models: dict[str, SiteModel] = {}
+        self.started: set[str] = set()  # portals whose extra listings are queued
+        self.start_keys: dict[str, set[str]] = {}
+        self.walk_news: dict[tuple[str, str], tuple[str, int]] = {}  # walk -> (first URL, new)
+        self.forms: dict[str, dict[str, Any]] = {}  # postback page URL -> request arguments
+        self.bodies: dict[tuple[str, str], str] = {}  # (portal, body hash) -> URL
+
+    def open(self, db: Database, portal: Portal) -> None:
+        """Read the portal's model from the archive."""
+        self.db = db
+        self.models[portal.slug] = SiteModel.from_rows(
+            portal.slug, load_site_model(db, portal.slug), load_schedule(db, portal.slug)
+        )
+        self.start_keys[portal.slug] = {listing_key(url) for url in portal.start_urls()}
+
+    def wrap(self, slug: str, platform: Platform) -> Platform:
+        """The generic page object with the portal's model; other platforms as they are."""
+        if platform.name != "generic" or isinstance(platform, DiscoveryPlatform):
+            return platform
+        model = self.models.setdefault(slug, SiteModel(slug))
+        return DiscoveryPlatform(model)
+
+    def active(self, slug: str) -> bool:
+        return slug in self.models and slug in self.started
+
+    # --- listings -------------------------------------------------------------------------------
+    def extra_listings(self, slug: str, platform: Platform, base_url: str) -> list[str]:
+        """Once per run, when the portal is read by discovery: its robots.txt and the remembered
+        listings that are due (the caller queues them; the schedule holds back the others)."""
+        if not isinstance(platform, DiscoveryPlatform) or slug in self.started:
+            return []
+        self.started.add(slug)
+        model = self.models[slug]
+        urls = [robots_url(base_url), *model.sitemaps, *model.feeds]
+        urls += [entry.url for entry in model.schedule.values()]
+        return list(dict.fromkeys(urls))
+
+    def not_due(self, slug: str, key: str, now: datetime) -> bool:
+        """Whether the schedule holds back the listing ``key`` in this run."""
+        if not self.active(slug) or key in self.start_keys.get(slug, set()):
+            return False
+        entry = self.models[slug].schedule.get(key)
+        return entry is not None and not entry.due(now)
+
+    def walked_page(self, slug: str, walk: str, first_url: str, new: int) -> None:
+        """A page of the walk ``walk`` revealed ``new`` new articles."""
+        if slug not in self.started:
+            return
+        url, count = self.walk_news.get((slug, walk), (first_url, 0))
+        self.walk_news[(slug, walk)] = (url, count + new)
+
+    def is_article_page(self, platform: Platform, response: Response, text: str) -> bool:
+        """Whether a page requested as a listing is an article page."""
+        if not isinstance(platform, DiscoveryPlatform):
+            return platform.is_article_url(response.url)
+        if is_machine_listing(response.url, response.body):
+            return False
+        return platform.page_kind(response.url, text) == ARTICLE
+
+    def postback_pages(self, slug: str, response: Response, page: int) -> list[str]:
+        """The next page of a WebForms postback pager, as a page URL whose request is kept."""
+        if not self.active(slug) or not isinstance(response, TextResponse):
+            return []
+        if b"__doPostBack" not in response.body:
+            return []
+        try:
+            tree = parse_html(response.text)
+        except EmptyPage:
+            return []
+        pages = postback_pager(tree, page)
+        if page + 1 not in pages:
+            return []
+        target, argument = pages[page + 1]
+        request = postback_request(response, target, argument)
+        if request is None:
+            return []
+        here = response.meta.get("listing_url") or response.url
+        url = page_url(here, page + 1)
+        self.forms[url] = {
+            "url": request.url,
+            "method": request.method,
+            "body": request.body,
+            "headers": dict(request.headers.to_unicode_dict()),
+        }
+        return [url]
+
+    def form_for(self, url: str) -> dict[str, Any]:
+        """The request arguments of a postback page URL (empty for an ordinary URL)."""
+        return dict(self.forms.get(url, {}))
+
+    # --- articles -------------------------------------------------------------------------------
+    def refuses(self, slug: str, platform: Platform, response: Response, text: str) -> str | None:
+        """Why a response requested as an article is no article (None when it may be one)."""
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        if not isinstance(response, TextResponse) or not is_html_type(content_type):
+            reason = f"not a web page ({content_type or 'no type'})"
+        elif isinstance(platform, DiscoveryPlatform):
+            kind = platform.page_kind(response.url, text)
+            reason = None if kind == ARTICLE else f"the page is a {kind} page, not an article"
+        else:
+            return None
+        if reason and slug in self.models:
+            url = (response.meta.get("redirect_urls") or [response.url])[0]
+            self.models[slug].not_articles.add(platform.canonical_article_url(url))
+        return reason
+
+    def duplicate_of(self, slug: str, item: ArticleItem) -> str | None:
+        """The URL that gave the same article in this run, if any (its differing parameters are
+        learned as not changing the page)."""
+        if slug not in self.models or not item.body_text:
+            return None
+        digest = hashlib.sha256(f"{item.title}\x1f{item.body_text}".encode()).hexdigest()
+        other = self.bodies.setdefault((slug, digest), item.url)
+        if other == item.url:
+            return None
+        rules: CanonicalRules = self.models[slug].canonical
+        rules.learn_duplicate(item.url, other)
+        return other
+
+    # --- the end of the run ---------------------------------------------------------------------
+    def save(self, now: datetime) -> None:
+        """Write the models of the portals read by discovery, with their listings' schedule."""
+        if self.db is None:
+            return
+        for (slug, walk), (url, new) in self.walk_news.items():
+            schedule = self.models[slug].schedule
+            entry = schedule.setdefault(walk, ScheduledListing(listing=walk, url=url))
+            entry.walked(new, now)
+        for slug in self.started:
+            row, schedule = self.models[slug].to_rows(now)
+            save_site_model(self.db, row, schedule)

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from archive.cli import db_option
+from portal_spider.discovery.explore_command import explore_command
 from portal_spider.normalize.charset import DecodedPage, decode_page
 from portal_spider.normalize.text import fold_vietnamese
 from portal_spider.platforms import all_platforms
@@ -465,3 +466,4 @@ def _register_archive_commands() -> None:
 
 
 _register_archive_commands()
+main.add_command(explore_command)

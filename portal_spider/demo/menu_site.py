@@ -36,7 +36,7 @@ OTHER_PAGES = {
 class MenuSite(UnnamedPortal):
     """A commune portal reached only through its menu: offset paging, slug URLs."""
 
-    def __init__(self, unit: str = "xã Tân Phong", count: int = 150) -> None:
+    def __init__(self, unit: str = "xã Tân Phong", count: int = 200) -> None:
         super().__init__(unit, count, first_number=7000)
         self.by_slug = {a.slug: a for a in self.articles}
 

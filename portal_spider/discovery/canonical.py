@@ -4,14 +4,14 @@ Unknown software reaches one article through many query strings (``?id=N``, ``?i
 ``?id=N&from=home``). The portal's own word comes first: a ``<link rel="canonical">`` on the
 portal. Otherwise a parameter is dropped for the portal once two URLs that differ only in it
 gave the same content. Dropped parameters are recorded in the site model, so later runs apply
-them before fetching. The portal's article number, when its URLs carry one (``id=``,
-``ItemID=``, ``…-123.html``), identifies the article whatever the other parameters.
+them before fetching. The portal's article number, when its URLs carry one in an id parameter (``id=``,
+``ItemID=``, ``newsid=``), identifies the article whatever the other parameters (a number in
+the path is not trusted: ``…-dot-10.html`` is part of a slug).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml.html import HtmlElement
@@ -21,18 +21,15 @@ from portal_spider.normalize.urls import canonical_url, same_site
 logger = logging.getLogger(__name__)
 
 ID_PARAMS = ("id", "itemid", "newsid", "articleid", "tinid", "nid", "aid", "postid", "p", "news")
-ID_IN_PATH = re.compile(r"[-_/](\d{2,})(?:\.html?|\.aspx|\.php)?/?$", re.IGNORECASE)
 
 
 def item_number(url: str) -> str | None:
-    """The article number a URL carries: an id-like parameter, or a number ending the path."""
-    parts = urlsplit(url)
-    query = {key.lower(): value for key, value in parse_qsl(parts.query)}
+    """The article number a URL carries in an id-like query parameter, or None."""
+    query = {key.lower(): value for key, value in parse_qsl(urlsplit(url).query)}
     for name in ID_PARAMS:
         if query.get(name, "").isdigit():
             return query[name]
-    match = ID_IN_PATH.search(parts.path)
-    return match.group(1) if match else None
+    return None
 
 
 def declared_canonical(tree: HtmlElement, page_url: str) -> str | None:

@@ -37,8 +37,10 @@ class DiscoveryPlatform(GenericPlatform):
 
     name = "generic"
 
-    def __init__(self, model: SiteModel | None = None) -> None:
+    def __init__(self, model: SiteModel | None = None, *, once_per_run: bool = True) -> None:
         self.model = model or SiteModel("")
+        # a crawl requests each link once: later forms of an article already linked are left out
+        self.once_per_run = once_per_run
         self.kinds: dict[str, str] = {}  # URL -> article / listing / other, this run
         self.numbered: dict[tuple[str, str], str] = {}  # (path, article number) -> first URL
 
@@ -121,7 +123,8 @@ class DiscoveryPlatform(GenericPlatform):
             other = self.numbered.setdefault(key, url)
             if other != url:
                 self.model.canonical.learn_duplicate(url, other)
-                continue
+                if self.once_per_run:
+                    continue
             kept.append(url)
         return kept
 

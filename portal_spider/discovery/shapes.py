@@ -71,8 +71,9 @@ def segment_shape(segment: str) -> str:
     """One path segment with its variable part replaced."""
     stem, dot, extension = segment.rpartition(".") if "." in segment else (segment, "", "")
     if SLUG.match(stem):
-        # a slug that ends in the article's number keeps the number apart: slug-123.html
-        return ("{slug}-{n}" if re.search(r"-\d+$", stem) else "{slug}") + dot + extension
+        # a slug that ends in the article's number keeps the number apart: slug-12345.html
+        # (a short number is a word of the slug: ...-dot-2.html)
+        return ("{slug}-{n}" if re.search(r"-\d{3,}$", stem) else "{slug}") + dot + extension
     return DIGITS.sub("{n}", stem) + dot + extension
 
 

@@ -1,4 +1,4 @@
-"""The archive's memory of what discovery learned per portal: ``site_models`` and ``listing_schedule``.
+"""What discovery learned per portal, kept in ``site_models`` and ``listing_schedule``.
 
 The crawler reads a portal's row at the start of a run and writes it back at the end
 (:mod:`portal_spider.discovery.model` decides what goes in). Plain SQLite through sqlite-utils:
@@ -39,9 +39,7 @@ def load_schedule(db: Database, portal: str) -> list[dict[str, Any]]:
     ]
 
 
-def save_site_model(
-    db: Database, row: dict[str, Any], schedule: list[dict[str, Any]]
-) -> None:
+def save_site_model(db: Database, row: dict[str, Any], schedule: list[dict[str, Any]]) -> None:
     """Write a portal's model and its listing schedule rows in one transaction."""
     stored = {
         key: json.dumps(value, ensure_ascii=False, sort_keys=True) if key in JSON_COLUMNS else value

@@ -88,9 +88,9 @@ def next_pages(url: str, candidates: list[str]) -> tuple[str | None, list[str]]:
             if number == current + 1 and following is None:
                 following = candidate
             offset = offset_of(candidate)
-            if number is None and offset is not None and offset > here:
-                if nearest is None or offset < nearest[0]:
-                    nearest = (offset, candidate)
+            later = number is None and offset is not None and offset > here
+            if later and (nearest is None or offset < nearest[0]):
+                nearest = (offset, candidate)
         elif (number or 1) == 1 and candidate not in others:
             others.append(candidate)
     if following is None and nearest is not None:

@@ -177,4 +177,3 @@ Tin tức</a></div>
             f"<html><head><title>{escape(self.name)}</title></head><body>"
             f"<p><b>{escape(a.title)}</b></p>{self.paragraphs(a)}</body></html>"
         )
-

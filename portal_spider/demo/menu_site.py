@@ -65,9 +65,7 @@ class MenuSite(UnnamedPortal):
             return self.html(self._article(article))
         if path == "/lich-cong-tac":
             month = self.calendar_month(query)
-            return self.html(
-                self._layout("Lịch công tác", self.calendar("/lich-cong-tac?", month))
-            )
+            return self.html(self._layout("Lịch công tác", self.calendar("/lich-cong-tac?", month)))
         if path == "/van-ban":
             return self.html(self._documents())
         if path in OTHER_PAGES:
@@ -133,17 +131,23 @@ class MenuSite(UnnamedPortal):
         )
         pager = ""
         if start:
-            pager += f'<a href="/chuyen-muc/{key}?start={max(0, start - PER_PAGE)}">‹ Trang trước</a> '
+            pager += (
+                f'<a href="/chuyen-muc/{key}?start={max(0, start - PER_PAGE)}">‹ Trang trước</a> '
+            )
         if start + PER_PAGE < len(rows):
             pager += f'<a href="/chuyen-muc/{key}?start={start + PER_PAGE}">Trang sau ›</a>'
-        main = f'<h2 class="cat-title">{escape(name)}</h2>{items}<div class="dieuhuong">{pager}</div>'
+        main = (
+            f'<h2 class="cat-title">{escape(name)}</h2>{items}<div class="dieuhuong">{pager}</div>'
+        )
         return self.html(self._layout(name, main))
 
     def _article(self, a: NewsArticle) -> str:
         key = a.category
         cid, name = CATEGORIES[key]
         head = f'\n<link rel="canonical" href="{self.article_path(a)}">'
-        source = f'<p class="nguon"><strong>Nguồn: {escape(a.source)}</strong></p>' if a.source else ""
+        source = (
+            f'<p class="nguon"><strong>Nguồn: {escape(a.source)}</strong></p>' if a.source else ""
+        )
         main = f"""<div class="path"><a href="/">Trang chủ</a> » \
 <a href="/chuyen-muc/{key}">{escape(name)}</a></div>
 <div class="item-page">
@@ -169,4 +173,6 @@ class MenuSite(UnnamedPortal):
             f"triển khai nhiệm vụ trọng tâm của {escape(self.unit)}</a></li>"
             for a in self.articles[:10]
         )
-        return self._layout("Văn bản", f'<h2>Văn bản chỉ đạo điều hành</h2><ul class="vb">{rows}</ul>')
+        return self._layout(
+            "Văn bản", f'<h2>Văn bản chỉ đạo điều hành</h2><ul class="vb">{rows}</ul>'
+        )

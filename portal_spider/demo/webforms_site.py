@@ -64,7 +64,9 @@ class WebFormsSite(UnnamedPortal):
             article = self.by_number.get(int(number)) if number.isdigit() else None
             if article is None:
                 return self.html(self._layout("<p>Không tìm thấy tin.</p>"), 404)
-            return self.html(self._print(article) if path == "/InTin.aspx" else self._article(article))
+            return self.html(
+                self._print(article) if path == "/InTin.aspx" else self._article(article)
+            )
         if path == "/LichCongTac.aspx":
             month = self.calendar_month(query)
             return self.html(self._layout(f"<h2>Lịch công tác</h2>{self._calendar(month)}"))
@@ -94,6 +96,7 @@ class WebFormsSite(UnnamedPortal):
             f'<li><a href="/TinTuc.aspx?cid={cid}">{escape(name)}</a></li>'
             for cid, name in CATEGORIES.values()
         )
+        calendar = self._calendar(self.articles[0].published.date())
         view_state = "/wE" + base64.b64encode(state.encode() or b"home").decode()
         newest = "".join(
             f'<li><a href="/ChiTietTin.aspx?id={a.number}&amp;cid={self.category_id(a)}">'
@@ -119,14 +122,15 @@ function __doPostBack(eventTarget, eventArgument) {{
 }}
 </script>
 <table class="khung" width="1000" cellpadding="0" cellspacing="0">
-<tr><td colspan="3" class="banner"><img src="/Images/banner.jpg" alt="{escape(self.name)}" /></td></tr>
+<tr><td colspan="3" class="banner"><img src="/Images/banner.jpg" alt="{escape(self.name)}" />\
+</td></tr>
 <tr><td colspan="3"><ul class="menungang"><li><a href="/Default.aspx">Trang chủ</a></li>\
 <li><a href="/GioiThieu.aspx">Giới thiệu</a></li>{menu}\
 <li><a href="/VanBan.aspx">Văn bản</a></li><li><a href="/LichCongTac.aspx">Lịch công tác</a></li>\
 <li><a href="/LienHe.aspx">Liên hệ</a></li></ul></td></tr>
 <tr><td class="cottrai" valign="top" width="220"><div class="khoi"><div class="tieudekhoi">Tin mới \
 nhất</div><ul>{newest}</ul></div>
-<div class="khoi"><div class="tieudekhoi">Lịch công tác</div>{self._calendar(self.articles[0].published.date())}</div></td>
+<div class="khoi"><div class="tieudekhoi">Lịch công tác</div>{calendar}</div></td>
 <td class="cotgiua" valign="top">{main}</td>
 <td class="cotphai" valign="top" width="200"><div class="khoi"><div class="tieudekhoi">Thống kê \
 truy cập</div><p>Đang online: 17</p><p>Lượt truy cập: {dotted(1_254_873)}</p></div></td></tr>
@@ -147,7 +151,8 @@ Giấy phép số 12/GP-STTTT</td></tr>
         for key, (cid, name) in CATEGORIES.items():
             items = "".join(
                 f'<tr><td><a href="/ChiTietTin.aspx?id={a.number}&amp;cid={cid}">'
-                f'{escape(a.title)}</a> <span class="ngay">({a.published:%d/%m/%Y})</span></td></tr>'
+                f'{escape(a.title)}</a> <span class="ngay">({a.published:%d/%m/%Y})</span>'
+                "</td></tr>"
                 for a in self.in_category(key)[:4]
             )
             blocks.append(
@@ -222,4 +227,6 @@ Giấy phép số 12/GP-STTTT</td></tr>
             f"{a.number}</a></td><td>{a.published:%d/%m/%Y}</td></tr>"
             for a in self.articles[:12]
         )
-        return self._layout(f'<div class="tieude">Văn bản</div><table class="vanban">{rows}</table>')
+        return self._layout(
+            f'<div class="tieude">Văn bản</div><table class="vanban">{rows}</table>'
+        )

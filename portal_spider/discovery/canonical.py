@@ -1,4 +1,4 @@
-"""One URL per article on a portal the project has no page object for, learned from the portal.
+"""One URL per article on portals in software without a page object, learned from the portal.
 
 Unknown software reaches one article through many query strings (``?id=N``, ``?id=N&cid=C``,
 ``?id=N&from=home``). The portal's own word comes first: a ``<link rel="canonical">`` on the

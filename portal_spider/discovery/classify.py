@@ -114,9 +114,7 @@ def prose_chars(tree: HtmlElement) -> int:
 
 def headline_links_in(element: HtmlElement) -> int:
     """Links inside ``element`` whose text reads as a headline."""
-    return sum(
-        1 for a in element.iter("a") if len(a.text_content().split()) >= HEADLINE_MIN_WORDS
-    )
+    return sum(1 for a in element.iter("a") if len(a.text_content().split()) >= HEADLINE_MIN_WORDS)
 
 
 def classify_page(tree: HtmlElement, url: str, article_shapes: set[str] | None = None) -> str:

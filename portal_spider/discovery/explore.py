@@ -364,4 +364,3 @@ def describe(report: SiteReport) -> str:
             lines.append(f"    {name}: {shown}  [{rule}]")
     lines.append("not found: " + ("; ".join(report.not_found) or "nothing missing"))
     return "\n".join(lines)
-

@@ -22,7 +22,9 @@ logger = logging.getLogger(__name__)
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 ROBOTS_PATH = "/robots.txt"
-XML_START = re.compile(rb"^\s*(?:\xef\xbb\xbf)?\s*<(?:\?xml|urlset|sitemapindex|rss|feed|rdf)", re.I)
+XML_START = re.compile(
+    rb"^\s*(?:\xef\xbb\xbf)?\s*<(?:\?xml|urlset|sitemapindex|rss|feed|rdf)", re.I
+)
 
 
 def robots_url(base_url: str) -> str:

@@ -85,14 +85,12 @@ def discover_listing(tree: HtmlElement, url: str, article_shapes: set[str]) -> L
         if href == here or not followable(href):
             continue
         shape = path_shape(href)
-        if shape in article_shapes or (
-            shape in article_group_shapes and len(text.split()) >= 3 and not in_menu(link)
-        ):
-            if href not in listing.article_urls:
-                listing.article_urls.append(href)
-                found = item_date(link)
-                if found:
-                    listing.article_dates[href] = found
+        listed = shape in article_group_shapes and len(text.split()) >= 3 and not in_menu(link)
+        if (shape in article_shapes or listed) and href not in listing.article_urls:
+            listing.article_urls.append(href)
+            found = item_date(link)
+            if found:
+                listing.article_dates[href] = found
     articles = set(listing.article_urls)
     for link, href, text in links:
         if href == here or href in articles or not followable(href):

@@ -132,7 +132,5 @@ class SiteModel:
             "not_articles": sorted(self.not_articles),
             "updated_at": now.isoformat(timespec="seconds"),
         }
-        schedule = [
-            {"portal": self.portal, **entry.__dict__} for entry in self.schedule.values()
-        ]
+        schedule = [{"portal": self.portal, **entry.__dict__} for entry in self.schedule.values()]
         return row, schedule

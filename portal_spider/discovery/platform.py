@@ -100,9 +100,9 @@ class DiscoveryPlatform(GenericPlatform):
                 if not href:
                     continue
                 target = absolute_url(href, url)
-                if target and followable(target) and path_shape(target) == shape:
-                    if target not in listing.article_urls:
-                        listing.article_urls.append(target)
+                same_shape = target and followable(target) and path_shape(target) == shape
+                if same_shape and target not in listing.article_urls:
+                    listing.article_urls.append(target)
         listing.article_urls = self.learn_from_links(listing.article_urls)
         return listing
 
@@ -153,10 +153,8 @@ class DiscoveryPlatform(GenericPlatform):
         self.model.titles.observe(page_title)
         headline = self.model.titles.headline(page_title)
         rule = item.extraction.get("title", "")
-        if headline and (item.title is None or rule.endswith(WEAK_TITLE_RULES)):
-            if headline != item.title:
-                item.title = headline
-                item.note("title", "generic:<title> without the site's name")
+        weak = item.title is None or rule.endswith(WEAK_TITLE_RULES)
+        if headline and weak and headline != item.title:
+            item.title = headline
+            item.note("title", "generic:<title> without the site's name")
         return item
-
-

@@ -70,10 +70,8 @@ def is_calendar_url(url: str) -> bool:
 def segment_shape(segment: str) -> str:
     """One path segment with its variable part replaced."""
     stem, dot, extension = segment.rpartition(".") if "." in segment else (segment, "", "")
-    if SLUG.match(stem):
-        # a slug that ends in the article's number keeps the number apart: slug-12345.html
-        # (a short number is a word of the slug: ...-dot-2.html)
-        return ("{slug}-{n}" if re.search(r"-\d{3,}$", stem) else "{slug}") + dot + extension
+    if SLUG.match(stem):  # slug-12345.html, ...-nam-2024.html and ...-dot-2.html alike
+        return "{slug}" + dot + extension
     return DIGITS.sub("{n}", stem) + dot + extension
 
 

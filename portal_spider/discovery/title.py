@@ -84,9 +84,13 @@ def headline_before(tree: HtmlElement, anchor: HtmlElement) -> HtmlElement | Non
     for element in tree.iter():
         if element is anchor:
             break
-        if isinstance(element.tag, str) and element.tag in BLOCK_TAGS and _is_leaf_block(element):
-            if _own_text(element):
-                before.append(element)
+        if (
+            isinstance(element.tag, str)
+            and element.tag in BLOCK_TAGS
+            and _is_leaf_block(element)
+            and _own_text(element)
+        ):
+            before.append(element)
     for element in reversed(before[-LOOK_BACK:]):
         if anchor in element.iterdescendants():
             continue

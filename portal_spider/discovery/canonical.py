@@ -3,10 +3,12 @@
 Unknown software reaches one article through many query strings (``?id=N``, ``?id=N&cid=C``,
 ``?id=N&from=home``). The portal's own word comes first: a ``<link rel="canonical">`` on the
 portal. Otherwise a parameter is dropped for the portal once two URLs that differ only in it
-gave the same content. Dropped parameters are recorded in the site model, so later runs apply
-them before fetching. The portal's article number, when its URLs carry one in an id parameter (``id=``,
-``ItemID=``, ``newsid=``), identifies the article whatever the other parameters (a number in
-the path is not trusted: ``…-dot-10.html`` is part of a slug).
+gave the same content, or two links carry one article number with and without it. Dropped
+parameters are recorded in the site model, so later runs apply them before fetching; within the
+run that learns them the canonical form does not change (the crawler's record of what it
+requested stays valid). The portal's article number, when its URLs carry one in an id
+parameter (``id=``, ``ItemID=``, ``newsid=``), identifies the article whatever the other
+parameters; a number in the path is not trusted (``…-dot-10.html`` is part of a slug).
 """
 
 from __future__ import annotations

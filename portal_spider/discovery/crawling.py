@@ -123,7 +123,7 @@ class Discovery:
             "url": request.url,
             "method": request.method,
             "body": request.body,
-            "headers": dict(request.headers.to_unicode_dict()),
+            "headers": request.headers,
         }
         return [url]
 

@@ -63,8 +63,8 @@ def read_machine_listing(url: str, body: bytes) -> Listing:
     """
     listing = Listing()
     if is_robots(url):
-        text = body.decode("utf-8", "replace")
-        listing.next_urls = [urljoin(url, u) for u in sitemap_urls_from_robots(text, base_url=url)]
+        found = sitemap_urls_from_robots(body, base_url=url)
+        listing.next_urls = [urljoin(url, u) for u in found]
         return listing
     try:
         root = etree.fromstring(body, parser=etree.XMLParser(recover=True, resolve_entities=False))

@@ -2,8 +2,8 @@
 
 Older portals page their lists with ``javascript:__doPostBack('ctl00$Main$gvTin','Page$2')``:
 the browser posts the page's form (``__VIEWSTATE`` and the rest) with ``__EVENTTARGET`` and
-``__EVENTARGUMENT`` set. The crawler does the same with Scrapy's
-:meth:`scrapy.FormRequest.from_response`. A listing walk needs one URL per page, so a postback
+``__EVENTARGUMENT`` set. The crawler does the same: form2request (the successor of Scrapy's
+``FormRequest.from_response``, deprecated in Scrapy 2.19) builds the request from the form. A listing walk needs one URL per page, so a postback
 page is named by the listing's URL with a fragment, ``…/TinTuc.aspx?cid=1#postback-page-2``:
 the fragment never reaches the server, the listing key drops it, and
 :func:`postback_page` reads the page number from it.
@@ -14,8 +14,10 @@ from __future__ import annotations
 import logging
 import re
 
+from dataclasses import dataclass
+
+from form2request import form2request
 from lxml.html import HtmlElement
-from scrapy import FormRequest
 from scrapy.http import TextResponse
 
 logger = logging.getLogger(__name__)
@@ -61,18 +63,27 @@ def postback_pager(tree: HtmlElement, current: int) -> dict[int, tuple[str, str]
     return pages
 
 
-def postback_request(
-    response: TextResponse, target: str, argument: str, **kwargs: object
-) -> FormRequest | None:
+@dataclass(frozen=True)
+class Postback:
+    """The request a postback sends: URL, method, headers and form body."""
+
+    url: str
+    method: str
+    headers: dict[str, str]
+    body: bytes
+
+
+def postback_request(response: TextResponse, target: str, argument: str) -> Postback | None:
     """The POST that a click on ``__doPostBack(target, argument)`` sends, or None without a form."""
-    try:
-        return FormRequest.from_response(
-            response,
-            formxpath=STATE_FORM,
-            formdata={"__EVENTTARGET": target, "__EVENTARGUMENT": argument},
-            dont_click=True,
-            **kwargs,
-        )
-    except ValueError as error:  # no such form on the page
-        logger.debug("%s: no postback form: %s", response.url, error)
+    forms = response.xpath(STATE_FORM)
+    if not forms:
+        logger.debug("%s: no postback form", response.url)
         return None
+    try:
+        data = form2request(
+            forms[0], {"__EVENTTARGET": target, "__EVENTARGUMENT": argument}, click=False
+        )
+    except (ValueError, NotImplementedError) as error:  # a form it cannot submit
+        logger.debug("%s: postback form not usable: %s", response.url, error)
+        return None
+    return Postback(data.url, data.method, dict(data.headers), data.body)

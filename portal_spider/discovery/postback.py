@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-
 from dataclasses import dataclass
 
 from form2request import form2request

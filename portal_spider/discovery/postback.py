@@ -3,10 +3,10 @@
 Older portals page their lists with ``javascript:__doPostBack('ctl00$Main$gvTin','Page$2')``:
 the browser posts the page's form (``__VIEWSTATE`` and the rest) with ``__EVENTTARGET`` and
 ``__EVENTARGUMENT`` set. The crawler does the same: form2request (the successor of Scrapy's
-``FormRequest.from_response``, deprecated in Scrapy 2.19) builds the request from the form. A listing walk needs one URL per page, so a postback
-page is named by the listing's URL with a fragment, ``…/TinTuc.aspx?cid=1#postback-page-2``:
-the fragment never reaches the server, the listing key drops it, and
-:func:`postback_page` reads the page number from it.
+``FormRequest.from_response``, deprecated in Scrapy 2.19) builds the request from the form.
+A listing walk needs one URL per page, so a postback page is named by the listing's URL with a
+fragment, ``…/TinTuc.aspx?cid=1#postback-page-2``: the fragment never reaches the server, the
+listing key drops it, and :func:`postback_page` reads the page number from it.
 """
 
 from __future__ import annotations

@@ -15,12 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
-from portal_spider.discovery.shapes import (
-    is_calendar_url,
-    is_document_url,
-    is_print_view,
-    path_shape,
-)
+from portal_spider.discovery.shapes import followable, path_shape
 from portal_spider.normalize.urls import absolute_url, host_of
 
 logger = logging.getLogger(__name__)
@@ -67,7 +62,7 @@ def link_groups(tree: HtmlElement, url: str) -> dict[str, LinkGroup]:
     are left out)."""
     groups: dict[str, LinkGroup] = {}
     for _, href, text in page_links(tree, url):
-        if is_document_url(href) or is_print_view(href) or is_calendar_url(href):
+        if not followable(href):
             continue
         shape = path_shape(href)
         group = groups.setdefault(shape, LinkGroup(shape))

@@ -28,7 +28,7 @@ from portal_spider.discovery.feeds import is_machine_listing, robots_url
 from portal_spider.discovery.model import ScheduledListing, SiteModel
 from portal_spider.discovery.platform import DiscoveryPlatform
 from portal_spider.discovery.postback import page_url, postback_pager, postback_request
-from portal_spider.discovery.shapes import is_html_type
+from portal_spider.discovery.shapes import is_html_type, path_shape
 from portal_spider.items import ArticleItem
 from portal_spider.platforms.base import EmptyPage, Platform, parse_html
 from portal_spider.registry import Portal
@@ -139,7 +139,9 @@ class Discovery:
             reason = f"not a web page ({content_type or 'no type'})"
         elif isinstance(platform, DiscoveryPlatform):
             kind = platform.page_kind(response.url, text)
-            reason = None if kind == ARTICLE else f"the page is a {kind} page, not an article"
+            # a short notice on a page of the portal's article template is an article still
+            known = path_shape(response.url) in platform.model.known_article_shapes()
+            reason = None if kind == ARTICLE or known else f"a {kind} page, not an article"
         else:
             return None
         if reason and slug in self.models:

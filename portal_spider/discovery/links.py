@@ -17,12 +17,7 @@ from lxml.html import HtmlElement
 
 from portal_spider.discovery.classify import article_link_groups, link_groups, page_links
 from portal_spider.discovery.feeds import feed_links
-from portal_spider.discovery.shapes import (
-    is_calendar_url,
-    is_document_url,
-    is_print_view,
-    path_shape,
-)
+from portal_spider.discovery.shapes import followable, path_shape
 from portal_spider.normalize.dates_vi import find_dates
 from portal_spider.platforms.base import Listing
 
@@ -44,11 +39,6 @@ PAGE_IN_URL = re.compile(
 MENU_MARK = re.compile(r"menu|nav|danh-?muc|chuyen-?muc", re.IGNORECASE)
 MENU_MAX_WORDS = 8
 ITEM_BLOCK = ("li", "tr", "div", "article", "p", "dd")
-
-
-def followable(url: str) -> bool:
-    """Whether a link may lead to a listing or an article (not a file, print view, calendar)."""
-    return not (is_document_url(url) or is_print_view(url) or is_calendar_url(url))
 
 
 def in_menu(link: HtmlElement) -> bool:

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from portal_spider.discovery.canonical import CanonicalRules
+from portal_spider.discovery.shapes import path_shape
 from portal_spider.discovery.title import TitleAffixes
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ class SiteModel:
         return model
 
     def to_rows(self, now: datetime) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        article_shapes = self.known_article_shapes()
         row = {
             "portal": self.portal,
             "platform": self.platform,
@@ -129,7 +131,10 @@ class SiteModel:
             "title_suffix": self.titles.suffix,
             "sitemaps": self.sitemaps,
             "feeds": self.feeds,
-            "not_articles": sorted(self.not_articles),
+            # a URL of the article template refused early in a run is tried again next run
+            "not_articles": sorted(
+                url for url in self.not_articles if path_shape(url) not in article_shapes
+            ),
             "updated_at": now.isoformat(timespec="seconds"),
         }
         schedule = [{"portal": self.portal, **entry.__dict__} for entry in self.schedule.values()]

@@ -17,9 +17,9 @@ from lxml.html import HtmlElement
 from portal_spider.discovery.canonical import declared_canonical, item_number
 from portal_spider.discovery.classify import ARTICLE, classify_page
 from portal_spider.discovery.feeds import feed_links, is_machine_listing, read_machine_listing
-from portal_spider.discovery.links import discover_listing, followable
+from portal_spider.discovery.links import discover_listing
 from portal_spider.discovery.model import SiteModel
-from portal_spider.discovery.shapes import path_shape
+from portal_spider.discovery.shapes import followable, path_shape
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.text import clean_text
 from portal_spider.normalize.urls import absolute_url

@@ -67,6 +67,11 @@ def is_calendar_url(url: str) -> bool:
     return len(names & CALENDAR_PARAMS) >= 2 or bool(names & {"ngay", "date", "day"})
 
 
+def followable(url: str) -> bool:
+    """Whether a link may lead to a listing or an article (not a file, print view, calendar)."""
+    return not (is_document_url(url) or is_print_view(url) or is_calendar_url(url))
+
+
 def segment_shape(segment: str) -> str:
     """One path segment with its variable part replaced."""
     stem, dot, extension = segment.rpartition(".") if "." in segment else (segment, "", "")

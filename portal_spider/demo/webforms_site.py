@@ -6,8 +6,8 @@ its further pages only a POST of the page's form with ``__EVENTTARGET`` and ``__
 (``javascript:__doPostBack('ctl00$MainContent$gvTin','Page$2')``). The traps of such portals:
 ``<title>`` is the site's name on every page, there is no ``<h1>`` and no ``og:`` tag, the meta
 line ``Số lần xem: 312`` sits between the headline and the body, one article is linked as
-``?id=N`` from its category and ``?id=N&cid=C`` from the home page and "Các tin khác", a print
-view (``/InTin.aspx?id=N``), PDFs in dated paths (``/Uploads/files/2024/12/x.pdf``) in the
+``?id=N`` from its category and ``?id=N&cid=C`` from the home page and "Các tin khác", short
+notices of one paragraph among the articles, a print view (``/InTin.aspx?id=N``), PDFs in dated paths (``/Uploads/files/2024/12/x.pdf``) in the
 articles and on the documents page, and a work calendar whose every day and month is a link.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from dataclasses import replace
 from html import escape
 from urllib.parse import parse_qs, urlsplit
 
@@ -40,6 +41,12 @@ class WebFormsSite(UnnamedPortal):
     def __init__(self, unit: str = "huyện Văn Bàn", count: int = 180) -> None:
         super().__init__(unit, count, first_number=5000)
         self.name = f"UBND {unit}"
+        # every fifteenth article is a short notice: one paragraph and its attachment
+        self.articles = [
+            replace(a, paragraphs=a.paragraphs[:1]) if index % 15 == 14 else a
+            for index, a in enumerate(self.articles)
+        ]
+        self.by_number = {a.number: a for a in self.articles}
 
     def category_id(self, article: NewsArticle) -> int:
         return CATEGORIES[article.category][0]

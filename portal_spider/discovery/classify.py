@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from lxml.html import HtmlElement
 
 from portal_spider.discovery.shapes import followable, path_shape
+from portal_spider.normalize.dates_vi import find_dates
 from portal_spider.normalize.urls import absolute_url, host_of
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ ARTICLE = "article"
 LISTING = "listing"
 OTHER = "other"
 PROSE_MIN_CHARS = 500  # running text of one article block
+SHORT_PROSE_CHARS = 150  # a short notice's, on a page linked as an article
 PARAGRAPH_MIN_CHARS = 60
 HEADLINE_MIN_WORDS = 5  # a link text that reads as a headline
 GROUP_MIN_LINKS = 3  # links of one shape that make a list of articles
@@ -110,6 +112,26 @@ def prose_chars(tree: HtmlElement) -> int:
 def headline_links_in(element: HtmlElement) -> int:
     """Links inside ``element`` whose text reads as a headline."""
     return sum(1 for a in element.iter("a") if len(a.text_content().split()) >= HEADLINE_MIN_WORDS)
+
+
+def short_article(tree: HtmlElement) -> bool:
+    """Whether a page linked as an article holds a short one: a notice of a paragraph or two
+    with a date printed outside any link (an about or contact page has no date)."""
+    if prose_chars(tree) < SHORT_PROSE_CHARS:
+        return False
+    body = tree.find("body")
+    if body is None:
+        return False
+    texts = []
+    for element in body.iter():
+        if not isinstance(element.tag, str) or element.tag in SKIP or element.tag == "a":
+            continue
+        if any(ancestor.tag == "a" for ancestor in element.iterancestors()):
+            continue
+        texts.append(element.text or "")
+        for child in element:
+            texts.append(child.tail or "")
+    return bool(find_dates(" ".join(texts)))
 
 
 def classify_page(tree: HtmlElement, url: str, article_shapes: set[str] | None = None) -> str:

@@ -141,7 +141,8 @@ class Discovery:
             kind = platform.page_kind(response.url, text)
             # a short notice on a page of the portal's article template is an article still
             known = path_shape(response.url) in platform.model.known_article_shapes()
-            reason = None if kind == ARTICLE or known else f"a {kind} page, not an article"
+            short = kind != ARTICLE and not known and platform.short_article(text)
+            reason = None if kind == ARTICLE or known or short else f"a {kind} page"
         else:
             return None
         if reason and slug in self.models:

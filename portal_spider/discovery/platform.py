@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from portal_spider.discovery.canonical import declared_canonical, item_number
-from portal_spider.discovery.classify import ARTICLE, classify_page
+from portal_spider.discovery.classify import ARTICLE, classify_page, short_article
 from portal_spider.discovery.feeds import feed_links, is_machine_listing, read_machine_listing
 from portal_spider.discovery.links import discover_listing
 from portal_spider.discovery.model import SiteModel
@@ -61,6 +61,13 @@ class DiscoveryPlatform(GenericPlatform):
             shapes = self.model.article_shapes if kind == ARTICLE else self.model.listing_shapes
             shapes[path_shape(url)] += 1
         return self.kinds[url]
+
+    def short_article(self, html: str) -> bool:
+        """Whether a page linked as an article, too short to read as one, is a dated notice."""
+        try:
+            return short_article(parse_html(html))
+        except EmptyPage:
+            return False
 
     # --- canonical URLs ---------------------------------------------------------------------------
     def item_id(self, url: str) -> str | None:

@@ -7,8 +7,9 @@ its further pages only a POST of the page's form with ``__EVENTTARGET`` and ``__
 ``<title>`` is the site's name on every page, there is no ``<h1>`` and no ``og:`` tag, the meta
 line ``Số lần xem: 312`` sits between the headline and the body, one article is linked as
 ``?id=N`` from its category and ``?id=N&cid=C`` from the home page and "Các tin khác", short
-notices of one paragraph among the articles, a print view (``/InTin.aspx?id=N``), PDFs in dated paths (``/Uploads/files/2024/12/x.pdf``) in the
-articles and on the documents page, and a work calendar whose every day and month is a link.
+notices of one paragraph among the articles, a print view (``/InTin.aspx?id=N``), PDFs in dated
+paths (``/Uploads/files/2024/12/x.pdf``) in the articles and on the documents page, and a work
+calendar whose every day and month is a link.
 """
 
 from __future__ import annotations

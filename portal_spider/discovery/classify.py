@@ -25,6 +25,7 @@ ARTICLE = "article"
 LISTING = "listing"
 OTHER = "other"
 PROSE_MIN_CHARS = 500  # running text of one article block
+LISTING_MIN_LINKS = 16  # headline links that make a page with prose a listing still
 SHORT_PROSE_CHARS = 150  # a short notice's, on a page linked as an article
 PARAGRAPH_MIN_CHARS = 60
 HEADLINE_MIN_WORDS = 5  # a link text that reads as a headline
@@ -140,7 +141,10 @@ def classify_page(tree: HtmlElement, url: str, article_shapes: set[str] | None =
     groups = link_groups(tree, url)
     lists = article_link_groups(groups)
     known = article_shapes or set()
-    if prose >= PROSE_MIN_CHARS:
+    listed = sum(len(group.urls) for group in lists)
+    # an article's page lists a few others ("Các tin khác"); a home page with a welcome text
+    # lists many
+    if prose >= PROSE_MIN_CHARS and listed < LISTING_MIN_LINKS:
         return ARTICLE
     if lists or any(shape in known for shape in groups):
         return LISTING

@@ -92,11 +92,13 @@ class Discovery:
         url, count = self.walk_news.get((slug, walk), (first_url, 0))
         self.walk_news[(slug, walk)] = (url, count + new)
 
-    def is_article_page(self, platform: Platform, response: Response, text: str) -> bool:
-        """Whether a page requested as a listing is an article page."""
+    def is_article_page(self, slug: str, platform: Platform, response: Response, text: str) -> bool:
+        """Whether a page requested as a listing is an article page (a start page never is)."""
         if not isinstance(platform, DiscoveryPlatform):
             return platform.is_article_url(response.url)
         if is_machine_listing(response.url, response.body):
+            return False
+        if listing_key(response.url) in self.start_keys.get(slug, set()):
             return False
         return platform.page_kind(response.url, text) == ARTICLE
 

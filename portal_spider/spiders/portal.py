@@ -417,7 +417,7 @@ class PortalSpider(scrapy.Spider):
         platform = self.platform_for(slug, response)
         for url in self.discovery.extra_listings(slug, platform, self.portals[slug].base_url):
             self.queue_listing(slug, self.first_page(url))
-        if self.discovery.is_article_page(platform, response, self.page_text(response).text):
+        if self.discovery.is_article_page(slug, platform, response, self.page_text(response).text):
             yield from self.parse_article(response)
             yield from self.release_listings(slug)
             return

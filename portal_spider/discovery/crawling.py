@@ -47,6 +47,7 @@ class Discovery:
         self.walk_news: dict[tuple[str, str], tuple[str, int]] = {}  # walk -> (first URL, new)
         self.forms: dict[str, dict[str, Any]] = {}  # postback page URL -> request arguments
         self.bodies: dict[tuple[str, str], str] = {}  # (portal, body hash) -> URL
+        self.platform_names: dict[str, str] = {}
 
     def open(self, db: Database, portal: Portal) -> None:
         """Read the portal's model from the archive."""
@@ -58,6 +59,7 @@ class Discovery:
 
     def wrap(self, slug: str, platform: Platform) -> Platform:
         """The generic page object with the portal's model; other platforms as they are."""
+        self.platform_names[slug] = platform.name
         if platform.name != "generic" or isinstance(platform, DiscoveryPlatform):
             return platform
         model = self.models.setdefault(slug, SiteModel(slug))
@@ -80,17 +82,21 @@ class Discovery:
 
     def not_due(self, slug: str, key: str, now: datetime) -> bool:
         """Whether the schedule holds back the listing ``key`` in this run."""
-        if not self.active(slug) or key in self.start_keys.get(slug, set()):
+        if slug not in self.models or key in self.start_keys.get(slug, set()):
             return False
         entry = self.models[slug].schedule.get(key)
         return entry is not None and not entry.due(now)
 
-    def walked_page(self, slug: str, walk: str, first_url: str, new: int) -> None:
-        """A page of the walk ``walk`` revealed ``new`` new articles."""
-        if slug not in self.started:
-            return
+    def walked_page(self, slug: str, walk: str, first_url: str, new: int, links: int) -> None:
+        """A page of the walk ``walk`` linked ``links`` articles, ``new`` of them new.
+
+        On a portal read by discovery a walk counts by its new articles; on a known platform
+        only by whether it linked any article at all (an about or contact page the platform's
+        rules took for a listing), so its listings stay walked as the platform walks them.
+        """
+        counted = new if slug in self.started else links
         url, count = self.walk_news.get((slug, walk), (first_url, 0))
-        self.walk_news[(slug, walk)] = (url, count + new)
+        self.walk_news[(slug, walk)] = (url, count + counted)
 
     def is_article_page(self, slug: str, platform: Platform, response: Response, text: str) -> bool:
         """Whether a page requested as a listing is an article page (a start page never is)."""
@@ -170,10 +176,16 @@ class Discovery:
         """Write the models of the portals read by discovery, with their listings' schedule."""
         if self.db is None:
             return
-        for (slug, walk), (url, new) in self.walk_news.items():
+        touched = set(self.started)
+        for (slug, walk), (url, count) in self.walk_news.items():
             schedule = self.models[slug].schedule
-            entry = schedule.setdefault(walk, ScheduledListing(listing=walk, url=url))
-            entry.walked(new, now)
-        for slug in self.started:
-            row, schedule = self.models[slug].to_rows(now)
+            if count == 0 or walk in schedule or slug in self.started:
+                entry = schedule.setdefault(walk, ScheduledListing(listing=walk, url=url))
+                entry.walked(count, now)
+                touched.add(slug)
+        for slug in touched:
+            model = self.models[slug]
+            if slug not in self.started:
+                model.platform = self.platform_names.get(slug, model.platform)
+            row, schedule = model.to_rows(now)
             save_site_model(self.db, row, schedule)

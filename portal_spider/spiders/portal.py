@@ -465,7 +465,7 @@ class PortalSpider(scrapy.Spider):
 
         all_known = bool(article_urls) and known == len(article_urls)
         streak = response.meta.get("streak", 0) + 1 if all_known else 0
-        self.discovery.walked_page(slug, walk.listing, walk.first_url, new)
+        self.discovery.walked_page(slug, walk.listing, walk.first_url, new, len(article_urls))
         following, others = next_pages(
             response.meta.get("listing_url") or response.url,
             self.on_portal(slug, [response.urljoin(u) for u in listing.next_urls]),

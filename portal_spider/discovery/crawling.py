@@ -85,7 +85,9 @@ class Discovery:
         if slug not in self.models or key in self.start_keys.get(slug, set()):
             return False
         entry = self.models[slug].schedule.get(key)
-        return entry is not None and not entry.due(now)
+        if entry is None or entry.url in self.models[slug].feeds:
+            return False  # a feed is the portal's newest articles in one request: every run
+        return not entry.due(now)
 
     def walked_page(self, slug: str, walk: str, first_url: str, new: int, links: int) -> None:
         """A page of the walk ``walk`` linked ``links`` articles, ``new`` of them new.

@@ -15,6 +15,7 @@ from portal_spider.demo.feed_site import FeedSite
 from portal_spider.demo.menu_site import MenuSite
 from portal_spider.demo.server import PortalServer
 from portal_spider.demo.webforms_site import WebFormsSite
+from portal_spider.demo.yenbai_site import YenBaiSite
 from portal_spider.discovery.explore import describe, explore, http_fetcher
 
 
@@ -112,3 +113,14 @@ def test_explore_refuses_a_bad_url():
     result = run_cli("explore", "not-a-url")
     assert result.returncode == 2
     assert "is not an http(s) URL" in result.stderr
+
+
+def test_explore_reads_a_known_platform_with_its_page_object():
+    site = YenBaiSite()
+    report, requests, base = explored(site)
+    assert report.platform == "yenbai"
+    numbered = [s for s in report.listings.values() if s.pager == "numbered" and s.pages_complete]
+    assert len(numbered) >= 5
+    assert report.article_template == "/noidung/tintuc/Pages/{slug}.aspx?ItemID={n}"
+    assert len(report.articles) == 5
+    assert all(a.fields["title"][1].startswith("yenbai") for a in report.articles)

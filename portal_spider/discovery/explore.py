@@ -27,7 +27,7 @@ from portal_spider.discovery.postback import postback_pager
 from portal_spider.discovery.shapes import is_html_type, path_shape, url_shape
 from portal_spider.normalize.charset import decode_page
 from portal_spider.platforms import detect_platform
-from portal_spider.platforms.base import EmptyPage, parse_html
+from portal_spider.platforms.base import EmptyPage, Platform, parse_html
 from portal_spider.settings import USER_AGENT
 
 logger = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ class Explorer:
         self.fetch_page = fetch
         self.max_pages = max_pages
         self.platform = DiscoveryPlatform(once_per_run=False)
+        self.known: Platform | None = None  # the page object of a detected platform
         self.robots = urllib.robotparser.RobotFileParser()
         self.robots_read = False
         self.article_urls: list[str] = []
@@ -166,7 +167,10 @@ class Explorer:
             report.not_found.append("the home page did not answer")
             return report
         text = decode_page(home.body, home.content_type).text
-        report.platform = detect_platform(home.url, text).name
+        detected = detect_platform(home.url, text)
+        report.platform = detected.name
+        if detected.name != "generic":  # its page object reads the portal, as the crawl does
+            self.known = detected
         queue = self.read_listing(home.url, home, "page", first=True)
         queue += [u for u in self.platform.model.sitemaps + self.platform.model.feeds]
         self.walk(queue)
@@ -182,13 +186,16 @@ class Explorer:
         key = listing_key(url)
         if is_machine_listing(url, fetched.body):
             kind = "feed" if url in self.platform.model.feeds else "sitemap"
-        elif self.platform.page_kind(url, text) == ARTICLE:
+        elif self.is_article(url, text):
             self.add_articles([url])
             return []
-        listing = self.platform.parse_listing(url, text)
+        if self.known is not None and kind == "page":
+            listing = self.known.parse_listing(url, text)
+        else:
+            listing = self.platform.parse_listing(url, text)
         summary = self.report.listings.setdefault(key, ListingSummary(url, kind))
         self.add_articles(listing.article_urls)
-        summary.linked |= {self.platform.canonical_article_url(u) for u in listing.article_urls}
+        summary.linked |= {self.canonical(u) for u in listing.article_urls}
         if kind == "page":
             summary.walked += 1
             self.page_links.append(set(summary.linked) if first else set())
@@ -252,10 +259,18 @@ class Explorer:
             self.read_listing(url, fetched, "page", first=False)
 
     # --- articles ---------------------------------------------------------------------------------
+    def canonical(self, url: str) -> str:
+        return (self.known or self.platform).canonical_article_url(url)
+
+    def is_article(self, url: str, text: str) -> bool:
+        if self.known is not None:
+            return self.known.is_article_url(url)
+        return self.platform.page_kind(url, text) == ARTICLE
+
     def add_articles(self, urls: list[str]) -> None:
         self.promote()
         for url in urls:
-            canonical = self.platform.canonical_article_url(url)
+            canonical = self.canonical(url)
             if canonical not in self.article_urls:
                 self.article_urls.append(canonical)
 
@@ -270,10 +285,12 @@ class Explorer:
             if not is_html_type(fetched.content_type):
                 continue
             text = decode_page(fetched.body, fetched.content_type).text
-            if self.platform.page_kind(fetched.url, text) != ARTICLE:
+            if not self.is_article(fetched.url, text):
                 continue
-            item = self.platform.parse_article(fetched.url, text)
-            sample = SampledArticle(self.platform.canonical_article_url(fetched.url))
+            item = (self.known or self.platform).parse_article(fetched.url, text)
+            if self.known is not None:
+                self.platform.model.article_shapes[path_shape(fetched.url)] += 1
+            sample = SampledArticle(self.canonical(fetched.url))
             for attribute, name in FIELDS:
                 value = getattr(item, attribute)
                 if value:
@@ -286,7 +303,7 @@ class Explorer:
         report.sitemaps, report.feeds = list(model.sitemaps), list(model.feeds)
         report.dropped_params = sorted(model.canonical.all_dropped)
         shapes = Counter(url_shape(a.url) for a in report.articles)
-        shapes.update(url_shape(self.platform.canonical_article_url(u)) for u in self.article_urls)
+        shapes.update(url_shape(self.canonical(u)) for u in self.article_urls)
         article_shapes = model.known_article_shapes() | set(model.article_shapes)
         report.article_template = next(
             (shape for shape, _ in shapes.most_common() if shape.split("?")[0] in article_shapes),
@@ -298,12 +315,12 @@ class Explorer:
             return path_shape(url) in shapes_seen
 
         report.article_links = len(
-            {self.platform.canonical_article_url(u) for u in self.article_urls if is_article(u)}
+            {self.canonical(u) for u in self.article_urls if is_article(u)}
         )
         titles = model.titles
         report.title_affix = titles.suffix or titles.prefix
         # article links on every page are the site's own column ("Tin mới"), not a listing's
-        canonical = self.platform.canonical_article_url
+        canonical = self.canonical
         pages = [{canonical(u) for u in links} for links in self.page_links if links]
         chrome = set.intersection(*pages) if len(pages) >= 3 else set()
         for summary in report.listings.values():

@@ -123,4 +123,4 @@ def test_explore_reads_a_known_platform_with_its_page_object():
     assert len(numbered) >= 5
     assert report.article_template == "/noidung/tintuc/Pages/{slug}.aspx?ItemID={n}"
     assert len(report.articles) == 5
-    assert all(a.fields["title"][1].startswith("yenbai") for a in report.articles)
+    assert all(a.fields["title"][1].startswith("platform:yenbai") for a in report.articles)

@@ -155,7 +155,7 @@ class Discovery:
             reason = None if kind == ARTICLE or known or short else f"a {kind} page"
         else:
             return None
-        if reason and slug in self.models:
+        if reason and slug in self.started:
             url = (response.meta.get("redirect_urls") or [response.url])[0]
             self.models[slug].not_articles.add(platform.canonical_article_url(url))
         return reason
@@ -163,7 +163,7 @@ class Discovery:
     def duplicate_of(self, slug: str, item: ArticleItem) -> str | None:
         """The URL that gave the same article in this run, if any (its differing parameters are
         learned as not changing the page)."""
-        if slug not in self.models or not item.body_text:
+        if slug not in self.started or not item.body_text:
             return None
         digest = hashlib.sha256(f"{item.title}\x1f{item.body_text}".encode()).hexdigest()
         other = self.bodies.setdefault((slug, digest), item.url)

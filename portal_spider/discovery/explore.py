@@ -314,9 +314,7 @@ class Explorer:
         def is_article(url: str) -> bool:
             return path_shape(url) in shapes_seen
 
-        report.article_links = len(
-            {self.canonical(u) for u in self.article_urls if is_article(u)}
-        )
+        report.article_links = len({self.canonical(u) for u in self.article_urls if is_article(u)})
         titles = model.titles
         report.title_affix = titles.suffix or titles.prefix
         # article links on every page are the site's own column ("Tin mới"), not a listing's

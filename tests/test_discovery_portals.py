@@ -4,7 +4,8 @@ An older ASP.NET WebForms portal paged by postbacks, a commune portal whose news
 through its menu (offset paging, slug URLs), and a ward portal whose lists exist only in its
 sitemaps and RSS feed — each with the traps of real portals: the site's name as ``<title>``, the
 meta line ``Số lần xem: 312`` before the body, PDFs in dated paths, one article under several query
-strings, print views and a work calendar. ``crawl URL`` must archive at least 95% of the articles
+strings, print views and a work calendar. ``crawl --all``, with the portal's registry row naming
+only its home page and ``platform = "auto"``, must archive at least 95% of the articles
 with at least 95% of each field right, no row that is not an article, no duplicate; an unchanged
 second run makes at most 5% of the first run's requests.
 """

@@ -1,8 +1,8 @@
 """Crawling the demo portals in software the project has no page object for, and scoring the result.
 
-Each portal is crawled from its home page only (``portal-archive crawl URL``), then once more a
-day later with nothing changed; :func:`score` compares the archive with the articles the portal
-serves, field by field.
+Each portal is a registry row with ``platform = "auto"`` and no entry point, crawled from its home
+page only by ``portal-archive crawl --all``, then once more a day later with nothing changed;
+:func:`score` compares the archive with the articles the portal serves, field by field.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from crawl_helpers import write_registry
 from crawl_machinery import NOW, crawl
 
 from archive.db import open_archive
@@ -37,12 +38,14 @@ def crawl_twice(site: UnnamedPortal, db_path: Path) -> TwoRuns:
     """Crawl ``site`` from its home page, then again a day later (unchanged)."""
     with PortalServer(site) as server:
         site.base = server.url
-        url = server.url + "/"
-        first = crawl(url, "--db", str(db_path), "--delay", "0.005", now=NOW)
+        row = {"slug": "unnamed", "name": site.name, "base_url": server.url + "/"}
+        registry = write_registry(db_path.with_name("portals.toml"), [row])
+        args = ("--all", "--db", str(db_path), "--delay", "0.005")
+        first = crawl(*args, now=NOW, registry=registry)
         assert first.returncode == 0, first.stderr[-3000:]
         first_targets = list(server.log.targets)
         server.log.clear()
-        second = crawl(url, "--db", str(db_path), "--delay", "0.005", now=NOW + timedelta(days=1))
+        second = crawl(*args, now=NOW + timedelta(days=1), registry=registry)
         assert second.returncode == 0, second.stderr[-3000:]
         second_targets = list(server.log.targets)
     db = open_archive(db_path)

@@ -363,6 +363,60 @@ def m006_reading_room_indexes(db: Database) -> None:
 
 
 @migrations()
+def m008_portal_checks(db: Database) -> None:
+    """Liveness history: one row per portal per check (``check-sites`` or a crawl).
+
+    Each row keeps what the portal's home page answered (status code, final URL after redirects,
+    the error when there was no answer) and the status derived from it: ``active``, ``frozen``
+    (up, but no new article for a number of days), ``redirected`` (``target`` says where),
+    ``offline`` (no answer, or a server error) or ``gone`` (domain lost or parked). The
+    ``portal_status`` view gives each portal's latest status and when it was last seen alive.
+    """
+    db["portal_checks"].create(
+        {
+            "id": int,
+            "portal": str,
+            "checked_at": str,
+            "source": str,
+            "run_id": int,
+            "url": str,
+            "status_code": int,
+            "final_url": str,
+            "redirect_portal": str,
+            "error": str,
+            "error_detail": str,
+            "newest_article": str,
+            "parked": int,
+            "status": str,
+            "target": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_portal_checks_portal "
+        "ON portal_checks(portal, checked_at, id)"
+    )
+    db.execute("DROP VIEW IF EXISTS portal_status")
+    db.execute(
+        """
+        CREATE VIEW portal_status AS
+        SELECT
+            c.portal,
+            c.status,
+            c.target,
+            c.checked_at,
+            (SELECT max(a.checked_at) FROM portal_checks AS a
+             WHERE a.portal = c.portal AND a.status IN ('active', 'frozen')) AS last_seen_alive,
+            (SELECT count(*) FROM portal_checks AS n WHERE n.portal = c.portal) AS checks
+        FROM portal_checks AS c
+        WHERE c.id = (SELECT l.id FROM portal_checks AS l WHERE l.portal = c.portal
+                      ORDER BY l.checked_at DESC, l.id DESC LIMIT 1)
+        """
+    )
+
+
+@migrations()
 def m012_site_model(db: Database) -> None:
     """What the crawler learned about a portal in software it has no page object for.
 

@@ -41,20 +41,20 @@ class VendorSiteWithPages(VendorSite):
 def test_pages_without_articles_wait_for_the_schedule(tmp_path):
     site = VendorSiteWithPages(visitors=1000)
     db_path = tmp_path / "archive.db"
+    targets = []
     with PortalServer(site) as server:
         url = server.url + "/"
-        for day in (0, 1):
-            result = crawl(
-                url, "--db", str(db_path), "--delay", "0.005", now=NOW + timedelta(days=day)
-            )
+        for day, mode in ((0, ()), (1, ()), (2, ("--full",))):
+            args = (url, *mode, "--db", str(db_path), "--delay", "0.005")
+            result = crawl(*args, now=NOW + timedelta(days=day))
             assert result.returncode in (0, 1), result.stderr[-3000:]
-            if day == 0:
-                first = list(server.log.targets)
-                server.log.clear()
-        second = list(server.log.targets)
+            targets.append(list(server.log.targets))
+            server.log.clear()
+    first, second, backfill = targets
     assert set(PAGES) <= set(first)
     assert not set(PAGES) & set(second), second
+    assert set(PAGES) <= set(backfill)  # --full walks every listing, the schedule aside
     db = open_archive(db_path)
     rows = {row["listing"].removeprefix(server.url): row for row in db["listing_schedule"].rows}
-    assert all(rows[page.rstrip("/")]["empty_walks"] == 1 for page in PAGES)
+    assert all(rows[page.rstrip("/")]["empty_walks"] == 2 for page in PAGES)
     assert db["site_models"].get(rows["/lien-he"]["portal"])["platform"] == "vendor"

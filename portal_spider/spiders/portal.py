@@ -276,7 +276,8 @@ class PortalSpider(scrapy.Spider):
         if not link.continuation and link.page == 1:
             if (slug, link.walk) in self.listings_requested:
                 return
-            if self.discovery.not_due(slug, link.walk, self.clock.now()):
+            full = self.state is not None and self.state.full  # a backfill walks them all
+            if not full and self.discovery.not_due(slug, link.walk, self.clock.now()):
                 self.crawler.stats.inc_value(f"portal/{slug}/listings_not_due")
                 return
             self.listings_requested.add((slug, link.walk))

@@ -49,6 +49,10 @@ def test_explore_webforms_portal():
              for s in report.listings.values()}  # fmt: skip
     for cid in (1, 2, 3):
         assert pages[f"/TinTuc.aspx?cid={cid}"] == (6, True, "postback")
+    # the "Tin mới nhất" column on every page is not counted as a listing's articles
+    linked = {s.url.removeprefix(base): s.articles for s in report.listings.values()}
+    assert linked == {"/": 12, "/TinTuc.aspx?cid=1": 10, "/TinTuc.aspx?cid=2": 10,
+                      "/TinTuc.aspx?cid=3": 10}  # fmt: skip
     assert report.article_template == "/ChiTietTin.aspx?id={n}"
     assert report.dropped_params == ["cid"]
     assert report.sitemaps == [] and report.feeds == []

@@ -26,6 +26,7 @@ from portal_spider.discovery.platform import DiscoveryPlatform
 from portal_spider.discovery.postback import postback_pager
 from portal_spider.discovery.shapes import is_html_type, path_shape, url_shape
 from portal_spider.normalize.charset import decode_page
+from portal_spider.normalize.urls import absolute_url
 from portal_spider.platforms import detect_platform
 from portal_spider.platforms.base import EmptyPage, Platform, parse_html
 from portal_spider.settings import USER_AGENT
@@ -60,7 +61,8 @@ class ListingSummary:
     pages: int = 1
     pages_complete: bool = False  # the count is the listing's whole length
     pager: str = "none"  # numbered, next link, offset, postback, none
-    linked: set[str] = field(default_factory=set)  # canonical URLs of the articles it links
+    linked: set[str] = field(default_factory=set)  # the articles it links (canonical at the end)
+    places: dict[str, set[str]] = field(default_factory=dict)  # link -> where it is on the page
     walked: int = 0  # pages of it fetched
 
     @property
@@ -133,7 +135,7 @@ class Explorer:
         self.article_urls: list[str] = []
         self.next_of: dict[str, str] = {}  # listing key -> its next page not fetched yet
         self.fetched: set[str] = set()
-        self.page_links: list[set[str]] = []  # article links of each first listing page
+        self.page_places: list[set[str]] = []  # where article links are, on each first page
 
     def promote(self) -> None:
         """Explore applies what it learns at once: no earlier request depends on it."""
@@ -195,10 +197,14 @@ class Explorer:
             listing = self.platform.parse_listing(url, text)
         summary = self.report.listings.setdefault(key, ListingSummary(url, kind))
         self.add_articles(listing.article_urls)
-        summary.linked |= {self.canonical(u) for u in listing.article_urls}
+        summary.linked |= {absolute_url(u, url) or u for u in listing.article_urls}
         if kind == "page":
             summary.walked += 1
-            self.page_links.append(set(summary.linked) if first else set())
+            places = self.link_places(url, text, listing.article_urls)
+            for link, where in places.items():
+                summary.places.setdefault(link, set()).update(where)
+            if first and places:
+                self.page_places.append(set().union(*places.values()))
         following, others = next_pages(url, listing.next_urls)
         if kind == "page":
             self.count_pages(summary, url, text, listing.next_urls, following)
@@ -211,6 +217,21 @@ class Explorer:
         if kind == "sitemap":
             return listing.next_urls
         return others
+
+    def link_places(self, url: str, text: str, links: list[str]) -> dict[str, set[str]]:
+        """Where on the page each article link is: its ancestors' tags and classes."""
+        wanted = {absolute_url(u, url) for u in links}
+        places: dict[str, set[str]] = {}
+        try:
+            tree = parse_html(text)
+        except EmptyPage:
+            return places
+        for anchor in tree.iter("a"):
+            target = absolute_url(anchor.get("href") or "", url)
+            if target in wanted:
+                chain = [f"{e.tag}.{e.get('class', '')}" for e in anchor.iterancestors()]
+                places.setdefault(target, set()).add("/".join(reversed(chain)))
+        return places
 
     def count_pages(
         self, summary: ListingSummary, url: str, text: str, links: list[str], following: str | None
@@ -317,17 +338,25 @@ class Explorer:
         report.article_links = len({self.canonical(u) for u in self.article_urls if is_article(u)})
         titles = model.titles
         report.title_affix = titles.suffix or titles.prefix
-        # article links on every page are the site's own column ("Tin mới"), not a listing's
-        canonical = self.canonical
-        pages = [{canonical(u) for u in links} for links in self.page_links if links]
+        # a place with article links on every page is the site's own column ("Tin mới"): its
+        # links are not the listing's
+        pages = self.page_places
         chrome = set.intersection(*pages) if len(pages) >= 3 else set()
         for summary in report.listings.values():
-            summary.linked = {canonical(u) for u in summary.linked if is_article(u)} - chrome
-        report.listings = {
-            key: summary
-            for key, summary in report.listings.items()
-            if summary.articles or summary.kind != "page"
-        }
+            summary.linked = {
+                self.canonical(link)
+                for link in summary.linked
+                if is_article(link) and not summary.places.get(link, {""}) <= chrome
+            }
+        listings: dict[str, ListingSummary] = {}
+        shown: set[frozenset[str]] = set()  # ``/`` and ``/Default.aspx`` are one page
+        for key, summary in report.listings.items():
+            same = frozenset(summary.linked)
+            if summary.kind == "page" and (not summary.articles or same in shown):
+                continue
+            shown.add(same)
+            listings[key] = summary
+        report.listings = listings
         if not report.listings:
             report.not_found.append("no listing linking articles")
         if not report.sitemaps:

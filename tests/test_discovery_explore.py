@@ -15,7 +15,7 @@ from portal_spider.demo.feed_site import FeedSite
 from portal_spider.demo.menu_site import MenuSite
 from portal_spider.demo.server import PortalServer
 from portal_spider.demo.webforms_site import WebFormsSite
-from portal_spider.demo.yenbai_site import YenBaiSite
+from portal_spider.demo.yenbai_site import Reply, YenBaiSite
 from portal_spider.discovery.explore import describe, explore, http_fetcher
 
 
@@ -128,3 +128,22 @@ def test_explore_reads_a_known_platform_with_its_page_object():
     assert report.article_template == "/noidung/tintuc/Pages/{slug}.aspx?ItemID={n}"
     assert len(report.articles) == 5
     assert all(a.fields["title"][1].startswith("platform:yenbai") for a in report.articles)
+
+
+class GuardedWebFormsSite(WebFormsSite):
+    """The WebForms portal with its categories closed to robots."""
+
+    def handle(self, target: str):
+        if target == "/robots.txt":
+            return Reply(200, "text/plain", b"User-agent: *\nDisallow: /TinTuc.aspx\n")
+        return super().handle(target)
+
+
+def test_explore_obeys_robots_txt():
+    site = GuardedWebFormsSite(count=40)
+    with PortalServer(site) as server:
+        report = explore(server.url + "/", http_fetcher(0), max_pages=30)
+        targets = list(server.log.targets)
+    assert not [t for t in targets if t.startswith("/TinTuc.aspx")]
+    assert report.robots == "fetched"
+    assert not [s for s in report.listings.values() if "TinTuc.aspx" in s.url]

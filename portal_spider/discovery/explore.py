@@ -26,7 +26,7 @@ from portal_spider.discovery.platform import DiscoveryPlatform
 from portal_spider.discovery.postback import postback_pager
 from portal_spider.discovery.shapes import is_html_type, path_shape, url_shape
 from portal_spider.normalize.charset import decode_page
-from portal_spider.normalize.urls import absolute_url
+from portal_spider.normalize.urls import absolute_url, same_site
 from portal_spider.platforms import detect_platform
 from portal_spider.platforms.base import EmptyPage, Platform, parse_html
 from portal_spider.settings import USER_AGENT
@@ -97,9 +97,21 @@ class SiteReport:
     not_found: list[str] = field(default_factory=list)
 
 
+class SameSiteRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only on the site it starts from (as the crawl's boundary does)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201
+        if not same_site(newurl, req.full_url):
+            logger.warning("%s redirects off the portal to %s: not followed", req.full_url, newurl)
+            return None
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def http_fetcher(delay: float, user_agent: str = USER_AGENT, timeout: float = 20) -> Fetcher:
-    """A polite fetcher: one request at a time, ``delay`` seconds apart, identified."""
+    """A polite fetcher: one request at a time, ``delay`` seconds apart, identified, staying on
+    the portal's site through redirects."""
     last = [0.0]
+    opener = urllib.request.build_opener(SameSiteRedirects)
 
     def fetch(url: str) -> Fetched:
         wait = last[0] + delay - time.monotonic()
@@ -107,7 +119,7 @@ def http_fetcher(delay: float, user_agent: str = USER_AGENT, timeout: float = 20
             time.sleep(wait)
         request = urllib.request.Request(url, headers={"User-Agent": user_agent})
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as reply:  # noqa: S310
+            with opener.open(request, timeout=timeout) as reply:
                 body = reply.read(8 * 1024 * 1024)
                 return Fetched(reply.url, reply.status, reply.headers.get("Content-Type", ""), body)
         except urllib.error.HTTPError as error:

@@ -16,6 +16,7 @@ import hashlib
 import logging
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from scrapy.http import Response, TextResponse
 from sqlite_utils import Database
@@ -27,7 +28,13 @@ from portal_spider.discovery.classify import ARTICLE
 from portal_spider.discovery.feeds import is_machine_listing, robots_url
 from portal_spider.discovery.model import ScheduledListing, SiteModel
 from portal_spider.discovery.platform import DiscoveryPlatform
-from portal_spider.discovery.postback import page_url, postback_pager, postback_request
+from portal_spider.discovery.postback import (
+    PAGE_ARGUMENT,
+    page_url,
+    postback_page,
+    postback_pager,
+    postback_request,
+)
 from portal_spider.discovery.shapes import is_html_type, path_shape
 from portal_spider.items import ArticleItem
 from portal_spider.platforms.base import EmptyPage, Platform, parse_html
@@ -46,6 +53,7 @@ class Discovery:
         self.start_keys: dict[str, set[str]] = {}
         self.walk_news: dict[tuple[str, str], tuple[str, int]] = {}  # walk -> (first URL, new)
         self.forms: dict[str, dict[str, Any]] = {}  # postback page URL -> request arguments
+        self.pagers: dict[str, dict[str, Any]] = {}  # listing key -> its last Page$N postback
         self.bodies: dict[tuple[str, str], str] = {}  # (portal, body hash) -> URL
         self.platform_names: dict[str, str] = {}
 
@@ -127,19 +135,40 @@ class Discovery:
         request = postback_request(response, target, argument)
         if request is None:
             return []
-        here = response.meta.get("listing_url") or response.url
-        url = page_url(here, page + 1)
+        url = page_url(self.page_name(response), page + 1)
         self.forms[url] = {
             "url": request.url,
             "method": request.method,
             "body": request.body,
             "headers": request.headers,
         }
+        if PAGE_ARGUMENT.match(argument):
+            self.pagers[listing_key(here)] = self.forms[url]
         return [url]
 
+    @staticmethod
+    def page_name(response: Response) -> str:
+        """The URL a listing page goes by: a postback page's name, else the response's URL."""
+        requested = response.meta.get("listing_url") or ""
+        return requested if postback_page(requested) else response.url
+
     def form_for(self, url: str) -> dict[str, Any]:
-        """The request arguments of a postback page URL (empty for an ordinary URL)."""
-        return dict(self.forms.get(url, {}))
+        """The request arguments of a postback page URL (empty for an ordinary URL).
+
+        A page not offered by the last pager seen (a walk resuming at page 7 of a killed run)
+        is asked for with that pager's form and ``Page$7``: a grid answers any of its pages.
+        """
+        if url in self.forms:
+            return dict(self.forms[url])
+        number = postback_page(url)
+        template = self.pagers.get(listing_key(url)) if number else None
+        if template is None:
+            return {}
+        fields = [
+            (name, f"Page${number}" if name == "__EVENTARGUMENT" else value)
+            for name, value in parse_qsl(template["body"].decode("ascii"), keep_blank_values=True)
+        ]
+        return {**template, "body": urlencode(fields).encode("ascii")}
 
     # --- articles -------------------------------------------------------------------------------
     def refuses(self, slug: str, platform: Platform, response: Response, text: str) -> str | None:

@@ -431,7 +431,8 @@ class PortalSpider(scrapy.Spider):
         page = response.meta.get("page") or page_number(response.url) or 1
         walk.pages += 1
         walk.deepest_page = max(walk.deepest_page, page)
-        walk.progress.fetched(page, response.url)
+        here = self.discovery.page_name(response)  # a postback page is named by its number
+        walk.progress.fetched(page, here)
 
         listing, failure = parse_listing_safely(
             platform, response.url, self.page_text(response).text
@@ -468,7 +469,7 @@ class PortalSpider(scrapy.Spider):
         streak = response.meta.get("streak", 0) + 1 if all_known else 0
         self.discovery.walked_page(slug, walk.listing, walk.first_url, new, len(article_urls))
         following, others = next_pages(
-            response.meta.get("listing_url") or response.url,
+            here,
             self.on_portal(slug, [response.urljoin(u) for u in listing.next_urls]),
         )
         links = [

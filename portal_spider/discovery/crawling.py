@@ -143,7 +143,7 @@ class Discovery:
             "headers": request.headers,
         }
         if PAGE_ARGUMENT.match(argument):
-            self.pagers[listing_key(here)] = self.forms[url]
+            self.pagers[listing_key(url)] = self.forms[url]
         return [url]
 
     @staticmethod

@@ -26,7 +26,7 @@ from portal_spider.discovery.shapes import (
     url_shape,
 )
 from portal_spider.discovery.title import TitleAffixes, is_label_line
-from portal_spider.platforms.base import parse_html
+from portal_spider.extraction.html_tree import parse_html
 from portal_spider.platforms.generic import GenericPlatform
 
 BASE = "http://portal.example"

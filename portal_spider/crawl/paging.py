@@ -12,15 +12,12 @@ postback page is named ``…#postback-page-3`` (:mod:`portal_spider.discovery.po
 
 from __future__ import annotations
 
-import logging
 import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from portal_spider.discovery.postback import postback_page
 from portal_spider.normalize.urls import canonical_url
-
-logger = logging.getLogger(__name__)
 
 PAGE_PARAMS = ("page", "trang", "pageindex", "pagenum", "paged", "pg", "pageno")
 OFFSET_PARAMS = ("start", "limitstart", "offset")

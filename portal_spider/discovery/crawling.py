@@ -36,8 +36,9 @@ from portal_spider.discovery.postback import (
     postback_request,
 )
 from portal_spider.discovery.shapes import is_html_type, path_shape
+from portal_spider.extraction.html_tree import EmptyPage, parse_html
 from portal_spider.items import ArticleItem
-from portal_spider.platforms.base import EmptyPage, Platform, parse_html
+from portal_spider.platforms.base import Platform
 from portal_spider.registry import Portal
 
 logger = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from portal_spider.platforms.base import Listing
+from portal_spider.extraction.listing_links import Listing
 
 logger = logging.getLogger(__name__)
 

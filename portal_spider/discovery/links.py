@@ -18,8 +18,8 @@ from lxml.html import HtmlElement
 from portal_spider.discovery.classify import article_link_groups, link_groups, page_links
 from portal_spider.discovery.feeds import feed_links
 from portal_spider.discovery.shapes import followable, path_shape
+from portal_spider.extraction.listing_links import Listing
 from portal_spider.normalize.dates_vi import find_dates
-from portal_spider.platforms.base import Listing
 
 logger = logging.getLogger(__name__)
 

@@ -20,10 +20,11 @@ from portal_spider.discovery.feeds import feed_links, is_machine_listing, read_m
 from portal_spider.discovery.links import discover_listing
 from portal_spider.discovery.model import SiteModel
 from portal_spider.discovery.shapes import followable, path_shape
+from portal_spider.extraction.html_tree import EmptyPage, parse_html
+from portal_spider.extraction.listing_links import Listing
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.text import clean_text
 from portal_spider.normalize.urls import absolute_url
-from portal_spider.platforms.base import EmptyPage, Listing, parse_html
 from portal_spider.platforms.generic import GenericPlatform
 
 logger = logging.getLogger(__name__)

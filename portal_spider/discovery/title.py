@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
+from portal_spider.extraction.vocabulary import VIEWS_LABEL_FIRST_RE, VIEWS_NUMBER_FIRST_RE
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.dates_vi import find_dates
 from portal_spider.normalize.text import clean_text
@@ -27,10 +28,6 @@ LABEL_LINE = re.compile(
     r"đăng\s+ngày|ngày\s+cập\s+nhật|cập\s+nhật|ngày\s+xuất\s+bản|nguồn|tác\s+giả|tin,?\s+ảnh|"
     r"bài,?\s+ảnh|tin\s+và\s+ảnh|chia\s+sẻ|in\s+bài|trang\s+chủ|đang\s+truy\s+cập|"
     r"đang\s+online)\s*:",
-    re.IGNORECASE,
-)
-VIEWS_ANYWHERE = re.compile(
-    r"(?:số\s+lần\s+xem|lượt\s+xem|lượt\s+đọc)\s*:?\s*[\d.,]+|\d[\d.,]*\s*(?:lượt\s+xem|lần\s+xem)",
     re.IGNORECASE,
 )
 BLOCK_TAGS = {"p", "div", "span", "td", "h1", "h2", "h3", "h4", "h5", "h6", "font", "b", "strong",
@@ -45,7 +42,8 @@ def is_label_line(text: str | None) -> bool:
     """Whether a line is an article's meta line (views, date, source …), not a headline."""
     if not text:
         return False
-    if LABEL_LINE.match(text) or VIEWS_ANYWHERE.search(text):
+    views = VIEWS_LABEL_FIRST_RE.search(text) or VIEWS_NUMBER_FIRST_RE.search(text)
+    if LABEL_LINE.match(text) or views:
         return True
     rest = text
     for found in find_dates(text):

@@ -8,14 +8,11 @@ no Scrapy here.
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
 from sqlite_utils import Database
 
 from archive.transactions import write_transaction
-
-logger = logging.getLogger(__name__)
 
 JSON_COLUMNS = ("article_shapes", "listing_shapes", "dropped_params", "sitemaps", "feeds",
                 "not_articles")  # fmt: skip

@@ -16,7 +16,6 @@ from portal_spider.discovery.canonical import CanonicalRules, item_number
 from portal_spider.discovery.classify import classify_page
 from portal_spider.discovery.feeds import read_machine_listing
 from portal_spider.discovery.model import ScheduledListing, SiteModel
-from portal_spider.discovery.platform import DiscoveryPlatform
 from portal_spider.discovery.postback import page_url, postback_pager, postback_request
 from portal_spider.discovery.shapes import (
     is_calendar_url,
@@ -25,8 +24,10 @@ from portal_spider.discovery.shapes import (
     path_shape,
     url_shape,
 )
-from portal_spider.discovery.title import TitleAffixes, is_label_line
+from portal_spider.discovery.title import TitleAffixes
 from portal_spider.extraction.html_tree import parse_html
+from portal_spider.extraction.landmarks import is_label_line
+from portal_spider.platforms.discovery import DiscoveryPlatform
 from portal_spider.platforms.generic import GenericPlatform
 
 BASE = "http://portal.example"
@@ -208,6 +209,8 @@ def test_the_site_name_around_titles_is_learned():
         "Tin hai dài hơn | Cổng TTĐT xã A",
         "Ba | Cổng TTĐT xã A",
     ):
+        # before three titles the site's name is not known: no cue yet
+        assert affixes.headline(title) is None
         affixes.observe(title)
     assert affixes.suffix == "Cổng TTĐT xã A"
     assert affixes.headline("Tin bốn | Cổng TTĐT xã A") == "Tin bốn"

@@ -11,15 +11,12 @@ the feed ``?id=N&cid=C&utm_source=rss``. ``<title>`` is the site's name; the hea
 
 from __future__ import annotations
 
-import logging
 from html import escape
 from urllib.parse import parse_qs, urlsplit
 
 from portal_spider.demo.commune_news import NewsArticle, dotted
 from portal_spider.demo.unnamed_portal import UnnamedPortal
 from portal_spider.demo.yenbai_site import Reply
-
-logger = logging.getLogger(__name__)
 
 FEED_SIZE = 20
 CATEGORY_IDS = {"tin-tuc": 11, "thong-bao": 12, "kinh-te": 13}

@@ -14,15 +14,12 @@ article.
 
 from __future__ import annotations
 
-import logging
 from html import escape
 from urllib.parse import parse_qs, urlsplit
 
 from portal_spider.demo.commune_news import NewsArticle, dotted
 from portal_spider.demo.unnamed_portal import UnnamedPortal
 from portal_spider.demo.yenbai_site import Reply
-
-logger = logging.getLogger(__name__)
 
 PER_PAGE = 10
 CATEGORIES = {"tin-tuc": (1, "Tin tức - Sự kiện"), "thong-bao": (2, "Thông báo"),

@@ -10,14 +10,11 @@ compares an archive with: :meth:`UnnamedPortal.expected`.
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime, timedelta
 from html import escape
 
 from portal_spider.demo.commune_news import VN_TZ, NewsArticle, commune_articles
 from portal_spider.demo.yenbai_site import Reply
-
-logger = logging.getLogger(__name__)
 
 PDF_BODY = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 # published long before the tests' clock: no revisit is due on a second run

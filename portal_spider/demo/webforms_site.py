@@ -15,7 +15,6 @@ calendar whose every day and month is a link.
 from __future__ import annotations
 
 import base64
-import logging
 from dataclasses import replace
 from html import escape
 from urllib.parse import parse_qs, urlsplit
@@ -23,8 +22,6 @@ from urllib.parse import parse_qs, urlsplit
 from portal_spider.demo.commune_news import NewsArticle, dotted
 from portal_spider.demo.unnamed_portal import UnnamedPortal, vi_net_time
 from portal_spider.demo.yenbai_site import Reply
-
-logger = logging.getLogger(__name__)
 
 PER_PAGE = 10
 CATEGORIES = {"tin-tuc": (1, "Tin tức - Sự kiện"), "thong-bao": (2, "Thông báo"),

@@ -9,7 +9,6 @@ seen, so the page itself is read.
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -18,8 +17,6 @@ from lxml.html import HtmlElement
 from portal_spider.discovery.shapes import followable, path_shape
 from portal_spider.normalize.dates_vi import find_dates
 from portal_spider.normalize.urls import absolute_url, host_of
-
-logger = logging.getLogger(__name__)
 
 ARTICLE = "article"
 LISTING = "listing"

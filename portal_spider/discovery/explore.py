@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from portal_spider.crawl.paging import listing_key, next_pages, page_number
 from portal_spider.discovery.classify import ARTICLE
 from portal_spider.discovery.feeds import is_machine_listing, robots_url
-from portal_spider.discovery.platform import DiscoveryPlatform
 from portal_spider.discovery.postback import postback_pager
 from portal_spider.discovery.shapes import is_html_type, path_shape, url_shape
 from portal_spider.extraction.html_tree import EmptyPage, parse_html
@@ -30,6 +29,7 @@ from portal_spider.normalize.charset import decode_page
 from portal_spider.normalize.urls import absolute_url, same_site
 from portal_spider.platforms import detect_platform
 from portal_spider.platforms.base import Platform
+from portal_spider.platforms.discovery import DiscoveryPlatform
 from portal_spider.settings import USER_AGENT
 
 logger = logging.getLogger(__name__)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 import math
 
 import click
-
-logger = logging.getLogger(__name__)
 
 
 @click.command("explore")

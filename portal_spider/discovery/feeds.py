@@ -8,7 +8,6 @@ sitemap reader (:class:`scrapy.utils.sitemap.Sitemap`) parses sitemaps; feeds ar
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -17,8 +16,6 @@ from lxml.html import HtmlElement
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from portal_spider.extraction.listing_links import Listing
-
-logger = logging.getLogger(__name__)
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 ROBOTS_PATH = "/robots.txt"

@@ -10,7 +10,6 @@ and calendars are never followed.
 
 from __future__ import annotations
 
-import logging
 import re
 
 from lxml.html import HtmlElement
@@ -20,8 +19,6 @@ from portal_spider.discovery.feeds import feed_links
 from portal_spider.discovery.shapes import followable, path_shape
 from portal_spider.extraction.listing_links import Listing
 from portal_spider.normalize.dates_vi import find_dates
-
-logger = logging.getLogger(__name__)
 
 PAGER_TEXT = re.compile(
     r"^(?:\d{1,4}|»|›|>|>>|sau|tiếp|trang sau|trang tiếp|tiếp theo|xem tiếp|next|cuối|last|"

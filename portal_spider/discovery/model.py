@@ -11,7 +11,6 @@ back at its end (:mod:`archive.site_models`).
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,8 +19,6 @@ from typing import Any
 from portal_spider.discovery.canonical import CanonicalRules
 from portal_spider.discovery.shapes import path_shape
 from portal_spider.discovery.title import TitleAffixes
-
-logger = logging.getLogger(__name__)
 
 # days a listing waits after 1, 2, 3 … walks in a row that found no new article
 IDLE_WAIT_DAYS = (3, 7, 14, 30)

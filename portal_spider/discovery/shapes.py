@@ -10,11 +10,8 @@ views and calendars are never pages to archive or walk.
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import parse_qsl, urlsplit
-
-logger = logging.getLogger(__name__)
 
 DOCUMENT = re.compile(
     r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|7z|odt|ods|odp|rtf|txt|csv|jpe?g|png|gif|bmp|webp|svg|"

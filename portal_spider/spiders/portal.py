@@ -47,6 +47,7 @@ from twisted.python.failure import Failure
 from archive.store import article_id
 from portal_spider.crawl import politeness
 from portal_spider.crawl.clock import Clock
+from portal_spider.crawl.discovery import Discovery
 from portal_spider.crawl.downloader.boundary import LeftPortal, last_redirect, redirect_note
 from portal_spider.crawl.downloader.circuit import HostUnavailable
 from portal_spider.crawl.frontier import ListingLink
@@ -62,7 +63,6 @@ from portal_spider.crawl.safe_parse import (
     parse_related_safely,
 )
 from portal_spider.crawl.traps import family_of_key
-from portal_spider.discovery.crawling import Discovery
 from portal_spider.items import ArticleItem, GoneArticle
 from portal_spider.normalize.charset import DecodedPage, decode_page
 from portal_spider.normalize.urls import canonical_url

@@ -2,7 +2,7 @@
 
 :class:`Discovery` keeps each such portal's :class:`~portal_spider.discovery.model.SiteModel`
 for the run: it wraps the generic page object into a
-:class:`~portal_spider.discovery.platform.DiscoveryPlatform`, adds the portal's ``robots.txt``
+:class:`~portal_spider.platforms.discovery.DiscoveryPlatform`, adds the portal's ``robots.txt``
 (for its Sitemap lines) and its remembered listings (sitemaps, feeds, menus) to the walk, holds
 back listings not due on their schedule, turns WebForms pagers into postback requests, refuses
 responses that are no articles (documents, other pages, a second URL of one article) and writes
@@ -13,7 +13,6 @@ pass as they were.
 from __future__ import annotations
 
 import hashlib
-import logging
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -27,7 +26,6 @@ from portal_spider.discovery.canonical import CanonicalRules
 from portal_spider.discovery.classify import ARTICLE
 from portal_spider.discovery.feeds import is_machine_listing, robots_url
 from portal_spider.discovery.model import ScheduledListing, SiteModel
-from portal_spider.discovery.platform import DiscoveryPlatform
 from portal_spider.discovery.postback import (
     PAGE_ARGUMENT,
     page_url,
@@ -39,9 +37,8 @@ from portal_spider.discovery.shapes import is_html_type, path_shape
 from portal_spider.extraction.html_tree import EmptyPage, parse_html
 from portal_spider.items import ArticleItem
 from portal_spider.platforms.base import Platform
+from portal_spider.platforms.discovery import DiscoveryPlatform
 from portal_spider.registry import Portal
-
-logger = logging.getLogger(__name__)
 
 
 class Discovery:

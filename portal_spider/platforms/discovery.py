@@ -4,12 +4,13 @@
 portal teaches: which pages are articles (their structure, then their URL shape), where its lists,
 pagers, menus, sitemaps and feeds are, which URL of an article is canonical, and what its
 ``<title>`` adds to every headline. Its name stays ``generic``: records say the generic rules read
-them.
+them. It is not detected (no ``priority``): the spider gives it the portals that detection leaves
+to the generic page object (:class:`portal_spider.crawl.discovery.Discovery`), and the site model
+it reads is learned by :mod:`portal_spider.discovery`.
 """
 
 from __future__ import annotations
 
-import logging
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -22,21 +23,20 @@ from portal_spider.discovery.model import SiteModel
 from portal_spider.discovery.shapes import followable, path_shape
 from portal_spider.extraction.html_tree import EmptyPage, parse_html
 from portal_spider.extraction.listing_links import Listing
+from portal_spider.extraction.vocabulary import RELATED_NEWS_HEADING_RE
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.text import clean_text
 from portal_spider.normalize.urls import absolute_url
 from portal_spider.platforms.generic import GenericPlatform
 
-logger = logging.getLogger(__name__)
-
 WEAK_TITLE_RULES = (":<title>", ":heading before prose", ":text block before the body")
-RELATED_MARK = ("các tin khác", "tin khác", "tin liên quan", "tin cùng chuyên mục", "bài viết khác")
 
 
 class DiscoveryPlatform(GenericPlatform):
     """Generic fields, with the portal's site model for discovery and canonical URLs."""
 
     name = "generic"
+    priority = None  # never detected: the generic page object of a portal, with its site model
 
     def __init__(self, model: SiteModel | None = None, *, once_per_run: bool = True) -> None:
         self.model = model or SiteModel("")
@@ -140,8 +140,7 @@ class DiscoveryPlatform(GenericPlatform):
     def _related_blocks(tree: HtmlElement) -> list[HtmlElement]:
         blocks = []
         for element in tree.iter("div", "h2", "h3", "h4", "span", "p", "strong"):
-            text = " ".join(element.text_content().split()).lower().rstrip(":")
-            if text in RELATED_MARK:
+            if RELATED_NEWS_HEADING_RE.match(" ".join(element.text_content().split())):
                 container = element.getparent()
                 while container is not None and not list(container.iter("a")):
                     container = container.getparent()

@@ -16,7 +16,7 @@ from lxml.html import HtmlElement
 
 from portal_spider.discovery.shapes import followable, path_shape
 from portal_spider.normalize.dates_vi import find_dates
-from portal_spider.normalize.urls import absolute_url, host_of
+from portal_spider.normalize.urls import absolute_url, same_origin
 
 ARTICLE = "article"
 LISTING = "listing"
@@ -45,12 +45,11 @@ class LinkGroup:
 
 
 def page_links(tree: HtmlElement, url: str) -> list[tuple[HtmlElement, str, str]]:
-    """The page's links to other web pages of its own site: (element, absolute URL, text)."""
-    host = host_of(url)
+    """The page's links to other web pages of its own origin: (element, absolute URL, text)."""
     found = []
     for link in tree.iter("a"):
         href = absolute_url(link.get("href") or "", url)
-        if not href or host_of(href) != host:
+        if not href or not same_origin(href, url):
             continue
         text = " ".join(link.text_content().split())
         found.append((link, href.split("#", 1)[0], text))

@@ -14,25 +14,14 @@ import re
 
 from lxml.html import HtmlElement
 
+from portal_spider.crawl.paging import offset_of, page_number
 from portal_spider.discovery.classify import article_link_groups, link_groups, page_links
 from portal_spider.discovery.feeds import feed_links
 from portal_spider.discovery.shapes import followable, path_shape
 from portal_spider.extraction.listing_links import Listing
+from portal_spider.extraction.vocabulary import MORE_LINK_RE, PAGER_LINK_RE
 from portal_spider.normalize.dates_vi import find_dates
 
-PAGER_TEXT = re.compile(
-    r"^(?:\d{1,4}|»|›|>|>>|sau|tiếp|trang sau|trang tiếp|tiếp theo|xem tiếp|next|cuối|last|"
-    r"trang cuối|trước|trang trước|«|‹)$",
-    re.IGNORECASE,
-)
-MORE_TEXT = re.compile(
-    r"^(?:xem tiếp|xem thêm|xem tất cả|tất cả|chi tiết|đọc thêm|more)\b", re.IGNORECASE
-)
-PAGE_IN_URL = re.compile(
-    r"[?&](?:page|trang|pageindex|pagenum|paged|pg|pageno|start|limitstart|offset|[\w]*_cur)=\d+|"
-    r"/(?:page|trang)[-/]\d+",
-    re.IGNORECASE,
-)
 MENU_MARK = re.compile(r"menu|nav|danh-?muc|chuyen-?muc", re.IGNORECASE)
 MENU_MAX_WORDS = 8
 ITEM_BLOCK = ("li", "tr", "div", "article", "p", "dd")
@@ -86,10 +75,11 @@ def discover_listing(tree: HtmlElement, url: str, article_shapes: set[str]) -> L
         if shape in article_shapes:
             continue
         lowered = text.lower()
-        pager = bool(PAGER_TEXT.match(lowered)) or link.get("rel") == "next"
-        pager = pager or (bool(PAGE_IN_URL.search(href)) and len(text.split()) <= 3)
+        pager = bool(PAGER_LINK_RE.match(lowered)) or link.get("rel") == "next"
+        paged = page_number(href) is not None or offset_of(href) is not None
+        pager = pager or (paged and len(text.split()) <= 3)
         menu = in_menu(link) and 0 < len(text.split()) <= MENU_MAX_WORDS
-        more = bool(MORE_TEXT.match(lowered))
+        more = bool(MORE_LINK_RE.match(lowered))
         if (pager or menu or more) and href not in listing.next_urls:
             listing.next_urls.append(href)
     for feed in feed_links(tree, url):

@@ -19,12 +19,13 @@ from form2request import form2request
 from lxml.html import HtmlElement
 from scrapy.http import TextResponse
 
+from portal_spider.extraction.vocabulary import NEXT_PAGE_WORDS
+
 logger = logging.getLogger(__name__)
 
 POSTBACK = re.compile(r"__doPostBack\(\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]([^'\"]*)['\"]\s*\)")
 PAGE_ARGUMENT = re.compile(r"^Page\$(\d+|Next|Last|First|Prev)$", re.IGNORECASE)
 PSEUDO_PAGE = re.compile(r"#postback-page-(\d+)$")
-NEXT_WORDS = {"»", "›", ">", ">>", "sau", "tiếp", "trang sau", "trang tiếp", "next", "tiếp theo"}
 STATE_FORM = "//form[.//input[@name='__VIEWSTATE' or @name='__EVENTTARGET']]"
 
 
@@ -54,7 +55,7 @@ def postback_pager(tree: HtmlElement, current: int) -> dict[int, tuple[str, str]
             number = int(paged.group(1))
         elif text.isdigit():
             number = int(text)
-        elif text in NEXT_WORDS or (paged and paged.group(1).lower() == "next"):
+        elif text in NEXT_PAGE_WORDS or (paged and paged.group(1).lower() == "next"):
             number = current + 1
         else:
             continue

@@ -311,3 +311,28 @@ TITLE_SPLIT_RE = re.compile(rf"{TITLE_SEPARATORS.pattern}|\s*::\s*")
 HOME_WORDS = {"trang chủ", "home", "trang chu", "trang nhất"}
 # Arrows and slashes between the names of a plain-text breadcrumb.
 CRUMB_SEPARATORS = re.compile(r"\s*[»›>→]\s*|\s+/\s+")
+
+# --- listings: pagers and "more" links -----------------------------------------------------------
+# The text of a pager's link to the next page ("Trang sau", "»", "Tiếp").
+NEXT_PAGE_WORDS = (
+    "»",
+    "›",
+    ">",
+    ">>",
+    "sau",
+    "tiếp",
+    "trang sau",
+    "trang tiếp",
+    "tiếp theo",
+    "next",
+)
+# The text of a pager's other links: previous, last.
+OTHER_PAGE_WORDS = ("trước", "trang trước", "«", "‹", "cuối", "trang cuối", "last", "xem tiếp")
+# A pager link's whole text: a page number or one of the words above.
+PAGER_LINK_RE = re.compile(
+    rf"^(?:\d{{1,4}}|{any_phrase(NEXT_PAGE_WORDS + OTHER_PAGE_WORDS)})$", re.IGNORECASE
+)
+# The start of a home-page block's link to its whole listing ("Xem tiếp »", "Xem thêm").
+MORE_LINK_RE = re.compile(
+    r"^(?:xem tiếp|xem thêm|xem tất cả|tất cả|chi tiết|đọc thêm|more)\b", re.IGNORECASE
+)

@@ -16,6 +16,7 @@ from html import escape
 from portal_spider.demo.commune_news import VN_TZ, NewsArticle, commune_articles
 from portal_spider.demo.yenbai_site import Reply
 
+PER_PAGE = 10  # articles on one page of a listing
 PDF_BODY = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 # published long before the tests' clock: no revisit is due on a second run
 NEWEST = datetime(2025, 6, 20, 9, 15, tzinfo=VN_TZ)

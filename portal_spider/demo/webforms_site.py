@@ -20,10 +20,9 @@ from html import escape
 from urllib.parse import parse_qs, urlsplit
 
 from portal_spider.demo.commune_news import NewsArticle, dotted
-from portal_spider.demo.unnamed_portal import UnnamedPortal, vi_net_time
+from portal_spider.demo.unnamed_portal import PER_PAGE, UnnamedPortal, vi_net_time
 from portal_spider.demo.yenbai_site import Reply
 
-PER_PAGE = 10
 CATEGORIES = {"tin-tuc": (1, "Tin tức - Sự kiện"), "thong-bao": (2, "Thông báo"),
               "kinh-te": (3, "Kinh tế - Xã hội")}  # fmt: skip
 GRID = "ctl00$MainContent$gvTin"

@@ -66,6 +66,9 @@ class RemoteCrawlState(CrawlState):
         )
         return plan
 
+    def site_model(self, slug: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        return self.plan_data.get("site_model"), list(self.plan_data.get("schedule") or [])
+
     def remember(self, step: str, **fields: Any) -> None:
         if step not in MEMORY_STEPS:
             raise KeyError(f"no crawl-memory step {step!r}")

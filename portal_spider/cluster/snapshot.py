@@ -2,10 +2,10 @@
 
 Workers never open the archive. The writer, which does, reads each portal's plan when it makes the
 portal's job (the same :meth:`~portal_spider.crawl.plan.CrawlState.plan` a local crawl reads at its
-start: articles archived, listings and their resume points, revisits due, pending pages) and
-sends it with the job. A plan read at dispatch is as fresh as a local run's, and a portal is
-crawled by one worker at a time, so nothing but that worker changes the portal's state during
-the run.
+start: articles archived, listings and their resume points, revisits due, pending pages, and the
+site model discovery learned of a portal in unknown software) and sends it with the job. A plan
+read at dispatch is as fresh as a local run's, and a portal is crawled by one worker at a time, so
+nothing but that worker changes the portal's state during the run.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ def read_plan(db_path: str | Path, portal: Portal, settings: Any) -> dict[str, A
     )
     try:
         steps = parse_steps(portal.revisit_days) if portal.revisit_days is not None else None
-        return plan_to_data(state.plan(portal, steps))
+        data = plan_to_data(state.plan(portal, steps))
+        data["site_model"], data["schedule"] = state.site_model(portal.slug)
+        return data
     finally:
         state.close()
 

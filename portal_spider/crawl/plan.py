@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive import crawl_memory
+from archive import crawl_memory, site_models
 from archive.crawl_memory import KnownArticle, ListingState
 from archive.db import open_archive
 from archive.transactions import write_transaction
@@ -39,6 +39,7 @@ MEMORY_STEPS: dict[str, Callable[..., None]] = {
     "record_failure": crawl_memory.record_failure,
     "keep_pending": crawl_memory.keep_pending,
     "give_up": crawl_memory.give_up,
+    "save_site_model": site_models.save_site_model,
 }
 
 
@@ -239,6 +240,11 @@ class CrawlState:
                 )
                 completed += 1
         return completed
+
+    def site_model(self, slug: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """What discovery learned of the portal: its ``site_models`` row (or None) and its
+        ``listing_schedule`` rows."""
+        return site_models.load_site_model(self.db, slug), site_models.load_schedule(self.db, slug)
 
     def remember(self, step: str, **fields: Any) -> None:
         """One write of the crawl memory: ``step`` names a function of MEMORY_STEPS."""

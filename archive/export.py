@@ -1,14 +1,15 @@
 """Streaming export of articles to CSV or JSON Lines, with their portal's name, province and level.
 
-Rows come from one SQLite cursor and are written one at a time, so memory use does not grow with
-the archive. The order is fixed (portal, publication date, id) so two exports of the same archive
-are byte-identical. Text is UTF-8, as stored (NFC).
+Rows come from one SQLite cursor, so memory use does not grow with the archive. JSON Lines
+records are written by SQLite itself (``json_object``), CSV rows by the csv module's C writer: no
+Python work per value. The order is fixed (portal, publication date, id) so two exports of the
+same archive are byte-identical. Text is UTF-8, as stored (NFC).
 """
 
 from __future__ import annotations
 
 import csv
-import json
+import itertools
 import logging
 from collections.abc import Iterator
 from typing import Any, TextIO
@@ -57,6 +58,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 HTML_COLUMN = ("body_html", "a.body_html")
 # Columns holding JSON text: decoded into lists/objects in JSON Lines, kept as text in CSV.
 JSON_COLUMNS = frozenset({"images", "attachments", "problems", "extraction"})
+STREAM_BATCH = 32  # JSON lines written to the stream at a time: memory stays flat
 
 
 def columns(include_html: bool = False) -> list[tuple[str, str]]:
@@ -64,18 +66,19 @@ def columns(include_html: bool = False) -> list[tuple[str, str]]:
     return [*COLUMNS, HTML_COLUMN] if include_html else list(COLUMNS)
 
 
-def iter_rows(
-    db: Database, filters: ArticleFilter | None = None, include_html: bool = False
-) -> Iterator[tuple[Any, ...]]:
-    """Yield article rows (tuples in :func:`columns` order) from a cursor, in export order."""
-    filters = filters or ArticleFilter()
-    where, params = filters.where()
-    register_functions(db)
-    select = ", ".join(f"{expr} AS {name}" for name, expr in columns(include_html))
+def _select(filters: ArticleFilter | None, select: str) -> tuple[str, dict[str, Any]]:
+    """The export's statement for ``select``, with the filters' parameters."""
+    where, params = (filters or ArticleFilter()).where()
     sql = (
         f"SELECT {select} FROM articles AS a LEFT JOIN portals AS p ON p.slug = a.portal "
         f"WHERE {where} ORDER BY a.portal, a.published_at, a.id"
     )
+    return sql, params
+
+
+def _stream(db: Database, sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``sql`` from one cursor, one at a time."""
+    register_functions(db)
     cursor = db.conn.execute(sql, params)
     try:
         yield from cursor
@@ -83,39 +86,47 @@ def iter_rows(
         cursor.close()
 
 
-def _decode_json(value: Any) -> Any:
-    """JSON text as a value; text that is not valid JSON stays text."""
-    if not isinstance(value, str):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+def iter_rows(
+    db: Database, filters: ArticleFilter | None = None, include_html: bool = False
+) -> Iterator[tuple[Any, ...]]:
+    """Yield article rows (tuples in :func:`columns` order) from a cursor, in export order."""
+    select = ", ".join(f"{expr} AS {name}" for name, expr in columns(include_html))
+    return _stream(db, *_select(filters, select))
+
+
+def json_line_sql(include_html: bool = False) -> str:
+    """The SQL expression of one JSON Lines record: SQLite's ``json_object`` writes it (compact,
+    UTF-8 as stored), JSON columns embedded as values when they hold valid JSON, else as text."""
+    members = []
+    for name, expr in columns(include_html):
+        value = f"CASE WHEN json_valid({expr}) THEN json({expr}) ELSE {expr} END"
+        members.append(f"'{name}', {value if name in JSON_COLUMNS else expr}")
+    return f"json_object({', '.join(members)})"
 
 
 def write_csv(rows: Iterator[tuple[Any, ...]], names: list[str], out: TextIO) -> int:
     """Write a header and ``rows`` as RFC 4180 CSV; NULL becomes an empty field. Returns rows."""
     writer = csv.writer(out)
     writer.writerow(names)
-    count = 0
-    for row in rows:
-        writer.writerow(row)
-        count += 1
-    return count
+    counter = itertools.count()
+    # the csv writer loops in C; the counter ticks once a row on the way
+    writer.writerows(row for row, _ in zip(rows, counter, strict=False))
+    return next(counter)
 
 
-def write_jsonl(rows: Iterator[tuple[Any, ...]], names: list[str], out: TextIO) -> int:
-    """Write one JSON object per line (UTF-8, not ASCII-escaped). Returns rows written."""
-    decode = [name in JSON_COLUMNS for name in names]
+def write_jsonl(lines: Iterator[tuple[str]], out: TextIO) -> int:
+    """Write JSON Lines records (one-column rows of JSON text), a line each. Returns rows."""
     count = 0
-    for row in rows:
-        record = {
-            name: _decode_json(value) if is_json else value
-            for name, value, is_json in zip(names, row, decode, strict=True)
-        }
-        out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
-        out.write("\n")
-        count += 1
+    buffer: list[str] = []
+    for (line,) in lines:
+        buffer.append(line)
+        if len(buffer) == STREAM_BATCH:
+            out.write("\n".join(buffer) + "\n")
+            count += len(buffer)
+            buffer.clear()
+    if buffer:
+        out.write("\n".join(buffer) + "\n")
+        count += len(buffer)
     return count
 
 
@@ -132,8 +143,10 @@ def export(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
-    names = [name for name, _ in columns(include_html)]
-    rows = iter_rows(db, filters, include_html)
-    count = write_csv(rows, names, out) if fmt == "csv" else write_jsonl(rows, names, out)
+    if fmt == "csv":
+        names = [name for name, _ in columns(include_html)]
+        count = write_csv(iter_rows(db, filters, include_html), names, out)
+    else:
+        count = write_jsonl(_stream(db, *_select(filters, json_line_sql(include_html))), out)
     logger.info("exported %d article(s) as %s", count, fmt)
     return count

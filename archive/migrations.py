@@ -360,3 +360,25 @@ def m006_reading_room_indexes(db: Database) -> None:
         FROM articles AS a
         """
     )
+
+
+# Prefix lengths the search index keeps ready-made doclists for (FTS5 ``prefix``): a query word
+# ending in * of up to this many letters reads one doclist instead of merging every word that
+# starts so. Vietnamese syllables are short: "n*" or "tuy*" would otherwise merge thousands.
+FTS_PREFIXES = "1 2 3"
+
+
+@migrations()
+def m011_speed(db: Database) -> None:
+    """The search index again, with prefix indexes (``FTS_PREFIXES``) for ``word*`` queries.
+
+    Same columns, content view, tokenizer and triggers as m002 (the triggers name the index, so
+    they keep working once it is recreated); the index is rebuilt from the articles.
+    """
+    row = db.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()
+    if row is None or "prefix=" in row[0]:
+        return
+    definition = row[0].replace(" tokenize=", f" prefix='{FTS_PREFIXES}', tokenize=", 1)
+    db.execute("DROP TABLE articles_fts")
+    db.execute(definition)
+    db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")

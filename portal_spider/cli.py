@@ -9,14 +9,15 @@ import sqlite3
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from archive.cli import db_option
-from portal_spider.normalize.charset import DecodedPage, decode_page
-from portal_spider.normalize.text import fold_vietnamese
-from portal_spider.platforms import all_platforms
 from portal_spider.registry import Portal, adhoc_portal, find_portal, load_registry
+
+if TYPE_CHECKING:  # the page and platform modules load only for the commands that parse
+    from portal_spider.normalize.charset import DecodedPage
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +193,8 @@ def crawl(
 def read_page(path: Path) -> DecodedPage:
     """The decoded text of an HTML file; ClickException with one line when it is missing or not
     HTML. UTF-16 and UTF-32 pages (NUL bytes beside their text) are HTML too."""
+    from portal_spider.normalize.charset import decode_page
+
     try:
         if not path.exists():
             raise click.ClickException(f"{path}: no such file")
@@ -239,6 +242,8 @@ def parse(file: Path, url: str, platform_name: str | None, day_first: bool | Non
 
 def _province_key(name: str | None) -> str:
     """A province name compared without case, accents or spacing ("Yen Bai" = "Yên Bái")."""
+    from portal_spider.normalize.text import fold_vietnamese
+
     return "".join((fold_vietnamese(name or "") or "").casefold().split())
 
 
@@ -292,6 +297,8 @@ def sites(
                 f"{p.status:<10} {p.base_url}  {p.name}"
             )
     if not as_json:
+        from portal_spider.platforms import all_platforms
+
         click.echo(f"{len(portals)} portal(s); platforms known: {', '.join(all_platforms())}")
 
 

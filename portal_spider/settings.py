@@ -60,6 +60,10 @@ TELNETCONSOLE_ENABLED = False
 # callbacks return nothing (tests/test_settings_defaults.py checks this setting stays off).
 WARN_ON_GENERATOR_RETURN_VALUE = False
 
+# Scrapy starts this many tasks for the output of every callback; the pipelines write to SQLite
+# synchronously, so more than a few only cost task switches (Scrapy's 100: 7 ms a page).
+CONCURRENT_ITEMS = 4
+
 COOKIES_ENABLED = False
 HTTPCACHE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"

@@ -1,15 +1,14 @@
 """Streaming export of articles to CSV or JSON Lines, with their portal's name, province and level.
 
-Rows come from one SQLite cursor, so memory use does not grow with the archive. JSON Lines
-records are written by SQLite itself (``json_object``), CSV rows by the csv module's C writer: no
-Python work per value. The order is fixed (portal, publication date, id) so two exports of the
-same archive are byte-identical. Text is UTF-8, as stored (NFC).
+Rows come from one SQLite cursor, so memory use does not grow with the archive. JSON Lines and
+CSV records are made by SQLite itself (``json_object``; CSV quoted as the csv module quotes), so
+no Python work is done per value. The order is fixed (portal, publication date, id) so two exports
+of the same archive are byte-identical. Text is UTF-8, as stored (NFC).
 """
 
 from __future__ import annotations
 
 import csv
-import itertools
 import logging
 from collections.abc import Iterator
 from typing import Any, TextIO
@@ -86,14 +85,6 @@ def _stream(db: Database, sql: str, params: dict[str, Any]) -> Iterator[tuple[An
         cursor.close()
 
 
-def iter_rows(
-    db: Database, filters: ArticleFilter | None = None, include_html: bool = False
-) -> Iterator[tuple[Any, ...]]:
-    """Yield article rows (tuples in :func:`columns` order) from a cursor, in export order."""
-    select = ", ".join(f"{expr} AS {name}" for name, expr in columns(include_html))
-    return _stream(db, *_select(filters, select))
-
-
 def json_line_sql(include_html: bool = False) -> str:
     """The SQL expression of one JSON Lines record: SQLite's ``json_object`` writes it (compact,
     UTF-8 as stored), JSON columns embedded as values when they hold valid JSON, else as text."""
@@ -104,28 +95,37 @@ def json_line_sql(include_html: bool = False) -> str:
     return f"json_object({', '.join(members)})"
 
 
-def write_csv(rows: Iterator[tuple[Any, ...]], names: list[str], out: TextIO) -> int:
-    """Write a header and ``rows`` as RFC 4180 CSV; NULL becomes an empty field. Returns rows."""
-    writer = csv.writer(out)
-    writer.writerow(names)
-    counter = itertools.count()
-    # the csv writer loops in C; the counter ticks once a row on the way
-    writer.writerows(row for row, _ in zip(rows, counter, strict=False))
-    return next(counter)
+def _csv_field(expr: str) -> str:
+    """SQL for one CSV field of ``expr`` as the csv module writes it (minimal quoting): empty for
+    NULL, quoted with doubled quotes when it holds a comma, a quote or a line break."""
+    text = f"CAST({expr} AS TEXT)"
+    special = " OR ".join(
+        f"instr({text}, {char})" for char in ("','", "'\"'", "char(10)", "char(13)")
+    )
+    return (
+        f"CASE WHEN {expr} IS NULL THEN '' WHEN {special} "
+        f"THEN '\"' || replace({text}, '\"', '\"\"') || '\"' ELSE {text} END"
+    )
 
 
-def write_jsonl(lines: Iterator[tuple[str]], out: TextIO) -> int:
-    """Write JSON Lines records (one-column rows of JSON text), a line each. Returns rows."""
+def csv_line_sql(include_html: bool = False) -> str:
+    """The SQL expression of one CSV record (without its line end), as ``csv.writer`` writes it."""
+    return " || ',' || ".join(_csv_field(expr) for _, expr in columns(include_html))
+
+
+def write_lines(lines: Iterator[tuple[str]], out: TextIO, end: str = "\n") -> int:
+    """Write records made by SQLite (one-column rows of text), each followed by ``end``, a few
+    at a time. Returns rows."""
     count = 0
     buffer: list[str] = []
     for (line,) in lines:
         buffer.append(line)
         if len(buffer) == STREAM_BATCH:
-            out.write("\n".join(buffer) + "\n")
+            out.write(end.join(buffer) + end)
             count += len(buffer)
             buffer.clear()
     if buffer:
-        out.write("\n".join(buffer) + "\n")
+        out.write(end.join(buffer) + end)
         count += len(buffer)
     return count
 
@@ -144,9 +144,10 @@ def export(
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
     if fmt == "csv":
-        names = [name for name, _ in columns(include_html)]
-        count = write_csv(iter_rows(db, filters, include_html), names, out)
+        csv.writer(out).writerow([name for name, _ in columns(include_html)])
+        lines = _stream(db, *_select(filters, csv_line_sql(include_html)))
+        count = write_lines(lines, out, "\r\n")  # csv.writer's line end
     else:
-        count = write_jsonl(_stream(db, *_select(filters, json_line_sql(include_html))), out)
+        count = write_lines(_stream(db, *_select(filters, json_line_sql(include_html))), out)
     logger.info("exported %d article(s) as %s", count, fmt)
     return count

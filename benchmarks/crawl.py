@@ -110,7 +110,13 @@ def measure_crawls(workdir: Path, articles: int, big_archive: Path | None) -> di
     for name in ("titles", "archive", "incremental", "archive_big"):
         if name in results:
             results[name]["pages_per_s"] = pages_per_second(results[name])
+            results[name]["pages_per_cpu_s"] = results[name]["pages"] / results[name]["cpu_s"]
     results["ratio"] = results["archive"]["pages_per_s"] / results["titles"]["pages_per_s"]
+    # on a shared machine the two crawls may get different shares of a core: the CPU ratio is
+    # what the crawl costs against Scrapy itself whatever else runs
+    results["cpu_ratio"] = (
+        results["archive"]["pages_per_cpu_s"] / results["titles"]["pages_per_cpu_s"]
+    )
     results["incremental_pct"] = (
         100.0 * results["incremental"]["requests"] / max(1, results["archive"]["requests"])
     )

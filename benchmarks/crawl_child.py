@@ -2,7 +2,8 @@
 
 Scrapy's reactor starts once per process, so the benchmark runs each crawl in a child process
 (``python -m benchmarks.crawl_child``) while the portal is served by the parent. The child prints
-one JSON line: pages fetched, seconds from start to close, and its peak resident memory.
+one JSON line: pages fetched, seconds from start to close, CPU seconds of the process (Scrapy's
+start included) and its peak resident memory.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 import scrapy
 from scrapy.crawler import CrawlerProcess
 from scrapy.linkextractors import LinkExtractor
+
+from benchmarks.memory import peak_rss_mb
 
 # The same pace for both crawls: one local host, requests as fast as the politeness floor allows.
 PACE = {
@@ -82,13 +85,15 @@ def main() -> None:
     else:
         stats = crawl_archive(row, args.db, not args.incremental)
     seconds = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     figures = {
         "seconds": seconds,
         "requests": int(stats.get("downloader/request_count") or 0),
         "pages": int(stats.get("response_received_count") or 0),
         "items": int(stats.get("item_scraped_count") or 0),
         "finish_reason": stats.get("finish_reason"),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mb": peak_rss_mb(),
     }
     print(json.dumps(figures))
 

@@ -8,23 +8,23 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 import time
 
 from archive.db import open_archive
 from archive.export import export
+from benchmarks.memory import peak_rss_mb
 
 
 def main() -> None:
     path, fmt = sys.argv[1], sys.argv[2]
     db = open_archive(path)
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_before = peak_rss_mb()
     started, cpu = time.perf_counter(), time.process_time()
     with open(os.devnull, "w", encoding="utf-8", newline="") as out:
         rows = export(db, out, fmt)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     figures = {"rows": rows, "seconds": seconds, "cpu_s": cpu}
     print(json.dumps({**figures, "rss_before_mb": rss_before, "peak_rss_mb": peak}))
 

@@ -13,16 +13,16 @@ import logging
 import shutil
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from portal_spider.demo.generate import generate_site_data
+from portal_spider.demo.run import demo_portal
 from portal_spider.demo.server import PortalServer
 from portal_spider.demo.yenbai_site import Reply, YenBaiSite
 
 logger = logging.getLogger(__name__)
-
-SLUG = "bench-portal"
 
 
 class RenderedSite:
@@ -58,17 +58,8 @@ def bench_site(articles: int) -> RenderedSite:
 
 
 def registry_row(site: YenBaiSite, base_url: str) -> dict[str, Any]:
-    """The portal's registry row."""
-    return {
-        "slug": SLUG,
-        "name": site.portal["name"],
-        "level": "huyện",
-        "province": site.portal["province"],
-        "base_url": base_url + "/",
-        "platform": "yenbai",
-        "status": "frozen",
-        "entry_points": site.entry_points(),
-    }
+    """The portal's registry row (the demo portal's, as JSON-ready values)."""
+    return asdict(demo_portal(site, base_url))
 
 
 def run_child(mode: str, row: dict[str, Any], db: Path | None = None, *extra: str) -> dict:

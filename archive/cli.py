@@ -27,8 +27,6 @@ from archive.runs import format_run, latest_runs
 from archive.search import SearchSyntaxError, search
 from archive.stats import archive_stats, format_stats
 
-logger = logging.getLogger(__name__)
-
 ARCHIVE_ENV = "PORTAL_ARCHIVE_DB"
 
 

@@ -500,8 +500,12 @@ FTS_PREFIXES = "1 2 3"
 def m011_speed(db: Database) -> None:
     """The search index again, with prefix indexes (``FTS_PREFIXES``) for ``word*`` queries.
 
-    Same columns, content view, tokenizer and triggers as m002 (the triggers name the index, so
-    they keep working once it is recreated); the index is rebuilt from the articles.
+    The one index of the archive, as m007 declared it: the same columns, content table
+    (``content="articles"``, so datasette's search box, ``sqlite-utils search`` and the reading
+    room's table search find it), tokenizer and triggers (they name the index, so they keep
+    working once it is recreated); only ``prefix`` is added, and the index is rebuilt from the
+    articles. Migrations run in order, so on an older archive m007 has moved the index onto
+    ``articles`` before this adds the prefixes.
     """
     row = db.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()
     if row is None or "prefix=" in row[0]:

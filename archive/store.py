@@ -16,7 +16,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -24,8 +23,6 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.transactions import write_transaction
-
-logger = logging.getLogger(__name__)
 
 CONTENT_FIELDS = ("title", "published_at", "body_text", "source", "author")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import math
 import sqlite3
 import sys
@@ -20,8 +19,6 @@ from portal_spider.registry_commands import registry_or_fail
 
 if TYPE_CHECKING:  # the page and platform modules load only for the commands that parse
     from portal_spider.normalize.charset import DecodedPage
-
-logger = logging.getLogger(__name__)
 
 
 class CommandGroup(click.Group):

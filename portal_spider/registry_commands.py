@@ -8,14 +8,17 @@ import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from archive.cli import db_option
-from portal_spider.liveness.discover import Candidate
-from portal_spider.liveness.probe import Prober, Resolver
 from portal_spider.registry import Portal, load_registry
 from portal_spider.registry.units import UNITS_FILE, fold_key, load_units
+
+if TYPE_CHECKING:  # the probing modules load with the commands that probe, not at every start
+    from portal_spider.liveness.discover import Candidate
+    from portal_spider.liveness.probe import Prober, Resolver
 
 LEVELS = ("tỉnh", "huyện", "xã")  # portal_spider.registry.LEVELS, from the top down
 CHECK_STATUSES = ("active", "frozen", "redirected", "offline", "gone")
@@ -54,6 +57,8 @@ def _latest_checks(db_path: Path | None) -> dict[str, dict]:
 
 
 def _resolver(specs: tuple[str, ...]) -> Resolver:
+    from portal_spider.liveness.probe import Resolver
+
     try:
         return Resolver.from_specs(specs)
     except ValueError as error:
@@ -61,6 +66,7 @@ def _resolver(specs: tuple[str, ...]) -> Resolver:
 
 
 def _prober(specs: tuple[str, ...], timeout: float, delay: float) -> Prober:
+    from portal_spider.liveness.probe import Prober
     from portal_spider.settings import USER_AGENT
 
     return Prober(_resolver(specs), user_agent=USER_AGENT, timeout=timeout, delay=delay)

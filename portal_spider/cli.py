@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 import click
 
 from archive.cli import db_option
-from portal_spider import registry_commands
+from portal_spider.discovery.explore_command import explore_command
 from portal_spider.registry import Portal, adhoc_portal, find_portal
-from portal_spider.registry_commands import registry_or_fail
+from portal_spider.registry import commands as registry_commands
+from portal_spider.registry.commands import registry_or_fail
 
 if TYPE_CHECKING:  # the page and platform modules load only for the commands that parse
     from portal_spider.normalize.charset import DecodedPage
@@ -401,4 +402,5 @@ def _register_archive_commands() -> None:
 
 
 _register_archive_commands()
+main.add_command(explore_command)
 registry_commands.register(main)  # sites, registry build-units, discover, check-sites

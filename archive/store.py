@@ -13,7 +13,6 @@ inside the same transaction.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import logging
@@ -23,6 +22,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from archive.blobs import Capture, insert_capture, link_files
 from archive.transactions import write_transaction
 
 logger = logging.getLogger(__name__)
@@ -68,17 +68,7 @@ def extracted_fields(record: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-@dataclass(frozen=True)
-class Capture:
-    """A page exactly as it was fetched."""
-
-    portal: str
-    run_id: int | None
-    url: str
-    body: bytes
-    http_status: int | None
-    headers: dict[str, str]
-    fetched_at: str
+__all__ = ["ArchiveStore", "Capture", "RunCounts", "article_id", "content_hash"]
 
 
 @dataclass
@@ -193,28 +183,9 @@ class ArchiveStore:
             return self._article(record, capture_id)
 
     def _capture(self, capture: Capture) -> int:
-        """Insert a capture, or reuse the identical body already kept for the same URL."""
-        digest = hashlib.sha256(capture.body).hexdigest()
-        for row in self.db.query(
-            "select id from captures where url = ? and sha256 = ? order by id desc limit 1",
-            [capture.url, digest],
-        ):
-            return int(row["id"])
-        table = self.db["captures"].insert(
-            {
-                "portal": capture.portal,
-                "run_id": capture.run_id,
-                "url": capture.url,
-                "fetched_at": capture.fetched_at,
-                "http_status": capture.http_status,
-                "content_type": capture.headers.get("Content-Type"),
-                "headers": json.dumps(capture.headers, ensure_ascii=False),
-                "sha256": digest,
-                "size": len(capture.body),
-                "body_gz": gzip.compress(capture.body, mtime=0),
-            }
-        )
-        return int(table.last_pk)
+        """Insert a capture (a revisit row when its bytes are kept already); returns the id of
+        the capture holding the bytes, which the article points at."""
+        return insert_capture(self.db, capture)[1]
 
     def _article(self, record: dict[str, Any], capture_id: int | None) -> str:
         portal = record["portal"]
@@ -246,6 +217,7 @@ class ArchiveStore:
             outcome = "unchanged"
             self.db["articles"].update(aid, row)
         self._views(aid, record.get("views"), now)
+        link_files(self.db, aid, record, now)
         self.db["article_urls"].insert(
             {"url": record["url"], "article_id": aid, "first_seen_at": now}, ignore=True
         )

@@ -79,6 +79,11 @@ PORTAL_ARCHIVE_MONITOR_STALE_DAYS = 30
 PORTAL_ARCHIVE_MONITOR_FIELDS = {"title": 5, "published_at": 5, "body_text": 5, "views": 50}
 PORTAL_ARCHIVE_MONITOR_ERROR_PCT = 10
 PORTAL_ARCHIVE_MONITOR_MIN_PAGES = 5
+# Files an article links (portal_spider.crawl.capture): attachments always, images unless off;
+# a file over its cap is not downloaded (cancelled at its announced size) and recorded as skipped.
+PORTAL_ARCHIVE_IMAGES = True
+PORTAL_ARCHIVE_MAX_ATTACHMENT_SIZE = 50 * 1024 * 1024
+PORTAL_ARCHIVE_MAX_IMAGE_SIZE = 5 * 1024 * 1024
 PORTAL_ARCHIVE_PROGRESS = True  # a live line on a terminal, a summary line per portal in logs
 PORTAL_ARCHIVE_PROGRESS_INTERVAL = 2.0
 
@@ -94,6 +99,9 @@ DOWNLOADER_MIDDLEWARES = {
     "portal_spider.crawl.politeness.PortalUserAgentMiddleware": 450,
     # the per-host circuit breaker sees every failed try: above RetryMiddleware (550)
     "portal_spider.crawl.downloader.circuit.HostBreakerMiddleware": 560,
+    # every response that is neither an article nor a linked file kept as a raw capture, decoded
+    # (below HttpCompressionMiddleware, 590) and after redirects (600): crawl/capture.py
+    "portal_spider.crawl.capture.CaptureMiddleware": 585,
 }
 EXTENSIONS = {
     "portal_spider.crawl.lock.ArchiveLockExtension": 0,

@@ -46,6 +46,7 @@ from twisted.python.failure import Failure
 
 from archive.store import article_id
 from portal_spider.crawl import politeness
+from portal_spider.crawl.capture import FileFetcher, headers_dict
 from portal_spider.crawl.clock import Clock
 from portal_spider.crawl.downloader.boundary import LeftPortal, last_redirect, redirect_note
 from portal_spider.crawl.downloader.circuit import HostUnavailable
@@ -105,6 +106,7 @@ class PortalSpider(scrapy.Spider):
         self.clock = Clock()
         self.overlap = 1
         self.use_portal_delays = True
+        self.files: FileFetcher | None = None
         for p in portals:
             if p.platform != "auto":
                 self.platforms[p.slug] = get_platform(p.platform)
@@ -112,6 +114,7 @@ class PortalSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.files = FileFetcher(crawler)  # attachments, images, the home page: crawl/capture
         # the crawler's settings are frozen only after the spider is built: the portals' own
         # delays and concurrency, and the delay floor, apply however the crawl was started
         politeness.apply_portal_politeness(crawler.settings, list(spider.portals.values()))
@@ -162,6 +165,9 @@ class PortalSpider(scrapy.Spider):
         for portal in self.portals.values():
             steps = parse_steps(portal.revisit_days) if portal.revisit_days is not None else None
             plan = self.state.plan(portal, steps)
+            home = self.files and self.files.home_request(portal, self.use_portal_delays)
+            if home is not None:
+                yield home
             for url in portal.start_urls():
                 self.queue_listing(portal.slug, self.first_page(url))
             for request in self.release_listings(portal.slug):
@@ -569,13 +575,13 @@ class PortalSpider(scrapy.Spider):
         item.fetched_at = self.clock.iso()
         item.http_status = response.status
         item.raw_body = response.body
-        item.raw_headers = {
-            k.decode("latin-1"): b", ".join(v).decode("latin-1")
-            for k, v in response.headers.items()
-        }
+        item.raw_headers = headers_dict(response.headers)
+        item.raw_request_headers = headers_dict(response.request.headers)
         if item.refetch_reason is not None and not self.keep_lost_page(slug, response, item):
             return
         yield item
+        if self.files is not None:
+            yield from self.files.requests(self.portals[slug], item, self.use_portal_delays)
         yield from self.related_requests(slug, platform, response)
 
     def keep_lost_page(self, slug: str, response: Response, item: ArticleItem) -> bool:

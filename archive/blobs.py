@@ -29,7 +29,24 @@ CAPTURE_KINDS = ("article", "listing", "home", "robots", "attachment", "image", 
 FILE_KINDS = ("attachment", "image")
 # what an attachment linked from an article may be, by the extension of its address
 ATTACHMENT_EXTENSIONS = frozenset(
-    "pdf doc docx xls xlsx ppt pptx pps ppsx zip rar 7z odt ods odp rtf".split()
+    [
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "pps",
+        "ppsx",
+        "zip",
+        "rar",
+        "7z",
+        "odt",
+        "ods",
+        "odp",
+        "rtf",
+    ]
 )
 # magic numbers, longest first where they share a prefix
 _MAGIC: list[tuple[bytes, str]] = [

@@ -210,12 +210,16 @@ class FileFetcher:
 
     def known(self, url: str) -> bool:
         """Whether the file at ``url`` was kept, or skipped as too large, by an earlier run."""
-        row = self.writer.archive().execute(
-            "select 1 from captures where url = ? and kind in ('attachment', 'image') "
-            "and http_status between 200 and 299 union all "
-            "select 1 from article_files where url = ? and status = 'skipped' limit 1",
-            [url, url],
-        ).fetchone()
+        row = (
+            self.writer.archive()
+            .execute(
+                "select 1 from captures where url = ? and kind in ('attachment', 'image') "
+                "and http_status between 200 and 299 union all "
+                "select 1 from article_files where url = ? and status = 'skipped' limit 1",
+                [url, url],
+            )
+            .fetchone()
+        )
         return row is not None
 
     def done(self, response: Response) -> None:

@@ -289,11 +289,12 @@ def export_warc_command(
     until: str | None,
     output: Path,
 ) -> None:
-    """Export the raw captured article pages as a WARC file, for pywb and other archive tools.
+    """Export the raw captures as a WARC file, for pywb and other archive tools.
 
-    The file is WARC/1.0, gzipped per record: a warcinfo record, then one response record per
-    capture (status line, headers and body as fetched) in capture order. The dates filter on
-    the fetch time. Bodies are kept decoded, so Transfer-Encoding and a stale Content-Encoding
+    The file is WARC/1.0, gzipped per record: a warcinfo record, then for each capture in
+    capture order a response record (status line, headers and body as fetched), or a revisit
+    record when its bytes were kept already, its request record and a metadata record. The
+    dates filter on the fetch time. Bodies are kept decoded, so Transfer-Encoding and a stale Content-Encoding
     are dropped and Content-Length is the body's length. The export streams.
     """
     from archive.warc import write_warc  # imports warcio: only when exporting WARC
@@ -436,7 +437,9 @@ COMMANDS = (
 
 def register(group: click.Group) -> None:
     """Add the researcher commands to ``group``."""
-    for command in COMMANDS:
+    from archive import capture_cli  # imports this module: registered here, not at its top
+
+    for command in COMMANDS + capture_cli.COMMANDS:
         group.add_command(command)
 
 

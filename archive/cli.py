@@ -294,8 +294,8 @@ def export_warc_command(
     The file is WARC/1.0, gzipped per record: a warcinfo record, then for each capture in
     capture order a response record (status line, headers and body as fetched), or a revisit
     record when its bytes were kept already, its request record and a metadata record. The
-    dates filter on the fetch time. Bodies are kept decoded, so Transfer-Encoding and a stale Content-Encoding
-    are dropped and Content-Length is the body's length. The export streams.
+    dates filter on the fetch time. Bodies are kept decoded, so Transfer-Encoding and a stale
+    Content-Encoding are dropped and Content-Length is the body's length. The export streams.
     """
     from archive.warc import write_warc  # imports warcio: only when exporting WARC
 

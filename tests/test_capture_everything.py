@@ -254,3 +254,36 @@ def test_show_prints_the_record_and_the_raw_bytes(crawled):
     assert SHARED_PDF in shown.stdout and '"status": "stored"' in shown.stdout
     missing = run_cli("show", "http://127.0.0.1:1/none", "--db", str(db_path))
     assert missing.returncode == 1 and "nothing archived" in missing.stderr
+
+
+def test_the_reader_links_the_stored_copies(crawled):
+    import asyncio
+    import re
+
+    from archive.serve import build_datasette
+
+    db = crawled["db"]
+    ds = build_datasette(crawled["db_path"])
+    article = db.execute("select id from articles where item_id = '4022'").fetchone()[0]
+    pictured = db.execute(
+        "select l.article_id from article_files as l join captures as c on c.url = l.url "
+        "where l.kind = 'image' and c.revisit_of is not null limit 1"
+    ).fetchone()[0]
+
+    async def read(path: str):
+        return await ds.client.get(path)
+
+    page = asyncio.run(read(f"/-/article/{article}"))
+    files = re.findall(r'href="(/-/file/[0-9a-f]{64})"', page.text)
+    assert files == [f"/-/file/{hashlib.sha256(MINIMAL_PDF).hexdigest()}"]
+    download = asyncio.run(read(files[0]))
+    assert download.status_code == 200 and download.content == MINIMAL_PDF
+    assert download.headers["content-type"] == "application/pdf"
+    assert SHARED_PDF in download.headers["content-disposition"]
+    # an image whose latest capture is a revisit is served from the capture holding its bytes
+    images = re.findall(
+        r'src="(/-/capture/\d+/raw)"', asyncio.run(read(f"/-/article/{pictured}")).text
+    )
+    assert images
+    image = asyncio.run(read(images[0]))
+    assert image.status_code == 200 and image.content.startswith(b"\xff\xd8\xff")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from archive.cli import _date_bound, db_option
+from archive.cli_options import _date_bound, db_option
 from archive.db import open_archive
 
 logger = logging.getLogger(__name__)

@@ -20,41 +20,15 @@ from typing import Any, TextIO
 import click
 
 from archive.breakdown import BREAKDOWNS, breakdown, format_breakdown
-from archive.db import DEFAULT_ARCHIVE, open_archive
+from archive.cli_options import _date_bound, db_option
+from archive.db import open_archive
 from archive.export import FORMATS, export
-from archive.filters import ArticleFilter, check_date_bound
+from archive.filters import ArticleFilter
 from archive.runs import format_run, latest_runs
 from archive.search import SearchSyntaxError, search
 from archive.stats import archive_stats, format_stats
 
 logger = logging.getLogger(__name__)
-
-ARCHIVE_ENV = "PORTAL_ARCHIVE_DB"
-
-
-def db_option(must_exist: bool = True) -> Callable[[Any], Any]:
-    """The ``--db`` option of every command that names an archive, in both command lines.
-
-    A command that reads an archive refuses a file that is not there (``must_exist``); a command
-    that writes one (``crawl``, ``export-warc``'s own check) takes the path as given.
-    """
-    return click.option(
-        "--db",
-        "db_path",
-        type=click.Path(exists=must_exist, dir_okay=False, path_type=Path),
-        default=DEFAULT_ARCHIVE,
-        envvar=ARCHIVE_ENV,
-        show_default=True,
-        help=f"The archive file (or set {ARCHIVE_ENV}).",
-    )
-
-
-def _date_bound(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Click callback: check a YYYY[-MM[-DD]] date bound."""
-    try:
-        return check_date_bound(value)
-    except ValueError as error:
-        raise click.BadParameter(str(error)) from None
 
 
 def filter_options(multiple_portals: bool) -> list[Callable[[Any], Any]]:

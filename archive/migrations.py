@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from archive import versions
+
 migrations = Migrations("portal-archive")
 
 
@@ -412,3 +414,5 @@ def m009_captures_everything(db: Database) -> None:
     )
     db["article_files"].create_index(["url"])
     db["article_files"].create_index(["sha256"])
+    versions.create_view(db)
+    versions.share_current_text(db)

@@ -92,7 +92,7 @@ def article_context(conn: sqlite3.Connection, article_id: str) -> dict[str, Any]
     versions = _rows(
         conn,
         "select version, observed_at, title, body_text, capture_id, "
-        "coalesce(cause, 'crawl') as cause from article_versions where article_id = ? "
+        "coalesce(cause, 'crawl') as cause from article_version_texts where article_id = ? "
         "order by version",
         [article_id],
     )

@@ -24,6 +24,7 @@ from sqlite_utils import Database
 
 from archive.blobs import Capture, insert_capture, link_files
 from archive.transactions import write_transaction
+from archive.versions import keep_replaced_text
 
 logger = logging.getLogger(__name__)
 
@@ -211,6 +212,7 @@ class ArchiveStore:
         elif existing["content_hash"] != row["content_hash"]:
             outcome = "updated"
             row["version"] = (existing["version"] or 1) + 1
+            keep_replaced_text(self.db, aid)
             self.db["articles"].update(aid, row)
             self._version(aid, row["version"], row, now, capture_id)
         else:
@@ -242,8 +244,9 @@ class ArchiveStore:
                 "content_hash": row["content_hash"],
                 "title": row["title"],
                 "published_at": row["published_at"],
-                "body_text": row["body_text"],
-                "body_html": row["body_html"],
+                # the current version's text is the article's (archive.versions)
+                "body_text": None,
+                "body_html": None,
                 "source": row["source"],
                 "author": row["author"],
                 "observed_at": now,
@@ -282,6 +285,7 @@ class ArchiveStore:
             if all(existing[key] == value for key, value in derived.items()):
                 return False
             if derived["content_hash"] != existing["content_hash"]:
+                keep_replaced_text(self.db, aid)
                 derived["version"] = (existing["version"] or 1) + 1
                 self._version(
                     aid, derived["version"], derived, when, existing["capture_id"], "reparse"

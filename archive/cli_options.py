@@ -1,0 +1,43 @@
+"""Options shared by the archive's commands (``--db``, date bounds), in their own module so that
+command modules registered by :mod:`archive.cli` can use them without importing it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.db import DEFAULT_ARCHIVE
+from archive.filters import check_date_bound
+
+logger = logging.getLogger(__name__)
+
+ARCHIVE_ENV = "PORTAL_ARCHIVE_DB"
+
+
+def db_option(must_exist: bool = True) -> Callable[[Any], Any]:
+    """The ``--db`` option of every command that names an archive, in both command lines.
+
+    A command that reads an archive refuses a file that is not there (``must_exist``); a command
+    that writes one (``crawl``, ``export-warc``'s own check) takes the path as given.
+    """
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(exists=must_exist, dir_okay=False, path_type=Path),
+        default=DEFAULT_ARCHIVE,
+        envvar=ARCHIVE_ENV,
+        show_default=True,
+        help=f"The archive file (or set {ARCHIVE_ENV}).",
+    )
+
+
+def _date_bound(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback: check a YYYY[-MM[-DD]] date bound."""
+    try:
+        return check_date_bound(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None

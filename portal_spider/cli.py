@@ -15,6 +15,7 @@ import click
 from archive.cli import db_option
 from portal_spider.normalize.charset import DecodedPage, decode_page
 from portal_spider.normalize.text import fold_vietnamese
+from portal_spider.offline.bench_storage import bench_storage_command
 from portal_spider.platforms import all_platforms
 from portal_spider.registry import Portal, adhoc_portal, find_portal, load_registry
 
@@ -462,6 +463,7 @@ def _register_archive_commands() -> None:
     from archive.cli import register
 
     register(main)
+    main.add_command(bench_storage_command)
 
 
 _register_archive_commands()

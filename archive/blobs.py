@@ -25,8 +25,6 @@ from sqlite_utils import Database
 
 logger = logging.getLogger(__name__)
 
-CAPTURE_KINDS = ("article", "listing", "home", "robots", "attachment", "image", "other")
-FILE_KINDS = ("attachment", "image")
 # what an attachment linked from an article may be, by the extension of its address
 ATTACHMENT_EXTENSIONS = frozenset(
     [

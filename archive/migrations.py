@@ -369,8 +369,9 @@ def m009_captures_everything(db: Database) -> None:
     """Every response of a crawl kept once; files linked from articles; lean versions.
 
     ``captures`` gains ``kind`` (what the response was: ``article``, ``listing``, ``home``,
-    ``robots``, ``attachment``, ``image`` or ``other``), ``revisit_of`` (a fetch whose payload
-    is byte for byte one already kept points at that capture and keeps no body: a revisit),
+    ``robots``, ``sitemap``, ``feed``, ``attachment``, ``image`` or ``other``), ``revisit_of``
+    (a fetch whose payload is byte for byte one already kept points at that capture and keeps no
+    body: a revisit),
     ``request_headers`` (the request as sent, for WARC request records) and ``mime`` (the type
     sniffed from the payload's first bytes). ``files``: each distinct attachment or image, once
     by SHA-256. ``article_files``: which article links which file URL, and what became of it.

@@ -4,7 +4,8 @@ Article pages are kept by the store pipeline, in the article's own transaction. 
 the crawl fetches is kept here, one transaction a response:
 
 * :class:`CaptureMiddleware`, a downloader middleware, keeps listing pages, the home page,
-  robots.txt (fetched by the robots.txt middleware, through the same chain) and any other page;
+  robots.txt (fetched by the robots.txt middleware, through the same chain), sitemaps and feeds
+  (told by their names) and any other page;
 * :class:`FileFetcher` asks for the attachments (pdf, doc/docx, xls/xlsx, ppt, zip, rar, odt …)
   and, with ``PORTAL_ARCHIVE_IMAGES`` (on by default), the images an article links, as polite
   requests of the same portal (its host's delay and concurrency, robots.txt, its boundary), with
@@ -45,6 +46,7 @@ ARTICLE_KINDS = ("new", "revisit", "pending")
 FILE_KIND = "file"
 HOME_KIND = "home"
 FILE_PRIORITY = -10  # files wait behind listings and articles
+FEED_NAMES = {"rss", "rss.xml", "feed", "feed.xml", "atom.xml", "rss.aspx"}
 _ANNOUNCED = re.compile(r"(\d+) bytes announced")
 
 
@@ -65,8 +67,14 @@ def capture_kind(request: scrapy.Request) -> str | None:
         return "listing"
     if kind == HOME_KIND:
         return "home"
-    if urlsplit(request.url).path == "/robots.txt":
+    path = urlsplit(request.url).path.lower()
+    if path == "/robots.txt":
         return "robots"
+    name = path.rsplit("/", 1)[-1]
+    if name.startswith("sitemap") and name.endswith((".xml", ".xml.gz")):
+        return "sitemap"
+    if name in FEED_NAMES or name.endswith((".rss", ".atom")):
+        return "feed"
     return "other"
 
 

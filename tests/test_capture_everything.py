@@ -287,3 +287,33 @@ def test_the_reader_links_the_stored_copies(crawled):
     assert images
     image = asyncio.run(read(images[0]))
     assert image.status_code == 200 and image.content.startswith(b"\xff\xd8\xff")
+
+
+def test_images_off_leaves_them_pending_and_a_later_run_fetches_them(tmp_path):
+    site = YenBaiSite()
+    db_path = tmp_path / "archive.db"
+    with PortalServer(site) as server:
+        registry = write_registry(
+            tmp_path / "portals.toml", [yenbai_registry_row(SLUG, site, server.url)]
+        )
+        args = ("crawl", SLUG, "--db", str(db_path), "--delay", "0.01")
+        first = run_cli(*args, "--set", "PORTAL_ARCHIVE_IMAGES=false", registry=registry)
+        assert first.returncode == 0, first.stderr[-3000:]
+        served_first = list(server.log.targets)
+        db = open_archive(db_path)
+        pending = db.execute(
+            "select count(distinct url) from article_files where kind = 'image' "
+            "and status = 'pending'"
+        ).fetchone()[0]
+        assert pending > 0
+        assert not [t for t in served_first if t.endswith(".jpg")]
+        assert db["captures"].count_where("kind = 'image'") == 0
+        server.log.clear()
+        second = run_cli(*args, registry=registry)
+        assert second.returncode == 0, second.stderr[-3000:]
+        fetched = [t for t in server.log.targets if t.endswith(".jpg")]
+    assert len(fetched) == len(set(fetched)) == pending
+    left = db.execute(
+        "select count(*) from article_files where kind = 'image' and status != 'stored'"
+    ).fetchone()[0]
+    assert left == 0

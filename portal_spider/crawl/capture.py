@@ -195,26 +195,53 @@ class FileFetcher:
         """Requests for the article's files not fetched yet (in this run or an earlier one)."""
         out = []
         for url, kind in self.wanted(item):
-            if url in self.requested or not portal.owns(url) or self.known(url):
-                continue
-            self.requested.add(url)
-            out.append(
-                scrapy.Request(
-                    url,
-                    callback=self.fetched,
-                    errback=self.failed,
-                    priority=FILE_PRIORITY,
-                    meta={
-                        "portal": portal.slug,
-                        "kind": FILE_KIND,
-                        "file_kind": kind,
-                        "download_maxsize": self.caps[kind],
-                        "download_warnsize": 0,
-                        **politeness.request_meta(portal, use_delay=use_delay),
-                    },
-                )
-            )
+            request = self.file_request(portal, url, kind, use_delay)
+            if request is not None:
+                out.append(request)
         return out
+
+    def file_request(
+        self, portal: Portal, url: str, kind: str, use_delay: bool = True
+    ) -> scrapy.Request | None:
+        """The request for a file, unless asked for in this run or kept by an earlier one."""
+        if url in self.requested or not portal.owns(url) or self.known(url):
+            return None
+        self.requested.add(url)
+        return scrapy.Request(
+            url,
+            callback=self.fetched,
+            errback=self.failed,
+            priority=FILE_PRIORITY,
+            meta={
+                "portal": portal.slug,
+                "kind": FILE_KIND,
+                "file_kind": kind,
+                "download_maxsize": self.caps[kind],
+                "download_warnsize": 0,
+                **politeness.request_meta(portal, use_delay=use_delay),
+            },
+        )
+
+    def pending_requests(self, portal: Portal, use_delay: bool = True) -> list[scrapy.Request]:
+        """Requests for the portal's files still pending: their article was stored by a run
+        that ended (killed, a limit) before fetching them, or images were off then."""
+        kinds = ("attachment", "image") if self.images else ("attachment",)
+        marks = ", ".join("?" * len(kinds))
+        rows = (
+            self.writer.archive()
+            .execute(
+                "select distinct l.url, l.kind from article_files as l "
+                "join articles as a on a.id = l.article_id "
+                f"where a.portal = ? and l.status = 'pending' and l.kind in ({marks})",
+                [portal.slug, *kinds],
+            )
+            .fetchall()
+        )
+        return [
+            request
+            for url, kind in rows
+            if (request := self.file_request(portal, url, kind, use_delay)) is not None
+        ]
 
     def known(self, url: str) -> bool:
         """Whether the file at ``url`` was kept, or skipped as too large, by an earlier run."""

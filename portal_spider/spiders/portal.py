@@ -165,9 +165,14 @@ class PortalSpider(scrapy.Spider):
         for portal in self.portals.values():
             steps = parse_steps(portal.revisit_days) if portal.revisit_days is not None else None
             plan = self.state.plan(portal, steps)
-            home = self.files and self.files.home_request(portal, self.use_portal_delays)
-            if home is not None:
-                yield home
+            if self.files is not None:  # the home page, and files a killed run did not fetch
+                home = self.files.home_request(portal, self.use_portal_delays)
+                if home is not None:
+                    yield home
+                for request in self.paid(
+                    portal.slug, self.files.pending_requests(portal, self.use_portal_delays)
+                ):
+                    yield request
             for url in portal.start_urls():
                 self.queue_listing(portal.slug, self.first_page(url))
             for request in self.release_listings(portal.slug):
@@ -248,6 +253,14 @@ class PortalSpider(scrapy.Spider):
         if walk is not None:
             self.wait_for(walk, page, aid)
         return request
+
+    def paid(self, slug: str, requests: list[scrapy.Request]) -> Iterator[scrapy.Request]:
+        """The requests the portal's request budget still pays for (files of articles)."""
+        for request in requests:
+            if self.limits[slug].budget.take():
+                yield request
+            else:
+                self.request_limit_reached(slug)
 
     def wait_for(self, walk: Walk, page: int, aid: str) -> None:
         """The walk's ``page`` links the article ``aid``: its resume point waits for it."""
@@ -581,7 +594,8 @@ class PortalSpider(scrapy.Spider):
             return
         yield item
         if self.files is not None:
-            yield from self.files.requests(self.portals[slug], item, self.use_portal_delays)
+            files = self.files.requests(self.portals[slug], item, self.use_portal_delays)
+            yield from self.paid(slug, files)
         yield from self.related_requests(slug, platform, response)
 
     def keep_lost_page(self, slug: str, response: Response, item: ArticleItem) -> bool:

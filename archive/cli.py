@@ -20,6 +20,7 @@ from typing import Any, TextIO
 import click
 
 from archive.breakdown import BREAKDOWNS, breakdown, format_breakdown
+from archive.cli_options import ARCHIVE_ENV as ARCHIVE_ENV  # the --db variable, for callers
 from archive.cli_options import _date_bound, db_option
 from archive.db import open_archive
 from archive.export import FORMATS, export

@@ -223,7 +223,9 @@ def keep_file(db: Database, capture: Capture, when: str) -> tuple[int, str]:
     return capture_id, digest
 
 
-def file_skipped(db: Database, url: str, status: str, size: int | None, note: str, when: str):
+def file_skipped(
+    db: Database, url: str, status: str, size: int | None, note: str, when: str
+) -> None:
     """Record on every link to ``url`` that its file was not kept (``skipped`` or ``failed``)."""
     db.execute(
         "update article_files set status = ?, size = ?, note = ?, updated_at = ? "

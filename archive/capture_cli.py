@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from archive.cli_options import _date_bound, db_option
+from archive.cli_options import capture_selection, db_option
 from archive.db import open_archive
 
 logger = logging.getLogger(__name__)
@@ -17,22 +17,7 @@ logger = logging.getLogger(__name__)
 
 @click.command("export-wacz")
 @db_option()
-@click.option("--portal", multiple=True, help="Only this portal (its slug); repeat for several.")
-@click.option(
-    "--since", callback=_date_bound, help="Fetched on or after YYYY[-MM[-DD]] (UTC date)."
-)
-@click.option(
-    "--until",
-    callback=_date_bound,
-    help="Fetched on or before YYYY[-MM[-DD]] (UTC date), inclusive.",
-)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The WACZ file to write, e.g. tramtau.wacz.",
-)
+@capture_selection("The WACZ file to write, e.g. tramtau.wacz.")
 @click.option("--validate/--no-validate", default=True, show_default=True,
               help="Check the package with the wacz validator once written.")  # fmt: skip
 def export_wacz_command(

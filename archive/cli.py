@@ -21,7 +21,7 @@ import click
 
 from archive.breakdown import BREAKDOWNS, breakdown, format_breakdown
 from archive.cli_options import ARCHIVE_ENV as ARCHIVE_ENV  # the --db variable, for callers
-from archive.cli_options import _date_bound, db_option
+from archive.cli_options import _date_bound, capture_selection, db_option, with_options
 from archive.db import open_archive
 from archive.export import FORMATS, export
 from archive.filters import ArticleFilter
@@ -63,17 +63,6 @@ def check_portals(db: Any, portals: tuple[str, ...] | list[str]) -> None:
             f"no portal {', '.join(repr(u) for u in unknown)} in the archive (portals: {listed})",
             param_hint="--portal",
         )
-
-
-def with_options(options: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
-    """Apply a list of click options to a command function, first option first in --help."""
-
-    def decorate(fn: Any) -> Any:
-        for option in reversed(options):
-            fn = option(fn)
-        return fn
-
-    return decorate
 
 
 @click.command("search")
@@ -241,22 +230,7 @@ def export_command(
 
 @click.command("export-warc")
 @db_option(must_exist=False)
-@click.option("--portal", multiple=True, help="Only this portal (its slug); repeat for several.")
-@click.option(
-    "--since", callback=_date_bound, help="Fetched on or after YYYY[-MM[-DD]] (UTC date)."
-)
-@click.option(
-    "--until",
-    callback=_date_bound,
-    help="Fetched on or before YYYY[-MM[-DD]] (UTC date), inclusive.",
-)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The WARC file to write, e.g. captures.warc.gz.",
-)
+@capture_selection("The WARC file to write, e.g. captures.warc.gz.")
 def export_warc_command(
     db_path: Path,
     portal: tuple[str, ...],

@@ -41,3 +41,39 @@ def _date_bound(ctx: click.Context, param: click.Parameter, value: str | None) -
         return check_date_bound(value)
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
+
+
+def with_options(options: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
+    """Apply a list of click options to a command function, first option first in --help."""
+
+    def decorate(fn: Any) -> Any:
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+
+    return decorate
+
+
+def capture_selection(output_help: str) -> Callable[[Any], Any]:
+    """--portal, --since, --until (on the fetch time) and -o, of the capture exports."""
+    options = [
+        click.option(
+            "--portal", multiple=True, help="Only this portal (its slug); repeat for several."
+        ),
+        click.option(
+            "--since", callback=_date_bound, help="Fetched on or after YYYY[-MM[-DD]] (UTC date)."
+        ),
+        click.option(
+            "--until",
+            callback=_date_bound,
+            help="Fetched on or before YYYY[-MM[-DD]] (UTC date), inclusive.",
+        ),
+        click.option(
+            "-o",
+            "--output",
+            required=True,
+            type=click.Path(dir_okay=False, path_type=Path),
+            help=output_help,
+        ),
+    ]
+    return with_options(options)

@@ -167,11 +167,8 @@ class PortalSpider(scrapy.Spider):
             plan = self.state.plan(portal, steps)
             if self.files is not None:  # the home page, and files a killed run did not fetch
                 home = self.files.home_request(portal, self.use_portal_delays)
-                if home is not None:
-                    yield home
-                for request in self.paid(
-                    portal.slug, self.files.pending_requests(portal, self.use_portal_delays)
-                ):
+                files = self.files.pending_requests(portal, self.use_portal_delays)
+                for request in self.paid(portal.slug, ([home] if home else []) + files):
                     yield request
             for url in portal.start_urls():
                 self.queue_listing(portal.slug, self.first_page(url))
@@ -255,7 +252,7 @@ class PortalSpider(scrapy.Spider):
         return request
 
     def paid(self, slug: str, requests: list[scrapy.Request]) -> Iterator[scrapy.Request]:
-        """The requests the portal's request budget still pays for (files of articles)."""
+        """The requests the portal's request budget still pays for (home page, files)."""
         for request in requests:
             if self.limits[slug].budget.take():
                 yield request

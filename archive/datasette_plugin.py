@@ -6,14 +6,15 @@ Registered with datasette's plugin manager by archive.serve. Adds the reading ro
 archive.search) and ``archive_match_key(text)`` (case/diacritic-free comparison key). Links the
 ``id`` column of ``articles`` and ``article_list``, and ``article_id`` columns everywhere, to the
 article's reader page; ``capture_id`` to the archived copy; portal slugs to the portal page.
+Labels stored queries' parameters from their ``param_labels`` in the page the server renders.
 Link text and targets are escaped: nothing stored from a portal becomes markup.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
+from html import unescape as html_unescape
 from typing import Any
 
 from datasette import hookimpl
@@ -104,33 +105,27 @@ def _row_value(row: Any, column: str) -> Any:
         return None
 
 
-RELABEL_SCRIPT = """
-(function () {{
-  const labels = {labels};
-  for (const [name, text] of Object.entries(labels)) {{
-    const input = document.querySelector('form.sql input[name="' + name + '"]');
-    if (input && input.labels && input.labels[0]) input.labels[0].textContent = text;
-  }}
-}})();
-"""
+# datasette's form labels each stored-query parameter with its name: <label for="qp1">q</label>.
+PARAMETER_LABEL = re.compile(r'<label for="(qp\d+)">([^<]*)</label>')
+
+
+def label_parameters(html: str, labels: Any) -> Markup:
+    """The rendered page of a stored query with its parameters labelled by ``param_labels``
+    (``q`` becomes "Words (with or without diacritics)"), in the HTML the server sends."""
+    if not isinstance(labels, dict) or not labels:
+        return Markup(html)
+
+    def label(match: re.Match[str]) -> str:
+        name = html_unescape(match.group(2))
+        text = labels.get(name)
+        if not isinstance(text, str) or not text:
+            return match.group(0)
+        return str(Markup('<label for="{}">{}</label>').format(match.group(1), text))
+
+    return Markup(PARAMETER_LABEL.sub(label, str(html)))
 
 
 @hookimpl
-def extra_body_script(
-    template: str, database: str | None, view_name: str, request: Any, datasette: Any
-) -> Any:
-    """On a stored query's page, label its parameters with the ``param_labels`` of its
-    metadata (``q`` becomes "Words (with or without diacritics)")."""
-    if not (template or "").startswith("query") or request is None or not database:
-        return None
-    name = request.path.rstrip("/").rsplit("/", 1)[-1]
-
-    async def script() -> str | None:
-        query = await datasette.get_canned_query(database, name, request.actor)
-        labels = (query or {}).get("param_labels")
-        if not isinstance(labels, dict) or not labels:
-            return None
-        encoded = json.dumps(labels, ensure_ascii=False).replace("</", "<\\/")
-        return RELABEL_SCRIPT.format(labels=encoded)
-
-    return script
+def prepare_jinja2_environment(env: Any) -> None:
+    """The ``archive_param_labels`` filter, used by the stored-query page (query.html)."""
+    env.filters["archive_param_labels"] = label_parameters

@@ -365,6 +365,134 @@ def m006_reading_room_indexes(db: Database) -> None:
 
 
 @migrations()
+def m007_reading_room_search(db: Database) -> None:
+    """The search index declared over ``articles`` itself, so that any SQLite tool finds it;
+    counts per portal and month kept up to date; an index for the most viewed articles.
+
+    ``articles`` gains ``title_folded``, ``body_text_folded`` and ``source_folded``: virtual
+    generated columns (computed when read, nothing stored) with đ/Đ folded to d/D, the values the
+    view ``articles_fts_content`` computed. ``articles_fts`` is rebuilt with ``content="articles"``,
+    the declaration datasette and sqlite-utils look for, so plain ``datasette archive.db`` offers
+    its search box on ``articles`` and ``sqlite-utils search archive.db articles`` works. The
+    columns, the tokenizer and the triggers are those of m002; the view is dropped.
+
+    ``article_months`` holds the number of articles and their summed view counters per portal and
+    publication month (``''`` when unknown), kept right by triggers on ``articles`` in plain
+    SQL, so "articles per portal per month" reads a few hundred rows instead of every article.
+    ``idx_articles_views_portal`` lists the most viewed articles from an index.
+    """
+    for column in _FTS_COLUMNS:
+        db.execute(
+            f"ALTER TABLE articles ADD COLUMN {column}_folded TEXT "
+            f"GENERATED ALWAYS AS ({_fold_sql(column)}) VIRTUAL"
+        )
+    db.execute("DROP TABLE IF EXISTS articles_fts")
+    db.execute("DROP VIEW IF EXISTS articles_fts_content")
+    fts_columns = ", ".join(_FTS_COLUMNS + tuple(f"{c}_folded" for c in _FTS_COLUMNS))
+    # Double quotes around the content table: the form datasette and sqlite-utils recognise.
+    db.execute(
+        f"CREATE VIRTUAL TABLE articles_fts USING fts5({fts_columns}, "
+        'content="articles", content_rowid="rowid", '
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+    # The most viewed articles, on every portal or one, read from an index in views order.
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_views_portal ON articles(views, portal)")
+    _article_months(db)
+
+
+# An article's key in article_months: its portal and publication month ('' when unknown).
+_MONTH_KEY = "coalesce({row}.portal, ''), coalesce(substr({row}.published_at, 1, 7), '')"
+
+
+def _article_months(db: Database) -> None:
+    """``article_months``: articles and summed views per portal and month, kept by triggers."""
+    db.execute(
+        "CREATE TABLE article_months (portal TEXT NOT NULL, month TEXT NOT NULL, "
+        "articles INTEGER NOT NULL, views INTEGER NOT NULL, PRIMARY KEY (portal, month))"
+    )
+    add = (
+        "INSERT INTO article_months (portal, month, articles, views) "
+        f"VALUES ({_MONTH_KEY.format(row='new')}, 1, coalesce(new.views, 0)) "
+        "ON CONFLICT (portal, month) DO UPDATE SET articles = articles + 1, "
+        "views = views + excluded.views;"
+    )
+    key_old = (
+        "portal = coalesce(old.portal, '') AND month = coalesce(substr(old.published_at, 1, 7), '')"
+    )
+    remove = (
+        "UPDATE article_months SET articles = articles - 1, views = views - coalesce(old.views, 0) "
+        f"WHERE {key_old}; DELETE FROM article_months WHERE {key_old} AND articles = 0;"
+    )
+    db.execute(f"CREATE TRIGGER article_months_ai AFTER INSERT ON articles BEGIN {add} END")
+    db.execute(f"CREATE TRIGGER article_months_ad AFTER DELETE ON articles BEGIN {remove} END")
+    db.execute(
+        "CREATE TRIGGER article_months_au AFTER UPDATE OF portal, published_at, views ON articles "
+        "WHEN old.portal IS NOT new.portal OR old.published_at IS NOT new.published_at "
+        f"OR old.views IS NOT new.views BEGIN {remove} {add} END"
+    )
+    db.execute(
+        "INSERT INTO article_months (portal, month, articles, views) "
+        f"SELECT {_MONTH_KEY.format(row='a')}, count(*), coalesce(sum(a.views), 0) "
+        "FROM articles AS a GROUP BY 1, 2"
+    )
+
+
+@migrations()
+def m008_portal_checks(db: Database) -> None:
+    """Liveness history: one row per portal per check (``check-sites`` or a crawl).
+
+    Each row keeps what the portal's home page answered (status code, final URL after redirects,
+    the error when there was no answer) and the status derived from it: ``active``, ``frozen``
+    (up, but no new article for a number of days), ``redirected`` (``target`` says where),
+    ``offline`` (no answer, or a server error) or ``gone`` (domain lost or parked). The
+    ``portal_status`` view gives each portal's latest status and when it was last seen alive.
+    """
+    db["portal_checks"].create(
+        {
+            "id": int,
+            "portal": str,
+            "checked_at": str,
+            "source": str,
+            "run_id": int,
+            "url": str,
+            "status_code": int,
+            "final_url": str,
+            "redirect_portal": str,
+            "error": str,
+            "error_detail": str,
+            "newest_article": str,
+            "parked": int,
+            "status": str,
+            "target": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_portal_checks_portal "
+        "ON portal_checks(portal, checked_at, id)"
+    )
+    db.execute("DROP VIEW IF EXISTS portal_status")
+    db.execute(
+        """
+        CREATE VIEW portal_status AS
+        SELECT
+            c.portal,
+            c.status,
+            c.target,
+            c.checked_at,
+            (SELECT max(a.checked_at) FROM portal_checks AS a
+             WHERE a.portal = c.portal AND a.status IN ('active', 'frozen')) AS last_seen_alive,
+            (SELECT count(*) FROM portal_checks AS n WHERE n.portal = c.portal) AS checks
+        FROM portal_checks AS c
+        WHERE c.id = (SELECT l.id FROM portal_checks AS l WHERE l.portal = c.portal
+                      ORDER BY l.checked_at DESC, l.id DESC LIMIT 1)
+        """
+    )
+
+
+@migrations()
 def m009_captures_everything(db: Database) -> None:
     """Every response of a crawl kept once; files linked from articles; lean versions.
 

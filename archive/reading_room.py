@@ -199,6 +199,13 @@ def portal_context(conn: sqlite3.Connection, slug: str) -> dict[str, Any] | None
     for run in runs:
         run["started"] = vietnamese_datetime(run["started_at"])
         run["finished"] = vietnamese_datetime(run["finished_at"])
+    liveness = None
+    if _rows(conn, "select name from sqlite_master where name = 'portal_status'", []):
+        found_status = _rows(conn, "select * from portal_status where portal = ?", [slug])
+        if found_status:
+            liveness = found_status[0]
+            liveness["checked"] = vietnamese_datetime(liveness["checked_at"])
+            liveness["alive"] = vietnamese_datetime(liveness["last_seen_alive"])
     recent = _rows(
         conn,
         "select id, title, published_at, views from articles where portal = ? "
@@ -223,6 +230,7 @@ def portal_context(conn: sqlite3.Connection, slug: str) -> dict[str, Any] | None
         "categories": categories,
         "runs": runs,
         "recent": recent,
+        "liveness": liveness,
     }
 
 

@@ -47,7 +47,7 @@ class RunWarning:
 
     portal: str
     # stale | field_missing | error_rate | no_articles | robots_blocked | host_down | too_large |
-    # limit | trap
+    # limit | trap | offline
     kind: str
     message: str
     value: float | None = None

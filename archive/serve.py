@@ -16,7 +16,7 @@ import yaml
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from archive import datasette_plugin
+from archive import datasette_plugin, table_columns, table_search
 
 logger = logging.getLogger(__name__)
 
@@ -51,10 +51,19 @@ def load_metadata(name: str = METADATA_DATABASE_KEY) -> dict[str, Any]:
     return metadata
 
 
+PLUGINS = {
+    "portal-archive": datasette_plugin,
+    "portal-archive-columns": table_columns,
+    "portal-archive-table-search": table_search,
+}
+
+
 def register_plugin() -> None:
-    """Register the archive's datasette plugin (SQL functions, article links) in this process."""
-    if not pm.is_registered(datasette_plugin):
-        pm.register(datasette_plugin, name="portal-archive")
+    """Register the archive's datasette plugins in this process: SQL functions and article
+    links, default columns, table searches with very many matches."""
+    for name, plugin in PLUGINS.items():
+        if not pm.is_registered(plugin):
+            pm.register(plugin, name=name)
 
 
 def build_datasette(path: str | Path) -> Datasette:

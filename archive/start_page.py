@@ -21,6 +21,7 @@ MAIN_TABLES = {
     "portals": "Các cổng thông tin được lưu trữ",
     "article_versions": "Các phiên bản trước của bài viết",
     "article_views": "Lượt xem của từng bài qua các lần thu thập",
+    "article_months": "Số bài và tổng lượt xem theo cổng và tháng",
     "captures": "Trang gốc như đã nhận (bằng chứng của mỗi bài)",
     "crawl_runs": "Các lần thu thập và kết quả",
 }

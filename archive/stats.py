@@ -19,7 +19,9 @@ SELECT
     (SELECT max(coalesce(r.finished_at, r.started_at)) FROM crawl_runs AS r
         WHERE r.portal = p.slug) AS last_crawl_at,
     (SELECT r.status FROM crawl_runs AS r WHERE r.portal = p.slug
-        ORDER BY r.started_at DESC, r.id DESC LIMIT 1) AS last_crawl_status
+        ORDER BY r.started_at DESC, r.id DESC LIMIT 1) AS last_crawl_status,
+    (SELECT s.status FROM portal_status AS s WHERE s.portal = p.slug) AS checked_status,
+    (SELECT s.last_seen_alive FROM portal_status AS s WHERE s.portal = p.slug) AS last_seen_alive
 FROM portals AS p
 LEFT JOIN articles AS a ON a.portal = p.slug
 GROUP BY p.slug
@@ -95,7 +97,17 @@ def format_stats(stats: dict[str, Any]) -> str:
             " with INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')"
         )
     lines.append("")
-    header = ("portal", "province", "articles", "from", "to", "views", "last crawl")
+    header = (
+        "portal",
+        "province",
+        "articles",
+        "from",
+        "to",
+        "views",
+        "last crawl",
+        "status",
+        "last seen alive",
+    )
     rows = [
         (
             p["portal"],
@@ -105,6 +117,8 @@ def format_stats(stats: dict[str, Any]) -> str:
             (p["published_to"] or "-")[:10],
             str(p["views_total"]),
             f"{(p['last_crawl_at'] or '-')[:16]} {p['last_crawl_status'] or ''}".strip(),
+            p.get("checked_status") or "-",
+            (p.get("last_seen_alive") or "-")[:16],
         )
         for p in stats["portals"]
     ]

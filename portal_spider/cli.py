@@ -13,21 +13,13 @@ from pathlib import Path
 import click
 
 from archive.cli import db_option
+from portal_spider import registry_commands
 from portal_spider.normalize.charset import DecodedPage, decode_page
-from portal_spider.normalize.text import fold_vietnamese
 from portal_spider.offline.bench_storage import bench_storage_command
-from portal_spider.platforms import all_platforms
-from portal_spider.registry import Portal, adhoc_portal, find_portal, load_registry
+from portal_spider.registry import Portal, adhoc_portal, find_portal
+from portal_spider.registry_commands import registry_or_fail
 
 logger = logging.getLogger(__name__)
-
-
-def registry_or_fail() -> list[Portal]:
-    """The registry, or a one-line error naming the file and what is wrong with it."""
-    try:
-        return load_registry()
-    except (OSError, ValueError) as error:
-        raise click.ClickException(f"registry: {error}") from error
 
 
 class CommandGroup(click.Group):
@@ -238,64 +230,6 @@ def parse(file: Path, url: str, platform_name: str | None, day_first: bool | Non
     click.echo(json.dumps(item.to_record(), ensure_ascii=False, indent=2))
 
 
-def _province_key(name: str | None) -> str:
-    """A province name compared without case, accents or spacing ("Yen Bai" = "Yên Bái")."""
-    return "".join((fold_vietnamese(name or "") or "").casefold().split())
-
-
-LEVELS = ("tỉnh", "huyện", "xã")
-
-
-def _level(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Click callback: a level typed with or without accents ("huyen" = "huyện")."""
-    if value is None:
-        return None
-    for level in LEVELS:
-        if _province_key(level) == _province_key(value):
-            return level
-    raise click.BadParameter(f"{value!r} is not one of {', '.join(LEVELS)} (accents optional)")
-
-
-@main.command()
-@click.option("--province", help="Only portals of this province (accents optional).")
-@click.option(
-    "--level", callback=_level, help="Only this level: tỉnh, huyện or xã (accents optional)."
-)
-@click.option("--platform", "platform_name", help="Only portals on this platform.")
-@click.option(
-    "--status",
-    type=click.Choice(["active", "frozen", "redirected", "offline"]),
-    help="Only portals with this status.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
-def sites(
-    province: str | None,
-    level: str | None,
-    platform_name: str | None,
-    status: str | None,
-    as_json: bool,
-) -> None:
-    """List the portals of the registry, optionally filtered."""
-    portals = [
-        p
-        for p in registry_or_fail()
-        if (province is None or _province_key(p.province) == _province_key(province))
-        and (level is None or p.level == level)
-        and (platform_name is None or p.platform == platform_name)
-        and (status is None or p.status == status)
-    ]
-    for p in portals:
-        if as_json:
-            click.echo(json.dumps(p.to_row(), ensure_ascii=False))
-        else:
-            click.echo(
-                f"{p.slug:<24} {p.level or '-':<5} {p.province or '-':<12} {p.platform:<10} "
-                f"{p.status:<10} {p.base_url}  {p.name}"
-            )
-    if not as_json:
-        click.echo(f"{len(portals)} portal(s); platforms known: {', '.join(all_platforms())}")
-
-
 @main.command()
 @db_option(must_exist=False)
 @click.option("--portal", "portals", multiple=True, help="Only this portal (slug); repeatable.")
@@ -467,3 +401,4 @@ def _register_archive_commands() -> None:
 
 
 _register_archive_commands()
+registry_commands.register(main)  # sites, registry build-units, discover, check-sites

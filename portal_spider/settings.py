@@ -79,6 +79,15 @@ PORTAL_ARCHIVE_MONITOR_STALE_DAYS = 30
 PORTAL_ARCHIVE_MONITOR_FIELDS = {"title": 5, "published_at": 5, "body_text": 5, "views": 50}
 PORTAL_ARCHIVE_MONITOR_ERROR_PCT = 10
 PORTAL_ARCHIVE_MONITOR_MIN_PAGES = 5
+# Per-host limits also per IP address: portals that are virtual hosts of one server share one
+# download slot (portal_spider.crawl.ip_slots). PORTAL_ARCHIVE_RESOLVE maps host names to
+# addresses without DNS ({"tramtau.yenbai.gov.vn": "127.0.0.1"}: tests, demos, a moved server).
+PORTAL_ARCHIVE_SLOTS_PER_IP = True
+PORTAL_ARCHIVE_RESOLVE: dict[str, str] = {}
+TWISTED_DNS_RESOLVER = "portal_spider.crawl.ip_slots.OverrideResolver"
+# Liveness (portal_checks): a portal that answers but whose newest article is older than this many
+# days is "frozen" (each crawl records a check; `check-sites --frozen-days` for the command).
+PORTAL_ARCHIVE_FROZEN_DAYS = 90
 # Files an article links (portal_spider.crawl.capture): attachments always, images unless off;
 # a file over its cap is not downloaded (cancelled at its announced size) and recorded as skipped.
 PORTAL_ARCHIVE_IMAGES = True
@@ -90,6 +99,8 @@ PORTAL_ARCHIVE_PROGRESS_INTERVAL = 2.0
 DOWNLOADER_MIDDLEWARES = {
     # each request and redirect hop stays on its portal's hosts, before robots.txt is asked for
     "portal_spider.crawl.downloader.boundary.PortalBoundaryMiddleware": 40,
+    # the download slot of the host's IP address: per-host limits hold per server
+    "portal_spider.crawl.ip_slots.IpSlotMiddleware": 45,
     # robots.txt checked for every request, also those queued while it loads (Scrapy's is replaced)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "portal_spider.crawl.downloader.robots.PortalRobotsTxtMiddleware": 100,

@@ -87,3 +87,36 @@ def test_stored_scripts_never_run(server: str, page, tmp_path: Path) -> None:
     assert page.evaluate("typeof window.__xss") == "undefined"
     assert dialogs == []
     assert clicks >= 3
+
+
+def test_stored_query_labels_and_default_columns_without_javascript(
+    server: str, browser, tmp_path: Path
+) -> None:
+    """The labels of a stored query's parameters and a table's default columns come from the
+    server: a browser with JavaScript off shows them."""
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, java_script_enabled=False
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/archive/search?q=dang+uy")
+        sync_api.expect(page.locator('label[for="qp1"]')).to_have_text(
+            "Words (with or without diacritics)"
+        )
+        sync_api.expect(page.locator('label[for="qp2"]')).to_have_text(
+            "Portal (slug, e.g. tramtau)"
+        )
+        sync_api.expect(page.locator("table.rows-and-columns")).to_contain_text(SEED_TITLE)
+        page.screenshot(path=str(tmp_path / "stored-query-no-js.png"), full_page=True)
+        page.goto(f"{server}/archive/article_list")
+        header = page.locator("table.rows-and-columns thead")
+        sync_api.expect(header).to_contain_text("title")
+        for column in ("portal_name", "province", "level", "year", "month"):
+            assert page.locator(f"th.col-{column}").count() == 0, column
+        sync_api.expect(page.locator("#facet-month")).to_be_visible()  # facets keep them
+        page.click("text=Hiện mọi cột")
+        page.wait_for_url("**_allcols=1**")
+        for column in ("portal_name", "province", "level", "year", "month"):
+            sync_api.expect(page.locator(f"th.col-{column}")).to_have_count(1)
+    finally:
+        context.close()

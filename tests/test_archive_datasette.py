@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import json
+import re
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,7 @@ def test_stored_query_view_counts(ds: Datasette) -> None:
 
 
 def test_stored_query_versions(ds: Datasette) -> None:
-    result = rows(ds, f"/archive/article_versions.json?article_id={SEED_ID}")
+    result = rows(ds, f"/archive/versions_of_article.json?article_id={SEED_ID}")
     assert [r["version"] for r in result] == [1, 2]
     assert result[1]["title"] == SEED_TITLE
 
@@ -156,3 +157,53 @@ def test_serve_command_runs_datasette_with_the_archive_setup(tmp_path: Path) -> 
             index = response.read().decode("utf-8")
     assert hit["article_id"] == SEED_ID and "[Đảng]" in hit["snippet"]
     assert "Archive of Vietnamese government portals" in index
+
+
+def header_columns(page: str) -> list[str]:
+    return re.findall(r'<th [^>]*\bdata-column="([^"]+)"', page.split("<thead>", 1)[-1])
+
+
+@pytest.mark.parametrize(
+    ("table", "hidden", "shown"),
+    [
+        ("articles", {"content_hash", "body_html", "title_folded", "body_text_folded"}, "title"),
+        ("article_list", {"portal_name", "province", "level", "year", "month"}, "portal"),
+        ("article_versions", {"content_hash", "body_html"}, "version"),
+        ("captures", {"sha256", "headers"}, "url"),
+    ],
+)
+def test_table_pages_leave_out_repeated_and_internal_columns(
+    tmp_path_factory: pytest.TempPathFactory, table: str, hidden: set[str], shown: str
+) -> None:
+    path = tmp_path_factory.mktemp("columns") / "archive.db"
+    build_archive(path, captures=True).close()
+    ds = build_datasette(path)
+    default = header_columns(get(ds, f"/archive/{table}").text)
+    assert shown in default and not hidden & set(default), default
+    everything = header_columns(get(ds, f"/archive/{table}?_allcols=1").text)
+    assert hidden <= set(everything), everything
+    data = get(ds, f"/archive/{table}.json").json()  # data downloads keep every column
+    assert hidden <= set(data["columns"])
+
+
+def test_default_columns_give_way_to_a_chosen_column_list(ds: Datasette) -> None:
+    chosen = header_columns(get(ds, "/archive/article_list?_col=province&_col=title").text)
+    assert chosen == ["province", "title"]
+    page = get(ds, "/archive/article_list?_sort=title").text
+    assert 'href="/archive/article_list?_sort=title&amp;_allcols=1">Hiện mọi cột</a>' in page
+    assert "Cột ẩn: portal_name, province, level, year, month, article_rowid." in page
+
+
+def test_facets_still_read_hidden_columns(ds: Datasette) -> None:
+    page = get(ds, "/archive/article_list?_facet=province").text
+    assert 'data-column="province"' in page and "Yên Bái" in page
+
+
+def test_stored_query_labels_are_in_the_served_page(ds: Datasette) -> None:
+    page = get(ds, "/archive/search?q=dang+uy").text
+    assert '<label for="qp1">Words (with or without diacritics)</label>' in page
+    assert '<label for="qp4">Published from (YYYY[-MM[-DD]])</label>' in page
+    assert "<script" not in page.split('<form class="sql"', 1)[1].split("</form>", 1)[0]
+    versions = get(ds, f"/archive/versions_of_article?article_id={SEED_ID}").text
+    assert '<label for="qp1">Article id</label>' in versions
+    assert "content_hash" not in versions

@@ -90,9 +90,14 @@ def test_entry_points_are_urls_or_paths():
 
 
 def sites(*args: str) -> list[dict]:
-    result = CliRunner().invoke(main, ["sites", "--json", *args])
+    """The JSON rows of ``sites`` (one per unit), with no archive to read checks from."""
+    result = CliRunner().invoke(main, ["sites", "--json", "--db", "/nonexistent/a.db", *args])
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in result.output.splitlines() if line.strip()]
+
+
+def slugs(rows: list[dict]) -> set[str]:
+    return {portal["slug"] for row in rows for portal in row["portals"]}
 
 
 @pytest.fixture(autouse=True)
@@ -102,8 +107,14 @@ def bundled_registry(monkeypatch):
 
 def test_sites_filters_by_province_and_level():
     rows = sites("--province", "Yên Bái", "--level", "huyện")
-    assert {row["slug"] for row in rows} == YENBAI_DISTRICTS
+    assert slugs(rows) == YENBAI_DISTRICTS
     assert all(row["level"] == "huyện" and row["province"] == "Yên Bái" for row in rows)
+    # every district-level unit of the province, with or without a portal
+    assert len(rows) == 9
+    assert [row["name"] for row in rows if not row["portals"]] == ["Yên Bái"]
+    assert [row["code"] for row in sites("--province", "yen bai", "--coverage", "without")] == [
+        "132"
+    ]
 
 
 def test_sites_province_filter_ignores_accents_and_case():
@@ -111,10 +122,11 @@ def test_sites_province_filter_ignores_accents_and_case():
 
 
 def test_sites_filters_by_platform_and_status():
-    assert {row["slug"] for row in sites("--platform", "auto")} == {
-        p.slug for p in PORTALS if p.platform == "auto"
-    }
-    assert sites("--status", "offline") == [p.to_row() for p in PORTALS if p.status == "offline"]
+    assert slugs(sites("--platform", "auto")) == {p.slug for p in PORTALS if p.platform == "auto"}
+    assert slugs(sites("--status", "active", "--level", "xã")) == {"dongcuong", "xayenbinh"}
+    assert sites("--status", "offline") == []  # nothing checked: the registry says active
+    without = sites("--status", "none", "--level", "huyện")
+    assert len(without) == 696 - 10 and not slugs(without)
 
 
 def test_sites_table_names_the_known_platforms():
@@ -133,7 +145,8 @@ def test_registry_file_can_be_replaced_by_the_environment(tmp_path, monkeypatch)
         encoding="utf-8",
     )
     monkeypatch.setenv("PORTAL_ARCHIVE_REGISTRY", str(path))
-    assert [row["slug"] for row in sites()] == ["local"]
+    assert slugs(sites()) == {"local"}
+    assert [row["name"] for row in sites("--coverage", "with")] == ["Local"]
 
 
 def header_comment() -> str:

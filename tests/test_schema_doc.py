@@ -161,8 +161,8 @@ def documented_objects(db: Database) -> dict[str, list[str]]:
             "select name from sqlite_master where type = 'table' and sql like 'CREATE VIRTUAL%'"
         ).fetchall()
     ]
-    # FTS5's shadow tables (an external-content index has no _content table: the view
-    # articles_fts_content is the archive's own, and documented)
+    # FTS5's shadow tables (an external-content index has no _content table: its content is
+    # articles itself, documented with its folded columns)
     internal = {f"{name}_{suffix}" for name in virtual for suffix in FTS5_SHADOW_SUFFIXES}
     tables = [
         name

@@ -24,6 +24,9 @@ requests;
   higher one in its registry row;
 * ``trap``: a listing URL family kept leading to new listing pages without a new article and was
   cut off (:mod:`portal_spider.crawl.traps`); its pages were left out of the run.
+* ``offline``: the run's liveness check found the portal offline or gone when its previous check
+  had not (:mod:`portal_spider.liveness.check`, stored with the run by the store pipeline; also
+  given by ``portal-archive check-sites``): the moment to make sure its archive is complete.
 
 The thresholds are settings, so they can be changed per run with ``--set``. The warnings are
 stored in ``run_warnings``, logged, and printed by ``portal-archive crawl`` and ``runs``.

@@ -28,6 +28,7 @@ from portal_spider.crawl.downloader.circuit import portal_unreachable
 from portal_spider.crawl.downloader.robots import run_blocked
 from portal_spider.crawl.monitor import MonitorThresholds, check_run
 from portal_spider.items import ArticleItem, GoneArticle
+from portal_spider.liveness.check import DEFAULT_FROZEN_DAYS, check_from_run
 from portal_spider.pipelines.normalize import COUNTED_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -203,6 +204,20 @@ class StorePipeline:
                     run_stats=stats.get_stats(),
                 )
                 save_warnings(self.store.db, run_id, warnings, self.clock.iso())
+            outcome = check_from_run(
+                self.store.db,
+                self.crawler.spider.portals[slug],
+                run_id,
+                now=self.clock.now(),
+                unreachable=portal_unreachable(stats.get_stats(), slug),
+                pages_fetched=counts.pages_fetched,
+                frozen_days=self.crawler.settings.getfloat(
+                    "PORTAL_ARCHIVE_FROZEN_DAYS", DEFAULT_FROZEN_DAYS
+                ),
+            )
+            if outcome and outcome.warning:
+                save_warnings(self.store.db, run_id, [outcome.warning], self.clock.iso())
+                warnings.append(outcome.warning)
             for warning in warnings:
                 logger.warning("portal %s: %s", slug, warning.message)
         self.store.db.close()

@@ -35,7 +35,7 @@ REGISTRY_ENV = "PORTAL_ARCHIVE_REGISTRY"
 # an installed wheel). load_registry reads it as package data, which works in a zipped egg too.
 REGISTRY_FILE = Path(__file__).with_name(REGISTRY_RESOURCE)
 LEVELS = {"tỉnh", "huyện", "xã"}
-STATUSES = {"active", "frozen", "redirected", "offline"}
+STATUSES = {"active", "frozen", "redirected", "offline", "gone"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LIMIT_FIELDS = ("max_listing_pages", "max_requests", "trap_pages")
 
@@ -56,6 +56,8 @@ class Portal:
     entry_points: list[str] = field(default_factory=list)
     day_first: bool = True
     notes: str | None = None
+    # how `discover` confirmed the portal: url, where (title, heading, header, footer), text, date
+    evidence: dict[str, str] | None = None
     # crawl politeness and schedule, each overriding the global setting when given
     delay: float | None = None  # seconds between requests to the portal's host
     concurrency: int | None = None  # requests in flight at once to the portal's host

@@ -143,6 +143,10 @@ class PortalBoundaryMiddleware:
     def from_crawler(cls, crawler: Crawler) -> PortalBoundaryMiddleware:
         return cls(crawler)
 
+    def trusted_names(self) -> set[str]:
+        """Host names the crawl's settings map to an address themselves."""
+        return {str(k).lower() for k in self.crawler.settings.getdict("PORTAL_ARCHIVE_RESOLVE")}
+
     def portals(self) -> dict[str, Portal]:
         return getattr(self.crawler.spider, "portals", None) or {}
 
@@ -173,6 +177,8 @@ class PortalBoundaryMiddleware:
             return f"{host} is an internal address"
         if literal_address(host) is not None:
             return None
+        if host.lower() in self.trusted_names():
+            return None  # mapped by the operator (PORTAL_ARCHIVE_RESOLVE): where it is meant to
         if await self.resolves_internal_once(host):
             return f"{host} resolves to an internal address"
         return None

@@ -6,13 +6,10 @@ nowhere (then the link is disabled rather than sent to the live site).
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urldefrag, urljoin
-
-logger = logging.getLogger(__name__)
 
 READER_PATH = "/-/article/"
 CAPTURE_PATH = "/-/capture/"

@@ -15,15 +15,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sqlite_utils import Database
-
-logger = logging.getLogger(__name__)
 
 # what an attachment linked from an article may be, by the extension of its address
 ATTACHMENT_EXTENSIONS = frozenset(

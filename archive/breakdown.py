@@ -6,14 +6,11 @@ order, categories and portals by number of articles.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from sqlite_utils import Database
 
 from archive.filters import ArticleFilter, register_functions
-
-logger = logging.getLogger(__name__)
 
 KEYS = {
     "month": ("substr(a.published_at, 1, 7)", "key"),

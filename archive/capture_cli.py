@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from pathlib import Path
 
@@ -11,8 +10,6 @@ import click
 
 from archive.cli_options import capture_selection, db_option
 from archive.db import open_archive
-
-logger = logging.getLogger(__name__)
 
 
 @click.command("export-wacz")

@@ -6,11 +6,8 @@ article's view counter). Labels and values are escaped; the SVG is safe to embed
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from html import escape
-
-logger = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 900, 240
 MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_TOP = 56, 40, 16

@@ -29,8 +29,6 @@ from archive.runs import format_run, latest_runs
 from archive.search import SearchSyntaxError, search
 from archive.stats import archive_stats, format_stats
 
-logger = logging.getLogger(__name__)
-
 
 def filter_options(multiple_portals: bool) -> list[Callable[[Any], Any]]:
     """--portal, --province, --since, --until, shared by search and export."""

@@ -3,7 +3,6 @@ command modules registered by :mod:`archive.cli` can use them without importing 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,8 +11,6 @@ import click
 
 from archive.db import DEFAULT_ARCHIVE
 from archive.filters import check_date_bound
-
-logger = logging.getLogger(__name__)
 
 ARCHIVE_ENV = "PORTAL_ARCHIVE_DB"
 

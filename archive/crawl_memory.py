@@ -20,15 +20,12 @@ transaction; a caller may group several steps in an enclosing
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
 from archive.transactions import write_transaction
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -184,18 +181,48 @@ def pending_articles(db: Database, portal: str, max_attempts: int) -> list[dict[
     )
 
 
+# What a second write of one article's pending row changes, by the kind of write.
+COUNT_A_FAILURE = (
+    "update set attempts = attempts + 1, "
+    "last_failed_at = excluded.last_failed_at, last_error = excluded.last_error"
+)
+KEEP_THE_ROW = "nothing"
+NOTE_THE_REASON = "update set last_error = excluded.last_error"
+STOP_RETRYING = (
+    "update set attempts = max(attempts, excluded.attempts), "
+    "last_failed_at = excluded.last_failed_at, last_error = excluded.last_error"
+)
+
+
+def write_pending(
+    db: Database,
+    article: tuple[str, str, str],
+    note: str,
+    when: str,
+    attempts: int,
+    on_conflict: str,
+) -> bool:
+    """The one writer of ``pending_articles``: a new row, or ``on_conflict`` on the article's row.
+
+    ``article`` is ``(article_id, portal, url)``; ``attempts`` a new row's count, ``note`` its
+    ``last_error``. Whether a row was written.
+    """
+    article_id, portal, url = article
+    with write_transaction(db):
+        cursor = db.execute(
+            "insert into pending_articles (article_id, portal, url, first_failed_at, "
+            "last_failed_at, attempts, last_error) values (?, ?, ?, ?, ?, ?, ?) "
+            f"on conflict (article_id) do {on_conflict}",
+            [article_id, portal, url, when, when, attempts, note],
+        )
+    return cursor.rowcount > 0
+
+
 def record_failure(
     db: Database, *, article_id: str, portal: str, url: str, error: str, when: str
 ) -> None:
     """Remember an article page that failed, counting the attempts."""
-    with write_transaction(db):
-        db.execute(
-            "insert into pending_articles (article_id, portal, url, first_failed_at, "
-            "last_failed_at, attempts, last_error) values (?, ?, ?, ?, ?, 1, ?) "
-            "on conflict (article_id) do update set attempts = attempts + 1, "
-            "last_failed_at = excluded.last_failed_at, last_error = excluded.last_error",
-            [article_id, portal, url, when, when, error],
-        )
+    write_pending(db, (article_id, portal, url), error, when, 1, COUNT_A_FAILURE)
 
 
 def schedule_refetch(
@@ -206,41 +233,21 @@ def schedule_refetch(
     Its attempts are left as they are (0 for a new row): a refetch is not a failure. Returns
     whether the article was not pending yet.
     """
-    with write_transaction(db):
-        cursor = db.execute(
-            "insert into pending_articles (article_id, portal, url, first_failed_at, "
-            "last_failed_at, attempts, last_error) values (?, ?, ?, ?, ?, 0, ?) "
-            "on conflict (article_id) do nothing",
-            [article_id, portal, url, when, when, reason],
-        )
-    return cursor.rowcount > 0
+    return write_pending(db, (article_id, portal, url), reason, when, 0, KEEP_THE_ROW)
 
 
 def keep_pending(
     db: Database, *, article_id: str, portal: str, url: str, reason: str, when: str
 ) -> None:
     """Remember an article page this run did not fetch, without counting a try against it."""
-    with write_transaction(db):
-        db.execute(
-            "insert into pending_articles (article_id, portal, url, first_failed_at, "
-            "last_failed_at, attempts, last_error) values (?, ?, ?, ?, ?, 0, ?) "
-            "on conflict (article_id) do update set last_error = excluded.last_error",
-            [article_id, portal, url, when, when, reason],
-        )
+    write_pending(db, (article_id, portal, url), reason, when, 0, NOTE_THE_REASON)
 
 
 def give_up(
     db: Database, *, article_id: str, portal: str, url: str, reason: str, when: str, attempts: int
 ) -> None:
     """Remember an article page that no later run should retry (``attempts``: the maximum)."""
-    with write_transaction(db):
-        db.execute(
-            "insert into pending_articles (article_id, portal, url, first_failed_at, "
-            "last_failed_at, attempts, last_error) values (?, ?, ?, ?, ?, ?, ?) "
-            "on conflict (article_id) do update set attempts = max(attempts, excluded.attempts), "
-            "last_failed_at = excluded.last_failed_at, last_error = excluded.last_error",
-            [article_id, portal, url, when, when, attempts, reason],
-        )
+    write_pending(db, (article_id, portal, url), reason, when, attempts, STOP_RETRYING)
 
 
 def given_up_articles(db: Database, portal: str, max_attempts: int, reason_prefix: str) -> set[str]:

@@ -12,7 +12,6 @@ Link text and targets are escaped: nothing stored from a portal becomes markup.
 
 from __future__ import annotations
 
-import logging
 import re
 from html import unescape as html_unescape
 from typing import Any
@@ -25,8 +24,6 @@ from archive.filters import match_key
 from archive.reading_routes import ROUTES
 from archive.search import sql_snippet
 from archive.vn_format import vietnamese_datetime
-
-logger = logging.getLogger(__name__)
 
 
 @hookimpl

@@ -8,7 +8,6 @@ diacritics (``yen bai`` matches ``Yên Bái``).
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -19,8 +18,6 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.migrations import FOLDED_LETTERS
-
-logger = logging.getLogger(__name__)
 
 DATE_BOUND = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 

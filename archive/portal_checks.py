@@ -7,15 +7,12 @@ went from ``active`` to ``frozen``, ``redirected``, ``offline`` or ``gone``.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
 from archive.transactions import write_transaction
-
-logger = logging.getLogger(__name__)
 
 CHECK_STATUSES = ("active", "frozen", "redirected", "offline", "gone")
 ALIVE = ("active", "frozen")

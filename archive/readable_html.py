@@ -7,13 +7,10 @@ allow-list are dropped; ``javascript:`` and other non-web links never survive.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 import lxml.html
 from lxml import etree
-
-logger = logging.getLogger(__name__)
 
 KEPT_TAGS = {
     "p", "br", "b", "strong", "i", "em", "u", "sub", "sup", "ul", "ol", "li", "blockquote",

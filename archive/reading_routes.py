@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -30,8 +29,6 @@ from archive.capture_page import (
 from archive.reading_room import article_context, capture_row, portal_context
 from archive.search_page import search_page
 from archive.start_page import start_page
-
-logger = logging.getLogger(__name__)
 
 # Pages of the reading room load nothing from outside the archive.
 PAGE_POLICY = (

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -24,8 +23,6 @@ from archive.archive_links import portal_url, reader_url
 from archive.filters import check_date_bound
 from archive.search import Hit, SearchSyntaxError, search
 from archive.vn_format import vietnamese_datetime, vietnamese_number
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000

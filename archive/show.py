@@ -8,15 +8,12 @@ id, or a URL (an article reached through it, else the latest capture of that add
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
 from archive.blobs import payload
-
-logger = logging.getLogger(__name__)
 
 ARTICLE_JSON = ("images", "attachments", "extraction", "problems")
 

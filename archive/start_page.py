@@ -3,7 +3,6 @@ pages, the stored queries, and the tables (internal ones set apart)."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 from urllib.parse import quote
 
@@ -11,8 +10,6 @@ from datasette.utils.asgi import Response
 
 from archive.reading_room import portals_list
 from archive.vn_format import vietnamese_number
-
-logger = logging.getLogger(__name__)
 
 # The tables a researcher reads, in this order, with what each holds.
 MAIN_TABLES = {

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from sqlite_utils import Database
-
-logger = logging.getLogger(__name__)
 
 _PER_PORTAL_SQL = """
 SELECT

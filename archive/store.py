@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -25,8 +24,6 @@ from sqlite_utils import Database
 from archive.blobs import Capture, insert_capture, link_files
 from archive.transactions import write_transaction
 from archive.versions import keep_replaced_text
-
-logger = logging.getLogger(__name__)
 
 CONTENT_FIELDS = ("title", "published_at", "body_text", "source", "author")
 

@@ -14,13 +14,10 @@ connection's ``busy_timeout``.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlite_utils import Database
-
-logger = logging.getLogger(__name__)
 
 
 @contextmanager

@@ -9,11 +9,7 @@ shows every version with its text filled in, for readers and researchers.
 
 from __future__ import annotations
 
-import logging
-
 from sqlite_utils import Database
-
-logger = logging.getLogger(__name__)
 
 TEXT_COLUMNS = ("body_text", "body_html")
 VIEW = "article_version_texts"

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import difflib
-import logging
 from html import escape
-
-logger = logging.getLogger(__name__)
 
 
 def word_diff_html(old: str | None, new: str | None) -> str:

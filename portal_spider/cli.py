@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import math
 import sqlite3
 import sys
@@ -18,8 +17,6 @@ from portal_spider.normalize.charset import DecodedPage, decode_page
 from portal_spider.offline.bench_storage import bench_storage_command
 from portal_spider.registry import Portal, adhoc_portal, find_portal
 from portal_spider.registry_commands import registry_or_fail
-
-logger = logging.getLogger(__name__)
 
 
 class CommandGroup(click.Group):

@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# The fields a page object extracts from an article page: what the generic rules fill when a
+# page object's own selectors miss them, and what the crawl counts as missing per record.
+RECORD_FIELDS = ("title", "published_at", "views", "body_text", "source", "author", "category")
+
 
 @dataclass
 class Image:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 from collections.abc import Callable
@@ -18,8 +17,6 @@ from portal_spider.liveness.probe import Prober, Resolver
 from portal_spider.platforms import all_platforms
 from portal_spider.registry import Portal, load_registry
 from portal_spider.registry.units import UNITS_FILE, fold_key, load_units
-
-logger = logging.getLogger(__name__)
 
 LEVELS = ("tỉnh", "huyện", "xã")  # portal_spider.registry.LEVELS, from the top down
 CHECK_STATUSES = ("active", "frozen", "redirected", "offline", "gone")

@@ -6,12 +6,9 @@ import logging
 
 import pytest
 
-from portal_spider.platforms.content import (
-    MainContent,
-    extract_main_content,
-    is_date_line,
-    strip_portal_boilerplate,
-)
+from portal_spider.extraction.dates import is_date_stamp_line
+from portal_spider.extraction.main_content.extractor import MainContent, extract_main_content
+from portal_spider.extraction.main_content.line_filter import strip_portal_boilerplate
 
 logger = logging.getLogger(__name__)
 
@@ -259,7 +256,10 @@ def test_page_without_body_returns_none() -> None:
 def test_density_fallback_used_when_trafilatura_finds_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("portal_spider.platforms.content._trafilatura_html", lambda *a, **k: "")
+    monkeypatch.setattr(
+        "portal_spider.extraction.main_content.trafilatura_pass._trafilatura_html",
+        lambda *a, **k: "",
+    )
     result = extract_main_content(_table_layout())
     assert result is not None
     assert result.method == "density"
@@ -306,8 +306,8 @@ def test_strip_boilerplate_keeps_sentence_starting_with_in() -> None:
     ["Thứ năm, 12/12/2024 - 15:30", "Ngày đăng: 12/12/2024", "Cập nhật lúc 08:15 ngày 12/12/2024"],
 )
 def test_date_lines_recognised(line: str) -> None:
-    assert is_date_line(line)
+    assert is_date_stamp_line(line)
 
 
 def test_sentence_with_date_is_not_a_date_line() -> None:
-    assert not is_date_line("Ngày 12/12/2024, huyện tổ chức hội nghị tổng kết công tác năm.")
+    assert not is_date_stamp_line("Ngày 12/12/2024, huyện tổ chức hội nghị tổng kết công tác năm.")

@@ -16,25 +16,22 @@ import unicodedata
 
 import pytest
 
+from portal_spider.extraction.attribution import read_attribution_line
+from portal_spider.extraction.body import drop_head_blocks, strip_attribution, trim_lines
+from portal_spider.extraction.dates import dates_in, is_date_stamp_line, pick_publication_date
+from portal_spider.extraction.html_tree import parse_html
+from portal_spider.extraction.main_content.extractor import extract_main_content
+from portal_spider.extraction.main_content.line_filter import (
+    is_boilerplate_line,
+    strip_portal_boilerplate,
+)
+from portal_spider.extraction.media import collect_media
+from portal_spider.extraction.page import Page
+from portal_spider.extraction.views import find_views
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.html import element_text
 from portal_spider.offline.parse import parse_page
-from portal_spider.platforms.base import collect_media, parse_html
-from portal_spider.platforms.body import drop_head_blocks, strip_attribution, trim_lines
-from portal_spider.platforms.content import (
-    extract_main_content,
-    is_boilerplate_line,
-    is_date_line,
-    strip_portal_boilerplate,
-)
-from portal_spider.platforms.cues import (
-    dates_in,
-    find_views,
-    pick_publication_date,
-    read_attribution_line,
-)
 from portal_spider.platforms.dnn import DnnPlatform
-from portal_spider.platforms.page import Page
 
 logger = logging.getLogger(__name__)
 
@@ -107,11 +104,13 @@ def test_decomposed_page_reads_like_precomposed():
     ],
 )
 def test_textual_date_lines(line: str):
-    assert is_date_line(line)
+    assert is_date_stamp_line(line)
 
 
 def test_sentence_opening_with_a_textual_date_is_body():
-    assert not is_date_line("Ngày 14 tháng 7 năm 2023, đoàn công tác của tỉnh đã đến thăm xã.")
+    assert not is_date_stamp_line(
+        "Ngày 14 tháng 7 năm 2023, đoàn công tác của tỉnh đã đến thăm xã."
+    )
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ from portal_spider.offline.fixtures import (
     find_cases,
     parse_case,
 )
+from portal_spider.platforms import all_platforms
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ CASES = find_cases(ROOT)
 CHECKED = (*FIELDS, "body_excludes")
 GENERIC_FIELDS = ("title", "published_at", "body_start", "body_end", "body_excludes")
 GENERIC_FLOOR = 0.9
-FAMILIES = ("yenbai", "sharepoint", "liferay", "dnn", "wordpress", "joomla", "vendor")
+FAMILIES = tuple(name for name in all_platforms() if name != "generic")
 HELDOUT = "heldout"
 
 

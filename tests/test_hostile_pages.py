@@ -19,11 +19,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from portal_spider.crawl.safe_parse import parse_article_safely, parse_listing_safely
+from portal_spider.extraction.html_tree import EmptyPage
+from portal_spider.extraction.listing_links import Listing
 from portal_spider.normalize.article import normalize_article
 from portal_spider.normalize.charset import decode_page
 from portal_spider.pipelines.normalize import strip_record_controls
 from portal_spider.platforms import all_platforms, detect_platform
-from portal_spider.platforms.base import EmptyPage, Listing
 
 pytestmark = pytest.mark.reliability
 TALLY = Tally()

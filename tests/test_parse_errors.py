@@ -33,9 +33,9 @@ from portal_spider.crawl.safe_parse import parse_article_safely
 from portal_spider.demo.generate import VN_TZ
 from portal_spider.demo.server import PortalServer
 from portal_spider.demo.yenbai_site import Reply, YenBaiSite, load_demo_data
+from portal_spider.extraction.html_tree import EmptyPage
 from portal_spider.offline.fixtures import find_cases
 from portal_spider.offline.parse import choose_platform, parse_page
-from portal_spider.platforms.base import EmptyPage
 from portal_spider.platforms.yenbai import YenBaiPlatform
 
 COMMENT_ONLY, CONTROLS, WINDOWS_1258, UTF16 = 9101, 9102, 9103, 9104

@@ -29,14 +29,13 @@ from reliability_figures import record
 
 from portal_spider.cli import main
 from portal_spider.demo.big_page import BigPage, big_article_page
+from portal_spider.extraction.document_order import following, following_within, preceding_within
+from portal_spider.extraction.html_tree import bounded_clean_text, parse_html
+from portal_spider.extraction.main_content.article_span import MATCH_CHARS, PREFIX_CHARS, TextIndex
+from portal_spider.extraction.page_text import PageText
+from portal_spider.extraction.vocabulary import key
 from portal_spider.normalize.text import clean_text
-from portal_spider.platforms.anchor import MATCH_CHARS, PREFIX_CHARS, TextIndex
-from portal_spider.platforms.axes import following, following_within, preceding_within
-from portal_spider.platforms.base import parse_html
-from portal_spider.platforms.cues import bounded_clean_text
 from portal_spider.platforms.generic import GenericPlatform
-from portal_spider.platforms.locate import key
-from portal_spider.platforms.pagetext import PageText
 from portal_spider.platforms.yenbai import YenBaiPlatform
 
 MB = 1024 * 1024
@@ -226,7 +225,7 @@ def _brute_locate(tree: etree._Element, index: TextIndex, line: str) -> etree._E
 
 def _owners(tree: etree._Element) -> Iterator[tuple[etree._Element, str]]:
     """Every (owner, key) the index adds, in the order it adds them."""
-    from portal_spider.platforms.anchor import SKIPPED, _NodeTexts
+    from portal_spider.extraction.main_content.article_span import SKIPPED, _NodeTexts
 
     pieces = _NodeTexts(tree)
     for element in tree.iter():

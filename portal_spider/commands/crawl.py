@@ -10,12 +10,9 @@ refuses with a usage error (exit status 2) unless ``-a portal=<slug>``, ``-a por
 from __future__ import annotations
 
 import argparse
-import logging
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
-
-logger = logging.getLogger(__name__)
 
 PORTAL_SPIDER = "portal"
 TARGET_ARGUMENTS = ("portal", "url")

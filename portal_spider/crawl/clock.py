@@ -7,10 +7,7 @@ a new article" all read this clock, so a test can run a crawl "eight days later"
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timezone
-
-logger = logging.getLogger(__name__)
 
 
 def parse_time(value: str) -> datetime:

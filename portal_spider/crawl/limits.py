@@ -17,7 +17,6 @@ remembers the page it reached and the next run continues from there
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
 from scrapy.settings import BaseSettings
@@ -25,8 +24,6 @@ from scrapy.settings import BaseSettings
 from portal_spider.crawl.frontier import ListingFrontier, ListingLink
 from portal_spider.crawl.traps import TrapDetector
 from portal_spider.registry import Portal
-
-logger = logging.getLogger(__name__)
 
 DEFAULTS = {
     "max_listing_pages": 300,

@@ -11,7 +11,6 @@ when it is held); :class:`ArchiveLockExtension` takes it for crawls started anot
 from __future__ import annotations
 
 import fcntl
-import logging
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,8 +19,6 @@ from typing import IO
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-
-logger = logging.getLogger(__name__)
 
 
 class ArchiveLocked(RuntimeError):

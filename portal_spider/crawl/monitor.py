@@ -35,7 +35,6 @@ stored in ``run_warnings``, logged, and printed by ``portal-archive crawl`` and 
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -48,8 +47,6 @@ from archive.runs import RunWarning
 from portal_spider.crawl.clock import parse_time
 from portal_spider.crawl.downloader.robots import run_blocked
 from portal_spider.registry import Portal
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_FIELDS = {"title": 5.0, "published_at": 5.0, "body_text": 5.0, "views": 50.0}
 # registry statuses of portals that are not expected to publish anything new

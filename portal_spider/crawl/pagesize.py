@@ -18,15 +18,12 @@ records with the article (never retried: the page will not shrink by itself).
 
 from __future__ import annotations
 
-import logging
 import re
 
 from scrapy import Request
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
-
-logger = logging.getLogger(__name__)
 
 TOO_LARGE = "too large:"
 _ANNOUNCED = re.compile(r"Expected to receive (\d+) bytes which is larger than download max size")

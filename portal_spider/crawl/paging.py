@@ -10,14 +10,11 @@ URL without it, in canonical form, so that ``?l=TinTuc&lv=0&page=1`` and
 
 from __future__ import annotations
 
-import logging
 import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from portal_spider.normalize.urls import canonical_url
-
-logger = logging.getLogger(__name__)
 
 PAGE_PARAMS = ("page", "trang", "pageindex", "pagenum", "paged", "pg", "pageno")
 PAGE_IN_PATH = re.compile(r"/(?:page|trang)[-/](\d+)(?=/|\.html?$|$)", re.IGNORECASE)

@@ -59,7 +59,6 @@ class Walk:
     deepest_page: int = 0
     failures: int = 0
     ended: bool = False  # reached the listing's last page, or its incremental stop point
-    stopped_early: bool = False
     stopped_by: str | None = None  # the limit or trap that ended the walk before its end
     progress: WalkProgress = field(default_factory=WalkProgress)
 

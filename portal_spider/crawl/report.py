@@ -15,7 +15,6 @@ Exit status (for cron and systemd, which report a non-zero status):
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import click
@@ -25,8 +24,6 @@ from archive.runs import format_run, run_warnings, runs_by_id
 from portal_spider.crawl.downloader.circuit import unreachable_portals
 from portal_spider.crawl.downloader.robots import blocked_by_robots
 from portal_spider.crawl.runner import CrawlResult
-
-logger = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_PAGES_FAILED = 1

@@ -17,10 +17,7 @@ run killed with SIGKILL is continued too; at the end of the run it is written on
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass

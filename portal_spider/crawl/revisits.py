@@ -11,13 +11,10 @@ or a portal's ``revisit_days`` in the registry.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from portal_spider.crawl.clock import parse_time
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_STEPS = (1.0, 7.0, 30.0, 90.0)
 

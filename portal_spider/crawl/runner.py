@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,6 @@ from scrapy.settings import Settings
 from portal_spider.crawl.lock import ArchiveLock
 from portal_spider.registry import Portal
 from portal_spider.spiders.portal import PortalSpider
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass

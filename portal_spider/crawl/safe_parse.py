@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import logging
 
+from portal_spider.extraction.field_guard import failure_text
+from portal_spider.extraction.html_tree import EmptyPage
+from portal_spider.extraction.listing_links import Listing
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.charset import DecodedPage
-from portal_spider.platforms.base import EmptyPage, Listing, Platform
+from portal_spider.platforms.base import Platform
 from portal_spider.platforms.generic import GenericPlatform
-from portal_spider.platforms.guard import failure_text
 
 logger = logging.getLogger(__name__)
 

@@ -17,15 +17,12 @@ pages of known ones.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from portal_spider.crawl.paging import listing_key
-
-logger = logging.getLogger(__name__)
 
 DATE_MASK = "{date}"
 # query parameters that name a day, a month or a year (Vietnamese and English, as portals use);

@@ -11,14 +11,11 @@ seed, same bytes) and the returned :class:`BigPage` says what a parser must find
 
 from __future__ import annotations
 
-import logging
 import random
 from dataclasses import dataclass
 from html import escape
 
 from portal_spider.demo.generate import PLACES
-
-logger = logging.getLogger(__name__)
 
 LAYOUTS = ("generic", "yenbai", "longform")
 TITLE = "Hội nghị tổng kết công tác xây dựng nông thôn mới huyện Thử Nghiệm năm 2024"

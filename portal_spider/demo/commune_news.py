@@ -7,13 +7,10 @@ The same arguments always give the same articles, so tests can compare an archiv
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-
-logger = logging.getLogger(__name__)
 
 VN_TZ = timezone(timedelta(hours=7))
 CATEGORIES = (("tin-tuc", "Tin tức"), ("thong-bao", "Thông báo"), ("kinh-te", "Kinh tế"))

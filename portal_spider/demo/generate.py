@@ -8,12 +8,9 @@ articles), with publication dates going back from ``newest`` so listings have a 
 
 from __future__ import annotations
 
-import logging
 import random
 from datetime import datetime, timedelta, timezone
 from typing import Any
-
-logger = logging.getLogger(__name__)
 
 VN_TZ = timezone(timedelta(hours=7))
 CATEGORIES = [

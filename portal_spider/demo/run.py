@@ -7,7 +7,6 @@ nothing leaves this machine.
 from __future__ import annotations
 
 import json
-import logging
 import shlex
 from pathlib import Path
 
@@ -18,8 +17,6 @@ from portal_spider.crawl.runner import run_crawl
 from portal_spider.demo.server import PortalServer
 from portal_spider.demo.yenbai_site import YenBaiSite
 from portal_spider.registry import Portal
-
-logger = logging.getLogger(__name__)
 
 DEMO_SLUG = "tramtau-demo"
 KIND_LABELS = {

@@ -9,15 +9,12 @@ the article, "Tin cùng chuyên mục" after it, and a visitor counter.
 
 from __future__ import annotations
 
-import logging
 import re
 from datetime import timedelta
 from html import escape
 
 from portal_spider.demo.commune_news import NewsArticle, commune_articles, dotted
 from portal_spider.demo.yenbai_site import TINY_JPEG, Reply
-
-logger = logging.getLogger(__name__)
 
 PER_PAGE = 3
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")

@@ -9,14 +9,11 @@ share buttons, a "Bài viết mới" widget with its own dates, a visitor counte
 
 from __future__ import annotations
 
-import logging
 import re
 from html import escape
 
 from portal_spider.demo.commune_news import NewsArticle, commune_articles, dotted
 from portal_spider.demo.yenbai_site import TINY_JPEG, Reply
-
-logger = logging.getLogger(__name__)
 
 PER_PAGE = 4
 POST_PATH = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/([a-z0-9-]+)/$")

@@ -17,7 +17,6 @@ their evidence: the URL fetched, the text that named the unit, where it was, and
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,8 +30,6 @@ from portal_spider.liveness.probe import Prober
 from portal_spider.liveness.status import is_parked
 from portal_spider.registry import Portal
 from portal_spider.registry.units import Unit, Units, fold_key
-
-logger = logging.getLogger(__name__)
 
 UNIT = "{unit}"
 DISTRICT = "{district}"

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
-import logging
 import socket
 import ssl
 import time
@@ -25,8 +24,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 REDIRECT_CODES = {301, 302, 303, 307, 308}

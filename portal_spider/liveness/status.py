@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,8 +23,6 @@ from lxml import html as lxml_html
 from portal_spider.liveness.probe import Answer
 from portal_spider.normalize.dates_vi import find_dates, parse_vi_datetime, to_iso
 from portal_spider.registry import Portal, find_portal
-
-logger = logging.getLogger(__name__)
 
 PARKED_TEXT = re.compile(
     r"domain\s+(name\s+)?(is|may\s+be)\s+for\s+sale|buy\s+this\s+domain|"

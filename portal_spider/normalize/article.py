@@ -6,14 +6,10 @@ the command line always give the same record for the same page.
 
 from __future__ import annotations
 
-import logging
-
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.dates_vi import normalize_published
 from portal_spider.normalize.numbers_vi import parse_view_count
 from portal_spider.normalize.text import clean_multiline, clean_text
-
-logger = logging.getLogger(__name__)
 
 REQUIRED = {
     "title": "no title found on the page",

@@ -2,7 +2,7 @@
 
 Portals reach one article through many URLs (``http``/``https``, with or without ``www.``,
 tracking parameters, reordered query strings). ``canonical_url`` maps them to one string so the
-archive can deduplicate; ``same_site`` and ``host_of`` decide what belongs to a portal;
+archive can deduplicate; ``same_site``, ``origin`` and ``host_of`` decide what belongs to a portal;
 ``absolute_url`` resolves ``href`` attributes and drops non-navigational ones.
 """
 
@@ -14,7 +14,7 @@ from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urljoin, ur
 
 from w3lib.url import canonicalize_url
 
-__all__ = ["absolute_url", "canonical_url", "host_of", "same_site"]
+__all__ = ["absolute_url", "canonical_url", "host_of", "origin", "same_origin", "same_site"]
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,20 @@ def same_site(url: str, base_url: str) -> bool:
     """True when both URLs have the same host, ignoring scheme, port and a leading ``www.``."""
     host = host_of(url)
     return bool(host) and host == host_of(base_url)
+
+
+def origin(url: str) -> str:
+    """Host (without ``www.``) and port: what makes two URLs belong to one portal."""
+    try:
+        port = urlsplit(url).port
+    except ValueError:  # a port that is no number, or out of range: a broken link
+        port = None
+    return f"{host_of(url)}:{port}" if port else host_of(url)
+
+
+def same_origin(url: str, other: str) -> bool:
+    """Whether two URLs are on the same host and port (scheme and ``www.`` ignored)."""
+    return bool(host_of(url)) and origin(url) == origin(other)
 
 
 def _is_tracking(key: str, extra: frozenset[str]) -> bool:

@@ -124,7 +124,7 @@ def decode_html(raw: bytes) -> str:
 
 def default_extractor(html: str, url: str | None) -> str | None:
     """Extract the article body text with :func:`extract_main_content`."""
-    from portal_spider.platforms.content import extract_main_content
+    from portal_spider.extraction.main_content.extractor import extract_main_content
 
     content = extract_main_content(html, url)
     return content.text if content else None

@@ -14,7 +14,6 @@ interface, so the same file measures an older checkout too:
 from __future__ import annotations
 
 import json
-import logging
 import random
 import re
 import sqlite3
@@ -23,8 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-
-logger = logging.getLogger(__name__)
 
 DEMO_ARTICLES = Path(__file__).resolve().parent.parent / "demo" / "articles.json"
 SLUG = "bench-storage"

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import difflib
 import json
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from portal_spider.offline.parse import parse_page
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_ROOT = Path("tests/fixtures/pages")
 FIELDS = (

@@ -6,7 +6,6 @@ shows none; across runs the archive's upsert on the same identity keeps one row 
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -14,8 +13,6 @@ from scrapy.exceptions import DropItem
 
 from archive.store import article_id
 from portal_spider.items import ArticleItem
-
-logger = logging.getLogger(__name__)
 
 
 class DedupPipeline:

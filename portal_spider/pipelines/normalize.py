@@ -11,13 +11,13 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from portal_spider.items import ArticleItem
+from portal_spider.items import RECORD_FIELDS, ArticleItem
 from portal_spider.normalize.article import normalize_article
 from portal_spider.normalize.text import strip_controls
 
 logger = logging.getLogger(__name__)
 
-COUNTED_FIELDS = ("title", "published_at", "views", "body_text", "source", "author", "category")
+COUNTED_FIELDS = RECORD_FIELDS  # the record fields a missing value is counted of
 # string fields of a record besides those the normaliser cleans
 RAW_TEXT_FIELDS = (
     "url",

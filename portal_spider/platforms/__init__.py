@@ -1,40 +1,41 @@
 """The platforms (CMS families) the crawler knows, and detection of a page's platform.
 
-Adding a platform is adding a module with a :class:`~portal_spider.platforms.base.Platform`
-subclass and listing it here; adding a portal on a known platform is a registry row.
+A platform is a module here with a :class:`~portal_spider.platforms.base.Platform` subclass that
+sets a ``name`` and a ``priority``; it is found without being listed. Adding a portal on a known
+platform is a registry row. See ``README.md`` in this folder for the detection priority table.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
+import pkgutil
+from functools import cache
 
-from portal_spider.platforms.base import Platform
-from portal_spider.platforms.dnn import DnnPlatform
+from portal_spider.platforms.base import DETECTION_THRESHOLD, Platform
 from portal_spider.platforms.generic import GenericPlatform
-from portal_spider.platforms.joomla import JoomlaPlatform
-from portal_spider.platforms.liferay import LiferayPlatform
-from portal_spider.platforms.sharepoint import SharePointPlatform
-from portal_spider.platforms.vendor import VendorPlatform
-from portal_spider.platforms.wordpress import WordPressPlatform
-from portal_spider.platforms.yenbai import YenBaiPlatform
 
 logger = logging.getLogger(__name__)
 
-DETECTION_THRESHOLD = 40
+
+@cache  # the package's modules do not change while the process runs
+def page_object_classes() -> tuple[type[Platform], ...]:
+    """Every page object class of this package, highest detection priority first."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+    found: list[type[Platform]] = []
+    pending = list(Platform.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.priority is not None and cls.__module__.startswith(f"{__name__}."):
+            found.append(cls)
+    return tuple(sorted(set(found), key=lambda cls: (-(cls.priority or 0), cls.name)))
 
 
 def all_platforms() -> dict[str, Platform]:
-    """A fresh instance of every platform, by name (generic last)."""
-    platforms: list[Platform] = [
-        YenBaiPlatform(),
-        SharePointPlatform(),
-        LiferayPlatform(),
-        DnnPlatform(),
-        WordPressPlatform(),
-        JoomlaPlatform(),
-        VendorPlatform(),
-        GenericPlatform(),
-    ]
+    """A fresh instance of every platform, by name, highest priority first (generic last)."""
+    platforms = [cls() for cls in page_object_classes()]
     return {p.name: p for p in platforms}
 
 
@@ -47,7 +48,10 @@ def get_platform(name: str) -> Platform:
 
 
 def detect_platform(url: str, html: str | None) -> Platform:
-    """The best-matching platform for a page, or the generic fallback."""
+    """The best-matching platform for a page, or the generic fallback.
+
+    The highest score wins; of equal scores, the platform of higher ``priority``.
+    """
     best: Platform | None = None
     best_score = 0
     for platform in all_platforms().values():

@@ -11,15 +11,13 @@ layout variants: ASP.NET labels (``span[id$='_lblTitle']``, ``_lblDate``, ``_lbl
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import urlsplit
 
+from portal_spider.extraction.listing_links import ListingRules
 from portal_spider.normalize.urls import canonical_url, query_params, with_query
+from portal_spider.platforms.base import SCORE_MARKED
 from portal_spider.platforms.layout import LayoutPlatform
-from portal_spider.platforms.listing import ListingRules
-
-logger = logging.getLogger(__name__)
 
 ID_NAMES = ("articleid", "newsid", "itemid", "id")
 PATH_ID = re.compile(r"/(?:ArticleId|newsid|ItemId)/(\d+)", re.I)
@@ -30,6 +28,7 @@ class DnnPlatform(LayoutPlatform):
     """DotNetNuke news modules."""
 
     name = "dnn"
+    priority = 50
     article_blocks = (
         "//*[contains(@class, 'article-detail') or contains(@class, 'news-detail')]",
         "//*[starts-with(@id, 'dnn_ctr')][.//*[contains(@id, 'lblTitle')]]",
@@ -87,7 +86,7 @@ class DnnPlatform(LayoutPlatform):
                 score += 30
             if "/Portals/0/" in html or "/Portals/_default/" in html:
                 score += 25
-        return min(score, 95)
+        return min(score, SCORE_MARKED)
 
     def _article_id(self, url: str) -> str | None:
         query = query_params(url)

@@ -12,15 +12,13 @@ block prints several dates: ``published`` (Ngày đăng), ``create`` (Ngày tạ
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import urlsplit
 
+from portal_spider.extraction.listing_links import ListingRules
 from portal_spider.normalize.urls import canonical_url, query_params, with_query
+from portal_spider.platforms.base import SCORE_MARKED
 from portal_spider.platforms.layout import LayoutPlatform
-from portal_spider.platforms.listing import ListingRules
-
-logger = logging.getLogger(__name__)
 
 SEF_ARTICLE = re.compile(r"/(\d+)-[\w-]+(?:\.html?)?/?$", re.I)
 COMPONENT_ARTICLE = re.compile(r"/component/content/article/(?:\d+-[\w-]+/)?(\d+)", re.I)
@@ -30,6 +28,7 @@ class JoomlaPlatform(LayoutPlatform):
     """Joomla ``com_content`` articles."""
 
     name = "joomla"
+    priority = 30
     article_blocks = (
         "//*[contains(concat(' ', normalize-space(@class), ' '), ' item-page ')]",
         "//*[@itemscope][contains(@itemtype, 'Article')]",
@@ -93,7 +92,7 @@ class JoomlaPlatform(LayoutPlatform):
                 score += 25
             if 'itemprop="articleBody"' in html:
                 score += 10
-        return min(score, 95)
+        return min(score, SCORE_MARKED)
 
     def is_article_url(self, url: str) -> bool:
         query = query_params(url)

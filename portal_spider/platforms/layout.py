@@ -1,45 +1,32 @@
 """A page object described by selectors: the base of the CMS-family page objects.
 
-A family module lists, per field, the XPath selectors of its layouts (variants of one family are
-more selectors, tried in order) and its URL rules; this base applies them and records which
-selector found each field (``platform:<name> <selector>``). Fields the selectors miss are filled by
-the generic rules (``generic:<rule>``), so a new layout variant of a known family still gives a
-record, and the record says which fields came from where.
+A family module lists, per field, the XPath selectors of its layouts and its URL rules; this base
+applies them with :mod:`portal_spider.extraction.selector_fields` (each field records the selector
+that found it) and fills what they miss with the generic rules (``generic:<rule>``), so a new
+layout variant of a known family still gives a record that says which fields came from where.
 """
 
 from __future__ import annotations
 
-import logging
-import re
-from copy import deepcopy
-
 from lxml.html import HtmlElement
 
-from portal_spider.items import ArticleItem
-from portal_spider.normalize.text import clean_text, strip_label
-from portal_spider.platforms.base import Listing, Platform, first, text_of
-from portal_spider.platforms.body import element_body
-from portal_spider.platforms.cues import (
-    DateCandidate,
-    dates_in,
-    drop_tools,
-    find_views,
-    in_chrome,
-    pick_publication_date,
-    precise_time,
-    read_attribution_line,
+from portal_spider.extraction.field_guard import field_guard
+from portal_spider.extraction.html_tree import first
+from portal_spider.extraction.listing_links import Listing, ListingRules, parse_listing_with
+from portal_spider.extraction.page import Page
+from portal_spider.extraction.record_fields import complete_record
+from portal_spider.extraction.selector_fields import (
+    attribution_by_selectors,
+    body_by_selector,
+    body_element_by_selectors,
+    category_by_selectors,
+    date_by_selectors,
+    selector_rule,
+    title_by_selectors,
+    views_by_selectors,
 )
-from portal_spider.platforms.generic import FIELDS, GenericPlatform
-from portal_spider.platforms.guard import field_guard
-from portal_spider.platforms.listing import ListingRules, parse_listing_with
-from portal_spider.platforms.locate import in_logo
-from portal_spider.platforms.page import Page
-
-logger = logging.getLogger(__name__)
-
-HOME_WORDS = {"trang chủ", "home", "trang nhất"}
-BARE_HEADING = re.compile(r"\.//h[1-6]")
-SOURCE_LABELS = ("Nguồn tin:", "Nguồn:", "Nguồn :", "Nguồn", "Theo")
+from portal_spider.items import RECORD_FIELDS, ArticleItem
+from portal_spider.platforms.base import Platform
 
 
 class LayoutPlatform(Platform):
@@ -57,7 +44,7 @@ class LayoutPlatform(Platform):
     category_paths: tuple[str, ...] = ()
     listing_rules = ListingRules()
     # fields the generic rules may fill when the selectors find nothing
-    fallback_fields: tuple[str, ...] = FIELDS
+    fallback_fields: tuple[str, ...] = RECORD_FIELDS
 
     def parse_listing(self, url: str, html: str) -> Listing:
         return parse_listing_with(self, self.listing_rules, url, html)
@@ -68,26 +55,28 @@ class LayoutPlatform(Platform):
         item = ArticleItem(url=url, platform=self.name, item_id=self.item_id(url))
         block, _ = first(tree, *self.article_blocks) if self.article_blocks else (None, None)
         scope = block if block is not None else tree
+        family = self.name
         with field_guard(item, "title"):
-            self._title(item, scope, page)
+            title_by_selectors(item, scope, page, self.title_paths, family)
         with field_guard(item, "published_at"):
-            self._date(item, scope)
+            date_by_selectors(item, scope, self.date_paths, family)
         with field_guard(item, "views"):
-            self._views(item, scope)
+            views_by_selectors(item, scope, self.views_paths, family)
         with field_guard(item, "source"):
-            self._labelled(item, scope, "source", self.source_paths)
+            attribution_by_selectors(item, scope, "source", self.source_paths, family)
         with field_guard(item, "author"):
-            self._labelled(item, scope, "author", self.author_paths)
+            attribution_by_selectors(item, scope, "author", self.author_paths, family)
         with field_guard(item, "body_text"):
-            body, body_how = self._body_element(scope, page)
+            body, body_how = body_element_by_selectors(scope, page, self.body_paths)
             if body is not None:
                 page.body_container = body
-                self._body(item, body, url, body_how or "")
+                rule = self.how(body_how or "")
+                body_by_selector(item, body, url, rule, self.body_drop)
         with field_guard(item, "category"):
-            self._category(item, tree)
+            category_by_selectors(item, tree, self.category_paths, family)
         with field_guard(item, "item_id"):
             self.refine(item, page, scope)
-        GenericPlatform().complete(item, page, fields=self.fallback_fields)
+        complete_record(item, page, fields=self.fallback_fields)
         return item
 
     def refine(self, item: ArticleItem, page: Page, scope: HtmlElement) -> None:
@@ -95,116 +84,4 @@ class LayoutPlatform(Platform):
 
     def how(self, selector: str) -> str:
         """The provenance string of a field found by ``selector``."""
-        return f"platform:{self.name} {selector}"
-
-    # --- fields -----------------------------------------------------------------------------------
-    def _title(self, item: ArticleItem, scope: HtmlElement, page: Page) -> None:
-        for path in self.title_paths:
-            if scope is page.tree and BARE_HEADING.fullmatch(path):
-                continue  # without the article block, a bare <h1> may be the site's name
-            for element in scope.xpath(path):
-                title = clean_text(element.get("content") or text_of(element))
-                if title and not in_chrome(element, stop=scope) and not in_logo(element):
-                    item.title = title
-                    item.note("title", self.how(path))
-                    page.title = element if element.tag != "meta" else None
-                    return
-
-    def _date(self, item: ArticleItem, scope: HtmlElement) -> None:
-        for path in self.date_paths:
-            candidates: list[DateCandidate] = []
-            for element in scope.xpath(path):
-                if in_chrome(element, stop=scope):
-                    continue
-                visible = dates_in(element)
-                attr = element.get("datetime") or element.get("content")
-                if attr is None and visible and not visible[0].has_time:
-                    attr = precise_time(visible[0])
-                if attr and (not visible or not visible[0].has_time):
-                    label = visible[0].label if visible else ""
-                    candidates.append(DateCandidate(raw=attr, label=label, element=element))
-                candidates.extend(visible)
-            chosen = pick_publication_date(candidates)
-            if chosen is not None:
-                item.published_raw = chosen.raw
-                item.note("published_at", self.how(path))
-                return
-
-    def _views(self, item: ArticleItem, scope: HtmlElement) -> None:
-        for path in self.views_paths:
-            elements = scope.xpath(path)
-            for element in elements:
-                value = element.get("content") if element.tag == "meta" else None
-                if value:
-                    match = re.search(r"\d+", value)
-                    if match:
-                        item.views_raw = match.group(0)
-                        item.note("views", self.how(path))
-                        return
-            raw, _ = find_views(elements)
-            if raw is None:
-                for element in elements:
-                    if in_chrome(element, stop=scope):
-                        continue
-                    digits = clean_text(element.text_content()) or ""
-                    if re.fullmatch(r"\(?\s*\d{1,3}(?:[.,]\d{3})*\s*\)?|\(?\d+\)?", digits):
-                        raw = digits
-                        break
-            if raw:
-                item.views_raw = raw
-                item.note("views", self.how(path))
-                return
-
-    def _labelled(self, item: ArticleItem, scope: HtmlElement, field: str, paths: tuple) -> None:
-        for path in paths:
-            for element in scope.xpath(path):
-                text = clean_text(text_of(element))
-                if not text or len(text) > 200:
-                    continue
-                found = read_attribution_line(text)
-                if found is not None and found[0] == field:
-                    value = found[1]
-                elif field == "source":
-                    value = strip_label(text, SOURCE_LABELS)
-                else:
-                    value = strip_label(text, ("Tác giả:", "Tác giả", "Bài viết:", "Người viết:"))
-                if value:
-                    setattr(item, field, value)
-                    item.note(field, self.how(path))
-                    return
-
-    def _body_element(self, scope: HtmlElement, page: Page) -> tuple[HtmlElement | None, str]:
-        """The first body match that is an article body, and its selector.
-
-        Class selectors match substrings (``noi-dung`` is also in ``noi-dung-trang``, a page
-        wrapper): a match that holds the article's title or sits in page chrome is skipped.
-        """
-        for path in self.body_paths:
-            for element in scope.xpath(path):
-                holds_title = page.title is not None and (
-                    element is page.title or page.title in element.iterdescendants()
-                )
-                if not holds_title and not in_chrome(element, stop=scope):
-                    return element, path
-        return None, ""
-
-    def _body(self, item: ArticleItem, body: HtmlElement, url: str, path: str) -> None:
-        body = deepcopy(body)
-        for drop in self.body_drop:
-            for element in body.xpath(drop):
-                element.drop_tree()
-        drop_tools(body)
-        element_body(self, item, body, url, self.how(path))
-
-    def _category(self, item: ArticleItem, tree: HtmlElement) -> None:
-        for path in self.category_paths:
-            names = [
-                clean_text(text_of(e))
-                for e in tree.xpath(path)
-                if (clean_text(text_of(e)) or "").lower() not in HOME_WORDS
-            ]
-            names = [n for n in names if n and n != item.title]
-            if names:
-                item.category = names[-1] if path.endswith("//a") else names[0]
-                item.note("category", self.how(path))
-                return
+        return selector_rule(self.name, selector)

@@ -12,15 +12,13 @@ them. Listings page with ``_cur=<n>`` (the portlet-namespaced ``…_cur``) param
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from portal_spider.extraction.listing_links import ListingRules
 from portal_spider.normalize.urls import canonical_url
+from portal_spider.platforms.base import SCORE_MARKED
 from portal_spider.platforms.layout import LayoutPlatform
-from portal_spider.platforms.listing import ListingRules
-
-logger = logging.getLogger(__name__)
 
 ASSET_CONTENT = re.compile(r"/-/asset_publisher/[^/]+/content/([^/?#]+)", re.I)
 ARTICLE_PARAM = re.compile(r"(?:^|_)(articleid|newsid|entryid|id)$", re.I)
@@ -40,6 +38,7 @@ class LiferayPlatform(LayoutPlatform):
     """Liferay Asset Publisher and ``_WAR_`` news portlets."""
 
     name = "liferay"
+    priority = 60
     article_blocks = (
         "//*[contains(@class, 'asset-full-content')]",
         "//*[contains(@class, 'news-detail')]",
@@ -114,7 +113,7 @@ class LiferayPlatform(LayoutPlatform):
                 score += 20
             if "portlet-boundary" in html:
                 score += 20
-        return min(score, 95)
+        return min(score, SCORE_MARKED)
 
     def is_article_url(self, url: str) -> bool:
         path = urlsplit(url).path

@@ -11,15 +11,13 @@ same ItemID reached from several categories is one article. Listings page with `
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import urlsplit
 
+from portal_spider.extraction.listing_links import ListingRules
 from portal_spider.normalize.urls import canonical_url, query_params, with_query
+from portal_spider.platforms.base import SCORE_SHARED_MARKERS
 from portal_spider.platforms.layout import LayoutPlatform
-from portal_spider.platforms.listing import ListingRules
-
-logger = logging.getLogger(__name__)
 
 DATED_PAGE = re.compile(r"/Pages/\d{4}-\d{1,2}-\d{1,2}/[^/]+\.aspx$", re.I)
 ANY_PAGE = re.compile(r"/Pages/[^/]+\.aspx$", re.I)
@@ -29,6 +27,7 @@ class SharePointPlatform(LayoutPlatform):
     """SharePoint publishing pages and news web parts."""
 
     name = "sharepoint"
+    priority = 70
     article_blocks = (
         "//*[contains(@class, 'article-detail') or contains(@class, 'ArticleDetail')]",
         "//*[contains(@class, 'news-detail') or contains(@class, 'NewsDetail') or "
@@ -93,7 +92,7 @@ class SharePointPlatform(LayoutPlatform):
                 score += 15
             if "ms-rtestate-field" in html or "ms-rteElement" in html:
                 score += 10
-        return min(score, 90)
+        return min(score, SCORE_SHARED_MARKERS)
 
     def is_article_url(self, url: str) -> bool:
         path = urlsplit(url).path

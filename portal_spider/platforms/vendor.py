@@ -11,14 +11,12 @@ printed under the title is the publication time and wins. Two layout variants ar
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import urlsplit
 
+from portal_spider.extraction.listing_links import ListingRules
+from portal_spider.platforms.base import SCORE_SHAPES_ONLY
 from portal_spider.platforms.layout import LayoutPlatform
-from portal_spider.platforms.listing import ListingRules
-
-logger = logging.getLogger(__name__)
 
 ARTICLE_URL = re.compile(r"/[\w-]*[a-z][\w-]*-(\d{3,})\.(?:html?|aspx)$", re.I)
 PAGER_URL = re.compile(r"/trang-\d+\.html?$|[?&](?:page|trang|p)=\d+", re.I)
@@ -32,6 +30,7 @@ class VendorPlatform(LayoutPlatform):
     """Clean-URL vendor portals (``/tin-tuc/<slug>-<id>.html``)."""
 
     name = "vendor"
+    priority = 20
     article_blocks = (
         "//*[contains(@class, 'news-detail') or contains(@class, 'detail-news') or "
         "contains(@class, 'article-detail') or contains(@class, 'post-detail')]",
@@ -95,7 +94,7 @@ class VendorPlatform(LayoutPlatform):
                 score += 5
             if OTHER_CMS.search(html):
                 score -= 40
-        return max(0, min(score, 70))
+        return max(0, min(score, SCORE_SHAPES_ONLY))
 
     def is_article_url(self, url: str) -> bool:
         path = urlsplit(url).path

@@ -12,18 +12,16 @@ the end of the body is.
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import parse_qsl, urlsplit
 
 from lxml.html import HtmlElement
 
+from portal_spider.extraction.listing_links import ListingRules
+from portal_spider.extraction.page import Page
 from portal_spider.items import ArticleItem
+from portal_spider.platforms.base import SCORE_MARKED
 from portal_spider.platforms.layout import LayoutPlatform
-from portal_spider.platforms.listing import ListingRules
-from portal_spider.platforms.page import Page
-
-logger = logging.getLogger(__name__)
 
 ARTICLE_URL = re.compile(
     r"[?&]p=\d+(?:&|$)|/\d{4}/\d{2}/(?:\d{2}/)?[^/?#]+/?$|/\d{4}/\d{2}/[^/?#]+\.html?$", re.I
@@ -39,6 +37,7 @@ class WordPressPlatform(LayoutPlatform):
     """WordPress themes: classic (``.entry-*``), block themes and page-builder news themes."""
 
     name = "wordpress"
+    priority = 40
     article_blocks = (
         "//article[contains(@class, 'type-post') or contains(@class, 'post')]",
         "//*[contains(concat(' ', normalize-space(@class), ' '), ' type-post ')]",
@@ -105,7 +104,7 @@ class WordPressPlatform(LayoutPlatform):
                 score += 20
             if "entry-title" in html:
                 score += 10
-        return min(score, 95)
+        return min(score, SCORE_MARKED)
 
     def is_article_url(self, url: str) -> bool:
         path = urlsplit(url).path

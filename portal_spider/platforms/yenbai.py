@@ -10,35 +10,33 @@ its pager, a photo gallery and the site-wide visitor counter, none of which belo
 
 from __future__ import annotations
 
-import logging
 import re
 from copy import deepcopy
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from portal_spider.extraction.attribution import read_attribution_line, record_attribution
+from portal_spider.extraction.field_guard import field_guard
+from portal_spider.extraction.html_tree import first, meta_content, parse_html, text_of
+from portal_spider.extraction.listing_links import Listing, add_article
+from portal_spider.extraction.media import fill_body_fields
+from portal_spider.extraction.page import Page
+from portal_spider.extraction.record_fields import complete_record
+from portal_spider.extraction.vocabulary import SOURCE_LABELS, TOOLBAR_LINK_WORDS, TOOLBAR_VIEWS_RE
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.dates_vi import find_dates
 from portal_spider.normalize.text import clean_text, strip_label
-from portal_spider.normalize.urls import absolute_url, canonical_url, query_params, with_query
-from portal_spider.platforms.base import Listing, Platform, first, meta_content, parse_html, text_of
-from portal_spider.platforms.generic import GenericPlatform
-from portal_spider.platforms.guard import field_guard
-from portal_spider.platforms.listing import add_article, same_origin
-from portal_spider.platforms.page import Page
-
-logger = logging.getLogger(__name__)
+from portal_spider.normalize.urls import (
+    absolute_url,
+    canonical_url,
+    query_params,
+    same_origin,
+    with_query,
+)
+from portal_spider.platforms.base import SCORE_CERTAIN, Platform
 
 ARTICLE_PAGE = re.compile(r"/noidung/[^?]*/pages/chi-tiet-[^/?]*\.aspx$", re.IGNORECASE)
-VIEWS = re.compile(
-    r"(\d[\d.,\s]*)\s*lượt\s*xem|(?:lượt\s*xem|số\s*lần\s*xem)\s*:?\s*(\d[\d.,]*)", re.I
-)
-SOURCE_LABELS = ("Nguồn:", "Nguồn :", "Theo")
-AUTHOR_LINE = re.compile(
-    r"^(Tin,?\s*ảnh|Tin\s+và\s+ảnh|Bài,?\s*ảnh|Bài\s+và\s+ảnh|Tác\s+giả|Bài|Tin|Ảnh)\s*:\s*(.+)$",
-    re.IGNORECASE,
-)
-TOOL_WORDS = {"in", "đọc bài", "in bài", "gửi email", "chia sẻ", "lưu", "in trang"}
 
 ARTICLE_BLOCKS = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' news-detail ')]",
@@ -48,6 +46,11 @@ ARTICLE_BLOCKS = (
     # the older commune-subsite variant: a "TinChiTiet" web part with Vietnamese class names
     "//*[contains(@class, 'TinChiTiet') or contains(@class, 'tin-chi-tiet')]",
 )
+# The body's last paragraphs read for author and source lines, and how long such lines are.
+ATTRIBUTION_PARAGRAPHS = 3
+AUTHOR_LINE_CHARS = 120
+SOURCE_LINE_CHARS = 200
+# The fields the generic rules may fill when the family's selectors miss them.
 FALLBACK_FIELDS = ("title", "published_at", "views", "category")
 NEWS_ITEM = "ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' news-item ')][1]"
 TITLE_PATHS = (
@@ -85,6 +88,7 @@ class YenBaiPlatform(Platform):
     """The SharePoint portals of Yên Bái province and its districts and communes."""
 
     name = "yenbai"
+    priority = 80
 
     def detect(self, url: str, html: str | None) -> int:
         host = urlsplit(url).hostname or ""
@@ -100,7 +104,7 @@ class YenBaiPlatform(Platform):
                 score += 15
             if "/noidung/tintuc/PublishingImages/" in html:
                 score += 15
-        return min(score, 100)
+        return min(score, SCORE_CERTAIN)
 
     def is_article_url(self, url: str) -> bool:
         return bool(ARTICLE_PAGE.search(urlsplit(url).path)) and "itemid" in query_params(url)
@@ -184,7 +188,7 @@ class YenBaiPlatform(Platform):
                 self._body(item, body, url, f"platform:yenbai {body_how}")
         else:  # a layout variant without the family's body classes: the generic body rules
             fields = (*FALLBACK_FIELDS, "body_text", "source", "author")
-        GenericPlatform().complete(item, Page(url, html, tree), fields=fields)
+        complete_record(item, Page(url, html, tree), fields=fields)
         with field_guard(item, "category"):
             self._category_from_list(item, url)
         return item
@@ -221,7 +225,7 @@ class YenBaiPlatform(Platform):
         if info is not None:
             candidates.append((info, info_how))
         for candidate, path in candidates:
-            match = VIEWS.search(text_of(candidate) or "")
+            match = TOOLBAR_VIEWS_RE.search(text_of(candidate) or "")
             if match:
                 item.views_raw = match.group(0).strip()
                 item.note("views", f"platform:yenbai {path}")
@@ -245,31 +249,30 @@ class YenBaiPlatform(Platform):
         element, how = first(block, ".//*[contains(@class, 'news-source')]")
         text = text_of(element)
         if text:
-            item.source = strip_label(text, SOURCE_LABELS) or None
-            item.note("source", f"platform:yenbai {how}")
+            source = strip_label(text, SOURCE_LABELS) or None
+            record_attribution(item, "source", source, f"platform:yenbai {how}")
 
     def _body(self, item: ArticleItem, body: HtmlElement, url: str, how: str) -> None:
         body = deepcopy(body)
         # trailing attribution lines: author (a person) and source (an organisation)
-        for paragraph in _last_with_text(body.xpath("./p|./div"), 3):
+        for paragraph in _last_with_text(body.xpath("./p|./div"), ATTRIBUTION_PARAGRAPHS):
             text = text_of(paragraph) or ""
-            author = AUTHOR_LINE.match(text)
-            if author and item.author is None and len(text) < 120:
-                item.author = author.group(2).strip()
-                item.note("author", f"{how} last p (author label)")
+            found = read_attribution_line(text)
+            author = found if found is not None and found[0] == "author" else None
+            if author and item.author is None and len(text) < AUTHOR_LINE_CHARS:
+                record_attribution(item, "author", author[1], f"{how} last p (author label)")
                 paragraph.drop_tree()
-            elif text.lower().startswith(("nguồn:", "nguồn :")) and len(text) < 200:
-                if item.source is None:
-                    item.source = strip_label(text, SOURCE_LABELS) or None
-                    item.note("source", f"{how} last p (Nguồn:)")
+            elif text.lower().startswith(("nguồn:", "nguồn :")) and len(text) < SOURCE_LINE_CHARS:
+                source = strip_label(text, SOURCE_LABELS) or None
+                record_attribution(item, "source", source, f"{how} last p (Nguồn:)")
                 paragraph.drop_tree()
         for element in body.iter("a", "span", "button"):
-            if (text_of(element) or "").lower() in TOOL_WORDS:
+            if (text_of(element) or "").lower() in TOOLBAR_LINK_WORDS:
                 element.drop_tree()
         text_only = deepcopy(body)
         for caption in text_only.xpath(".//table[contains(@class,'image-caption')]|.//figure"):
             caption.drop_tree()
-        self.body_fields(item, body, url, how, text_root=text_only)
+        fill_body_fields(item, body, url, how, text_root=text_only)
 
     # --- the "Các tin khác" list of an article page ------------------------------------------
     def parse_related(self, url: str, html: str) -> Listing:

@@ -10,7 +10,6 @@ zipped). ``PORTAL_ARCHIVE_REGISTRY`` names another registry file.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import sys
@@ -20,14 +19,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from portal_spider.normalize.urls import host_of
+from portal_spider.normalize.urls import host_of, origin
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-logger = logging.getLogger(__name__)
 
 REGISTRY_RESOURCE = "portals.toml"
 REGISTRY_ENV = "PORTAL_ARCHIVE_REGISTRY"
@@ -79,18 +77,13 @@ class Portal:
 
     def owns(self, url: str) -> bool:
         """Whether ``url`` is on this portal's host (``www.`` and scheme ignored, port kept)."""
-        return _site_key(url) == _site_key(self.base_url)
+        return origin(url) == origin(self.base_url)
 
     def to_row(self) -> dict[str, Any]:
         """The ``portals`` table row."""
         row = asdict(self)
         row.pop("day_first")
         return row
-
-
-def _site_key(url: str) -> str:
-    port = urlsplit(url).port
-    return f"{host_of(url)}:{port}" if port else host_of(url)
 
 
 def read_registry(path: str | Path | None = None) -> tuple[str, bytes]:

@@ -16,14 +16,11 @@ successor is the 2025 province it merged into.
 from __future__ import annotations
 
 import json
-import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-
-logger = logging.getLogger(__name__)
 
 LIBRARY = "vietnamadminunits"
 FORMAT = 1

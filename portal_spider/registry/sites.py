@@ -8,15 +8,12 @@ of its own, so no portal is hidden. Coverage per province counts the units with 
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from portal_spider.registry import Portal
 from portal_spider.registry.units import Unit, Units, fold_key
-
-logger = logging.getLogger(__name__)
 
 NO_PORTAL = "none"
 

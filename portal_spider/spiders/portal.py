@@ -489,7 +489,7 @@ class PortalSpider(scrapy.Spider):
             walk.ended = True
             return None
         if walk.stop_allowed and head_known and not progress.jump_pending:
-            walk.ended = walk.stopped_early = True
+            walk.ended = True
             stats.inc_value(f"portal/{slug}/walks_stopped_early")
             logger.debug("portal %s: %s stops at page %d (all known)", slug, walk.listing, page)
             return None

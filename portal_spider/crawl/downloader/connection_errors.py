@@ -27,8 +27,6 @@ from scrapy.exceptions import (
 from twisted.internet import error as twisted_errors
 from twisted.web.client import ResponseNeverReceived
 
-logger = logging.getLogger(__name__)
-
 CONNECTION_FAILURES: tuple[type[BaseException], ...] = (
     CannotResolveHostError,
     DownloadConnectionRefusedError,

@@ -8,14 +8,11 @@ robots.txt, listings and articles of that portal all get the portal's timeout.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.utils.httpobj import urlparse_cached
-
-logger = logging.getLogger(__name__)
 
 
 class PortalTimeoutMiddleware:

@@ -8,31 +8,43 @@ archived row belongs to the portal it was crawled for.
 
 from __future__ import annotations
 
-import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from portal_spider.extraction.html_tree import first, parse_html, text_of
 from portal_spider.normalize.dates_vi import find_dates
-from portal_spider.normalize.urls import absolute_url, canonical_url, host_of
-from portal_spider.platforms.base import Listing, Platform, first, parse_html, text_of
+from portal_spider.normalize.urls import absolute_url, canonical_url, same_origin
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:  # the page objects call these rules; the rules only read their URL methods
+    from portal_spider.platforms.base import Platform
+
+
+@dataclass
+class Listing:
+    """What a listing page links to: article pages and further listing pages."""
+
+    article_urls: list[str] = field(default_factory=list)
+    next_urls: list[str] = field(default_factory=list)
+    # listing-level dates of the articles when shown (url -> raw date string), for incremental stops
+    article_dates: dict[str, str] = field(default_factory=dict)
+
 
 ITEM_ANCESTOR = (
     "ancestor::*[self::li or self::article or self::tr or contains(@class, 'item') or "
     "contains(@class, 'post') or contains(@class, 'news')][1]"
 )
-HOME_PATHS = {"", "/", "/index.php", "/default.aspx", "/trang-chu", "/trang-chu.html", "/home"}
+# Paths of a portal's home page, where section links count as further listing pages.
+HOME_PAGE_PATHS = {"", "/", "/index.php", "/default.aspx", "/trang-chu", "/trang-chu.html", "/home"}
 
 
 @dataclass(frozen=True)
 class ListingRules:
     """How a platform's listing pages link to articles and to further pages."""
 
-    article_pattern: re.Pattern[str] | None = None
     article_links: tuple[str, ...] = ()
     scopes: tuple[str, ...] = ()
     pager_links: tuple[str, ...] = (
@@ -45,20 +57,6 @@ class ListingRules:
     )
     pager_pattern: re.Pattern[str] | None = None
     section_pattern: re.Pattern[str] | None = None
-
-
-def origin(url: str) -> str:
-    """Host (without ``www.``) and port: what makes two URLs belong to one portal."""
-    try:
-        port = urlsplit(url).port
-    except ValueError:  # a port that is no number, or out of range: a broken link
-        port = None
-    return f"{host_of(url)}:{port}" if port else host_of(url)
-
-
-def same_origin(url: str, other: str) -> bool:
-    """Whether two URLs are on the same host and port (scheme and ``www.`` ignored)."""
-    return bool(host_of(url)) and origin(url) == origin(other)
 
 
 def add_article(listing: Listing, link: HtmlElement, href: str, item: str = ITEM_ANCESTOR) -> None:
@@ -107,7 +105,7 @@ def _next_pages(
     here = canonical_url(url)
     links = [e.get("href") for xp in rules.pager_links for e in tree.xpath(xp)]
     patterns = [p for p in (rules.pager_pattern,) if p is not None]
-    if urlsplit(url).path.lower() in HOME_PATHS and rules.section_pattern is not None:
+    if urlsplit(url).path.lower() in HOME_PAGE_PATHS and rules.section_pattern is not None:
         patterns.append(rules.section_pattern)
     for pattern in patterns:
         links += [a.get("href") for a in tree.iter("a") if pattern.search(a.get("href") or "")]

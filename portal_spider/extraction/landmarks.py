@@ -7,33 +7,44 @@ source and author lines at the end of the body, never in the page chrome around 
 
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Iterable
 
 from lxml import etree
 from lxml.html import HtmlElement
 
+from portal_spider.extraction.chrome import in_chrome
+from portal_spider.extraction.dates import is_date_only_line
+from portal_spider.extraction.document_order import following_within, preceding_within
+from portal_spider.extraction.page_text import PageText
+from portal_spider.extraction.vocabulary import (
+    BOX_TITLE_RE,
+    OTHER_NEWS_HEADING_RE,
+    TITLE_SEPARATORS,
+    TRAIL_GLUE,
+    key,
+)
 from portal_spider.normalize.text import clean_text
-from portal_spider.platforms.axes import following_within, preceding_within
-from portal_spider.platforms.cues import OTHER_NEWS_HEADING_RE, in_chrome, is_date_only_line
-from portal_spider.platforms.pagetext import PageText, key
-
-logger = logging.getLogger(__name__)
 
 HEADING_TAGS = {"h1", "h2", "h3"}
 # class substrings of title-like elements (not links, not the <title>)
 TITLE_CLASSES = ("title", "Title", "tieude", "TieuDe", "tieu-de", "headline", "heading")
 LOGO_WORDS = ("logo", "banner", "brand", "sitename", "site-name", "site-title", "masthead")
 LOGO_EXACT = {"header", "top", "site-header", "header-top", "top-header", "topbar", "top-bar"}
-TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»]\s+")
-PROSE_WORDS = 25
-BOX_TITLE_RE = re.compile(
-    r"^(thống kê|liên kết|văn bản|thư viện|video|tiêu điểm|thông báo|sự kiện|lịch|hỏi đáp|"
-    r"chuyên mục|danh mục|tìm kiếm|giới thiệu|liên hệ)\b[\w\s]{0,20}$",
-    re.IGNORECASE,
-)
-TRAIL_GLUE = re.compile(r"[\s»›>→/]+")
+PROSE_WORDS = 25  # a paragraph of at least this many words of its own is prose
+PROSE_PARAGRAPH_WORDS = 12  # a direct paragraph counts toward a block's prose from this many words
+LINK_WORDS_DIVISOR = 3  # ... while less than a third of its words are link text
+PREFIX_TITLE_WORDS = 4  # a heading that only starts the declared title must have this many words
+# How much a heading looks like the article's title: its tag, then bonuses and penalties.
+HEADING_TAG_WEIGHTS = {"h1": 4, "h2": 3, "h3": 1}
+OTHER_TAG_WEIGHT = 1  # a title-classed block that is no heading
+HEADLINE_WORDS = (5, 40)  # a headline's usual length in words: bonus
+HEADLINE_LENGTH_BONUS = 2
+TOO_FEW_WORDS, TOO_MANY_WORDS = 3, 60  # shorter or longer: a label or a paragraph, not a title
+WRONG_LENGTH_PENALTY = 4
+LINK_PENALTY = 2  # a heading holding a link is another article's headline, mostly
+TITLE_CLASS_BONUS = 1  # a class or id saying title
+PROSE_AFTER_BONUS = 4  # prose follows it: the heading of the article text
+TITLE_SCORE_FLOOR = 4  # a heading must score above this to be taken as the title
 # element tags read in document order with ``tree.iter(*tags)``: libxml2 takes time quadratic in
 # the result to evaluate ``//p|//div|…`` on a big page
 PARAGRAPH_BLOCKS = ("p", "div", "td", "li", "span", "section", "article", "blockquote")
@@ -106,7 +117,11 @@ def matching_heading(candidates: Iterable[HtmlElement], hint: str) -> HtmlElemen
             continue
         if text == wanted:
             return element
-        if prefix_match is None and len(text.split()) >= 4 and wanted.startswith(text + " "):
+        if (
+            prefix_match is None
+            and len(text.split()) >= PREFIX_TITLE_WORDS
+            and wanted.startswith(text + " ")
+        ):
             prefix_match = element
     return prefix_match
 
@@ -115,18 +130,18 @@ def heading_score(element: HtmlElement) -> int:
     """How much an element looks like the article's title (0 or less: not at all)."""
     text = clean_text(element.text_content()) or ""
     words = len(text.split())
-    score = {"h1": 4, "h2": 3, "h3": 1}.get(element.tag, 1)
-    if 5 <= words <= 40:
-        score += 2
-    elif words < 3 or words > 60:
-        score -= 4
+    score = HEADING_TAG_WEIGHTS.get(element.tag, OTHER_TAG_WEIGHT)
+    if HEADLINE_WORDS[0] <= words <= HEADLINE_WORDS[1]:
+        score += HEADLINE_LENGTH_BONUS
+    elif words < TOO_FEW_WORDS or words > TOO_MANY_WORDS:
+        score -= WRONG_LENGTH_PENALTY
     if element.xpath(".//a[@href]"):
-        score -= 2
+        score -= LINK_PENALTY
     marker = f"{element.get('class', '')} {element.get('id', '')}".lower()
     if any(w in marker for w in ("title", "tieude", "tieu-de", "headline")):
-        score += 1
+        score += TITLE_CLASS_BONUS
     if prose_follows(element):
-        score += 4
+        score += PROSE_AFTER_BONUS
     return score
 
 
@@ -143,7 +158,7 @@ def prose_follows(element: HtmlElement, window: int = 40) -> bool:
 def best_heading(tree: HtmlElement) -> HtmlElement | None:
     """The heading that most looks like an article title, when no declared title matches."""
     scored = [(heading_score(e), -i, e) for i, e in enumerate(heading_candidates(tree))]
-    scored = [s for s in scored if s[0] > 4]
+    scored = [s for s in scored if s[0] > TITLE_SCORE_FLOOR]
     if not scored:
         return None
     return max(scored, key=lambda s: (s[0], s[1]))[2]
@@ -204,7 +219,7 @@ def prose_words(element: HtmlElement) -> int:
             text = clean_text(" ".join(child.xpath("text()"))) or ""
             link_words = 0
         words = len(text.split())
-        if words >= 12 and link_words < words / 3:
+        if words >= PROSE_PARAGRAPH_WORDS and link_words < words / LINK_WORDS_DIVISOR:
             total += words
     return total
 

@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
+from portal_spider.extraction.html_tree import meta_content
 from portal_spider.normalize.text import clean_text
-from portal_spider.platforms.base import meta_content
 
 logger = logging.getLogger(__name__)
 
 ARTICLE_TYPES = {"newsarticle", "article", "blogposting", "reportagenewsarticle", "report"}
-VIEW_COUNT_RE = re.compile(r"(?:UserPageVisits|UserViews|ViewAction|WatchAction)?\s*:?\s*(\d+)")
+INTERACTION_COUNT_RE = re.compile(
+    r"(?:UserPageVisits|UserViews|ViewAction|WatchAction)?\s*:?\s*(\d+)"
+)
 
 
 @dataclass
@@ -170,7 +172,7 @@ def read_microdata(tree: HtmlElement, data: StructuredData) -> None:
             if value and data.section is None:
                 data.section = Found(value, f"microdata {name}")
     for element in _itemprop(scope, "interactionCount")[:1]:
-        match = VIEW_COUNT_RE.search(_prop_value(element) or "")
+        match = INTERACTION_COUNT_RE.search(_prop_value(element) or "")
         if match and data.views is None:
             data.views = Found(match.group(1), "microdata interactionCount")
     bodies = _itemprop(scope, "articleBody")

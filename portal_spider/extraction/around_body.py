@@ -10,44 +10,34 @@ articles are never read.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
 
 from lxml.html import HtmlElement
 
-from portal_spider.normalize.text import clean_text
-from portal_spider.platforms.axes import following_within
-from portal_spider.platforms.base import text_of
-from portal_spider.platforms.cues import (
-    OTHER_NEWS_HEADING_RE,
+from portal_spider.extraction.attribution import looks_like_signature
+from portal_spider.extraction.chrome import in_chrome, in_headline_list
+from portal_spider.extraction.dates import (
     DateCandidate,
-    bounded_clean_text,
     dates_in,
-    in_chrome,
-    in_headline_list,
     is_date_only_line,
-    looks_like_signature,
     pick_publication_date,
-    views_in_text,
 )
+from portal_spider.extraction.document_order import following_within
+from portal_spider.extraction.html_tree import bounded_clean_text, text_of
+from portal_spider.extraction.views import views_in_text
+from portal_spider.extraction.vocabulary import DATE_LABEL_RE, OTHER_NEWS_HEADING_RE
+from portal_spider.normalize.text import clean_text
 
-logger = logging.getLogger(__name__)
-
-LEAD_WORDS = 15
+LEAD_WORDS = 15  # a lead paragraph between the title and the body has at least this many words
 SENTENCE_END = (".", "!", "?", "…", '"', "”", ")")
-AFTER_BODY_WINDOW = 12
-SIGNATURE_WINDOW = 6
+AFTER_BODY_WINDOW = 12  # elements after the body read for a trailing date
+SIGNATURE_WINDOW = 6  # elements after the body read for the author's signature
 CAPTION = (
     "ancestor-or-self::figure|ancestor-or-self::figcaption|"
     "ancestor-or-self::*[contains(@class, 'caption')]"
 )
 INNER_BLOCKS = {"div", "p", "ul", "ol", "table", "li", "h1", "h2", "h3", "section", "article"}
-DATE_LABEL_RE = re.compile(
-    r"(ngày\s+đăng|đăng\s+ngày|đăng\s+lúc|cập\s+nhật(\s+lúc)?|xuất\s+bản|thời\s+gian|posted|"
-    r"published|updated)\s*[:：]?\s*$",
-    re.IGNORECASE,
-)
 CATEGORY_CLASS_RE = re.compile(r"categor|chuyen-?muc", re.IGNORECASE)
 
 

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Iterator
 
 from lxml import etree
 
-from portal_spider.platforms.locate import common_ancestor, key
-from portal_spider.platforms.pagetext import KEY_END
+from portal_spider.extraction.landmarks import common_ancestor
+from portal_spider.extraction.vocabulary import KEY_END, key
 
 logger = logging.getLogger(__name__)
 

@@ -1,10 +1,10 @@
 """The article body of a page no selector knows, and the lines around it that are not body.
 
 The body comes from schema.org microdata when the page declares it, else from the main-content
-extractor (:func:`~portal_spider.platforms.content.extract_main_content`), else from the densest
-block of prose outside page chrome (table layouts the extractor misreads). Lines printed only in
-page chrome are dropped from both ends; trailing author, source, signature, attachment and date
-lines are taken out (author and source are recorded); the title and date lines at the start go.
+extractor (:mod:`portal_spider.extraction.main_content`), else from the densest block of prose
+outside page chrome (table layouts the extractor misreads). Lines printed only in page chrome
+are dropped from both ends; trailing author, source, signature, attachment and date lines are
+taken out (author and source are recorded); the title and date lines at the start go.
 """
 
 from __future__ import annotations
@@ -15,24 +15,27 @@ from copy import deepcopy
 
 from lxml.html import HtmlElement
 
-from portal_spider.items import ArticleItem
-from portal_spider.normalize.html import clean_body_html
-from portal_spider.normalize.text import clean_text
-from portal_spider.platforms.base import Platform, parse_html, text_of
-from portal_spider.platforms.content import (
-    extract_main_content,
+from portal_spider.extraction.attribution import (
+    looks_like_signature,
+    note_attribution,
+    read_attribution_line,
+    record_attribution,
+)
+from portal_spider.extraction.chrome import drop_tools, is_chrome_element
+from portal_spider.extraction.dates import is_date_only_line
+from portal_spider.extraction.html_tree import parse_html, text_of
+from portal_spider.extraction.landmarks import KEY_START, line_in_chrome, prose_container
+from portal_spider.extraction.main_content.extractor import extract_main_content
+from portal_spider.extraction.main_content.line_filter import (
     is_boilerplate_line,
     strip_portal_boilerplate,
 )
-from portal_spider.platforms.cues import (
-    drop_tools,
-    is_chrome_element,
-    is_date_only_line,
-    looks_like_signature,
-    read_attribution_line,
-)
-from portal_spider.platforms.locate import KEY_START, key, line_in_chrome, prose_container
-from portal_spider.platforms.page import Page
+from portal_spider.extraction.media import fill_body_fields
+from portal_spider.extraction.page import Page
+from portal_spider.extraction.vocabulary import ATTACHMENT_LINE, key
+from portal_spider.items import ArticleItem
+from portal_spider.normalize.html import clean_body_html
+from portal_spider.normalize.text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +44,11 @@ HEAD_CLASS_RE = re.compile(
     r"(entry-header|entry-meta|entry-title|post-meta|post-categories|post-date|breadcrumb)",
     re.IGNORECASE,
 )
-LEAD_PARAGRAPH_WORDS = 8
+LEAD_PARAGRAPH_WORDS = 8  # the first paragraph of a body has at least this many words
+# a microdata articleBody of fewer words is a teaser, not the body
+MICRODATA_BODY_WORDS = 20
+# the extractor's lines are the body unless they hold fewer than this share of the densest prose
+EXTRACTOR_SHARE_OF_PROSE = 1 / 2
 # A page of more elements than this (article pages have a few thousand), or of more visible text
 # (a long article has some 50,000 characters), takes its body from the densest prose block
 # without the main-content extractor, whose time on such a page would hold the crawl for seconds;
@@ -49,19 +56,15 @@ LEAD_PARAGRAPH_WORDS = 8
 BIG_PAGE_ELEMENTS = 10_000
 BIG_PAGE_CHARACTERS = 400_000
 SIGNATURE_BLOCKS = ("p", "div")
-ATTACHMENT_LINE = re.compile(
-    r"^(file|tệp|tập\s+tin|văn\s+bản|tài\s+liệu)\s+(đính\s+kèm|kèm\s+theo)|^(tải\s+về|đính\s+kèm)",
-    re.IGNORECASE,
-)
 
 
-def extract_body(platform: Platform, item: ArticleItem, page: Page, how: str) -> None:
+def extract_body(item: ArticleItem, page: Page, how: str) -> None:
     """Fill the body fields from microdata, the main-content extractor or the densest prose."""
     element = page.data.body_element
-    if element is not None and len((text_of(element) or "").split()) >= 20:
+    if element is not None and len((text_of(element) or "").split()) >= MICRODATA_BODY_WORDS:
         body = deepcopy(element)
         drop_tools(body)
-        element_body(platform, item, body, page.url, f"{how}:microdata articleBody")
+        element_body(item, body, page.url, f"{how}:microdata articleBody")
         page.body_container = element
         return
     container, words = prose_container(page.tree)
@@ -73,14 +76,14 @@ def extract_body(platform: Platform, item: ArticleItem, page: Page, how: str) ->
     kept: list[str] = []
     if content is not None and content.text.strip():
         kept = trim_lines(item, page, content.text.split("\n\n"), how)
-    if container is not None and len(" ".join(kept).split()) < words / 2:
+    if container is not None and len(" ".join(kept).split()) < words * EXTRACTOR_SHARE_OF_PROSE:
         # the extractor missed the article (table layouts): the densest prose block instead
         body = deepcopy(container)
         drop_tools(body)
         for element in body.xpath(".//*[@class or @id]"):
             if is_chrome_element(element):
                 element.drop_tree()
-        element_body(platform, item, body, page.url, f"{how}:densest prose block")
+        element_body(item, body, page.url, f"{how}:densest prose block")
         page.body_container = container
         return
     if kept and content is not None:
@@ -100,9 +103,7 @@ def is_big_page(page: Page) -> bool:
     return len(texts) > BIG_PAGE_ELEMENTS or texts.visible_length() > BIG_PAGE_CHARACTERS
 
 
-def element_body(
-    platform: Platform, item: ArticleItem, body: HtmlElement, url: str, rule: str
-) -> None:
+def element_body(item: ArticleItem, body: HtmlElement, url: str, rule: str) -> None:
     """Body fields from a body element, its head and trailing author and source lines removed."""
     drop_head_blocks(body)
     strip_attribution(item, body, rule)
@@ -120,7 +121,7 @@ def element_body(
             break
         holding_dropped.update(block.iterancestors())
         block.drop_tree()
-    platform.body_fields(item, body, url, rule, text_root=text_root)
+    fill_body_fields(item, body, url, rule, text_root=text_root)
 
 
 def drop_head_blocks(body: HtmlElement) -> None:
@@ -191,9 +192,8 @@ def trim_lines(item: ArticleItem, page: Page, lines: list[str], how: str) -> lis
         ):
             pass
         elif is_signature(page, lines[-1]):
-            if item.author is None:
-                item.author = clean_text(lines[-1])
-                item.note("author", f"{how}:signature at the end of the body")
+            signature = clean_text(lines[-1])
+            record_attribution(item, "author", signature, f"{how}:signature at the end of the body")
         else:
             break
         lines.pop()
@@ -230,18 +230,6 @@ def trim_html(fragment: str, kept: list[str], url: str) -> str | None:
     return clean_body_html(root, url) or None
 
 
-def note_attribution(
-    item: ArticleItem, author: str | None, source: str | None, how: str, where: str
-) -> None:
-    """Record an author and/or source read from a labelled line (only fields still empty)."""
-    if source and item.source is None:
-        item.source = source
-        item.note("source", f"{how}:label Nguồn/Theo ({where})")
-    if author and item.author is None:
-        item.author = author
-        item.note("author", f"{how}:author label ({where})")
-
-
 def strip_attribution(item: ArticleItem, body: HtmlElement, rule: str) -> None:
     """Take trailing author/source lines (and a signature) out of a body element, in place."""
     for _ in range(4):
@@ -258,9 +246,7 @@ def strip_attribution(item: ArticleItem, body: HtmlElement, rule: str) -> None:
         if _strip_line_after_break(item, last, rule):
             continue
         if looks_like_signature(last):
-            if item.author is None:
-                item.author = text
-                item.note("author", f"{rule} (signature at the end)")
+            record_attribution(item, "author", text, f"{rule} (signature at the end)")
             last.drop_tree()
             continue
         return
@@ -268,12 +254,8 @@ def strip_attribution(item: ArticleItem, body: HtmlElement, rule: str) -> None:
 
 def _record_attribution(item: ArticleItem, found: tuple[str, str], rule: str) -> None:
     kind, name = found
-    if kind == "source" and item.source is None:
-        item.source = name
-        item.note("source", f"{rule} (last line, Nguồn/Theo)")
-    elif kind == "author" and item.author is None:
-        item.author = name
-        item.note("author", f"{rule} (last line, author label)")
+    label = "Nguồn/Theo" if kind == "source" else "author label"
+    record_attribution(item, kind, name, f"{rule} (last line, {label})")
 
 
 def _strip_line_after_break(item: ArticleItem, block: HtmlElement, rule: str) -> bool:

@@ -6,16 +6,12 @@ the body extraction all read the same tree, the same structured data and the sam
 
 from __future__ import annotations
 
-import logging
-
 from lxml.html import HtmlElement
 
+from portal_spider.extraction.html_tree import parse_html
+from portal_spider.extraction.page_text import PageText
+from portal_spider.extraction.structured_data import StructuredData, read_structured
 from portal_spider.normalize.text import nfc, strip_controls
-from portal_spider.platforms.base import parse_html
-from portal_spider.platforms.pagetext import PageText
-from portal_spider.platforms.structured import StructuredData, read_structured
-
-logger = logging.getLogger(__name__)
 
 
 class Page:

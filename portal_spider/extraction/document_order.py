@@ -7,13 +7,10 @@ These generators yield the same elements in the same order and stop when the cal
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from itertools import islice
 
 from lxml import etree
-
-logger = logging.getLogger(__name__)
 
 
 def following(element: etree._Element) -> Iterator[etree._Element]:

@@ -9,23 +9,13 @@ from a few characters instead of the whole subtree. Build it for a tree that is 
 
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Iterable
 
 from lxml import etree
 
-logger = logging.getLogger(__name__)
+from portal_spider.extraction.vocabulary import key
 
-WORD_RE = re.compile(r"\w+")
-# past every character a comparison key can hold (keys are words and spaces)
-KEY_END = "\U0010ffff"
 HIDDEN_TAGS = ("script", "style", "noscript", "template")
-
-
-def key(text: str | None) -> str:
-    """Comparison key: case-folded words without punctuation."""
-    return " ".join(WORD_RE.findall((text or "").casefold()))
 
 
 class PageText:

@@ -1,0 +1,121 @@
+"""A page's HTML as a tree: the one parser of whole pages, and small readers of the tree.
+
+Every page object and every engine rule reads the tree :func:`parse_html` returns: NFC text, no
+control characters, broken HTML repaired by lxml rather than rejected.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
+
+from portal_spider.normalize.html import element_text
+from portal_spider.normalize.text import clean_text, nfc, strip_controls
+
+XML_DECLARATIONS = re.compile(r"^(?:\s*<\?xml[^>]*>?)+")
+
+
+class EmptyPage(ValueError):
+    """A page with nothing to parse: empty, blank, or only comments or a doctype."""
+
+
+# Comments and processing instructions dropped while parsing, for the main-content extractor:
+# React pages put ``<!-- -->`` inside paragraphs and trafilatura would cut the paragraph there.
+WITHOUT_COMMENTS = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+
+
+def parse_html(html: str | bytes, drop_comments: bool = False) -> HtmlElement:
+    """Parse a whole page; broken HTML is repaired by lxml rather than rejected.
+
+    The text comes out NFC: portals also serve decomposed Vietnamese (NFD), and every label,
+    title and body rule compares precomposed strings. Control characters are dropped first (lxml
+    refuses NUL and the like in text). A page with no element raises :class:`EmptyPage`.
+    ``drop_comments`` leaves comments and processing instructions out of the tree.
+    """
+    parser = WITHOUT_COMMENTS if drop_comments else None
+    try:
+        if isinstance(html, bytes):
+            tree = lxml_html.document_fromstring(html, parser=parser)
+            nfc_tree(tree)
+            return tree
+        if not html.strip():
+            raise EmptyPage("empty document")
+        # lxml refuses str input that starts with an XML encoding declaration (one or several)
+        html = XML_DECLARATIONS.sub("", strip_controls(nfc(html)))
+        return lxml_html.document_fromstring(html, parser=parser)
+    except etree.ParserError as error:
+        raise EmptyPage(f"no HTML element on the page ({error})") from error
+
+
+def nfc_tree(tree: HtmlElement) -> None:
+    """Normalise every text node and attribute value of a parsed page to NFC, in place."""
+    for element in tree.iter():
+        if element.text:
+            element.text = strip_controls(nfc(element.text))
+        if element.tail:
+            element.tail = strip_controls(nfc(element.tail))
+        if isinstance(element.tag, str):
+            for name, value in element.attrib.items():
+                element.set(name, strip_controls(nfc(value)))
+
+
+def first(tree: HtmlElement, *xpaths: str) -> tuple[HtmlElement | None, str | None]:
+    """The first element matched by the first xpath that matches, and that xpath."""
+    for xp in xpaths:
+        found = tree.xpath(xp)
+        if found:
+            return found[0], xp
+    return None, None
+
+
+def text_of(element: HtmlElement | None) -> str | None:
+    """Whitespace-normalised visible text of an element, or None."""
+    if element is None:
+        return None
+    text = " ".join(element_text(element).split())
+    return text or None
+
+
+def meta_content(tree: HtmlElement, *names: str) -> str | None:
+    """The content of the first ``<meta>`` with one of ``names`` as property, name or itemprop."""
+    # the whole document, as ``//meta[…]`` reads it, without an XPath walk per name
+    metas = list(tree.getroottree().getroot().iter("meta"))
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            for meta in metas:
+                value = meta.get("content") if meta.get(attr) == name else None
+                if value is not None and value.strip():
+                    return value.strip()
+    return None
+
+
+def bounded_clean_text(element: HtmlElement, limit: int, joiner: str = "") -> str | None:
+    """The element's cleaned text when it has at most ``limit`` characters, else ``None``.
+
+    Only the start of a long text is read: once the cleaned start is longer than ``limit`` (with
+    a margin for a character merged or a space stripped at the cut), the whole text is too.
+    ``joiner`` goes between the text nodes (``" "`` as :func:`short_text` joins them).
+    """
+    pieces: list[str] = []
+    size = 0
+    budget = 2 * limit + 64
+    for piece in element.itertext():
+        pieces.append(piece)
+        size += len(piece) + len(joiner)
+        if size > budget:
+            if len(clean_text(joiner.join(pieces)) or "") > limit + 16:
+                return None
+            budget *= 2  # mostly whitespace so far: read on
+    text = clean_text(joiner.join(pieces)) or ""
+    return text if len(text) <= limit else None
+
+
+def short_text(element: HtmlElement, limit: int = 160) -> str:
+    """The element's whole text when short, else only its own text nodes (not its children's)."""
+    text = bounded_clean_text(element, limit, " ")
+    if text is not None:
+        return text
+    return clean_text(" ".join(element.xpath("text()"))) or ""

@@ -1,0 +1,111 @@
+"""Generic main-content (article body) extraction for unknown page layouts.
+
+Strategy, in order:
+
+1. ``trafilatura`` in *precision* mode, or its *fast* (balanced) result when the precise one is
+   suspiciously short (:mod:`.trafilatura_pass`).
+2. Chunks of an article body split into sibling containers are put back (:mod:`.split_chunks`).
+3. Lines located outside the article block are cut from both ends (:mod:`.article_span`).
+4. If too little is left, a small text-density heuristic picks the container whose paragraphs
+   hold the most non-link text (:mod:`.density`; Vietnamese portals are often table based).
+
+The chosen HTML fragment is split into text units (:mod:`.units`) and cleaned line by line
+(:mod:`.line_filter`): the title and date line at the top, print / read-aloud / share widgets,
+"Các tin khác"-style trailing lists, view counters and a trailing "Nguồn: ..." line are removed
+from both the text and the HTML.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lxml import etree
+
+from portal_spider.extraction.main_content.article_span import article_span
+from portal_spider.extraction.main_content.density import density_units
+from portal_spider.extraction.main_content.split_chunks import merge_split_chunks
+from portal_spider.extraction.main_content.trafilatura_pass import trafilatura_units
+from portal_spider.extraction.main_content.units import (
+    Unit,
+    lines_paragraph,
+    parse_page,
+    render_units,
+    units_words,
+)
+from portal_spider.extraction.vocabulary import TITLE_SPLIT_RE, normalize_line, word_count
+
+logger = logging.getLogger(__name__)
+
+MIN_WORDS = 8  # fewer words than this is no article body
+
+
+@dataclass
+class MainContent:
+    """Extracted article body: plain text, HTML fragment and the strategy that found it."""
+
+    text: str
+    html: str
+    method: str
+
+
+# --------------------------------------------------------------------------- page helpers
+
+
+def page_titles(tree: etree._Element) -> list[str]:
+    """Candidate titles of the page: ``<h1>``, ``og:title`` and ``<title>`` with its parts."""
+    titles: list[str] = []
+    for xpath in ("//h1", "//title"):
+        titles.extend(normalize_line(e.text_content()) for e in tree.xpath(xpath)[:3])
+    titles.extend(
+        normalize_line(v)
+        for v in tree.xpath('//meta[@property="og:title" or @name="twitter:title"]/@content')
+    )
+    parts = [part for title in titles for part in TITLE_SPLIT_RE.split(title)]
+    return [t for t in dict.fromkeys(titles + parts) if word_count(t) >= 2]
+
+
+# --------------------------------------------------------------------------- anchoring
+
+
+def anchored_units(tree: etree._Element, units: list[Unit], titles: Iterable[str]) -> list[Unit]:
+    """*units* without the leading and trailing lines that lie outside the article block."""
+    flat = [line for unit in units for line in unit.lines]
+    start, end = article_span(tree, flat, titles)
+    if start == 0 and end == len(flat):
+        return units
+    kept: list[Unit] = []
+    position = 0
+    for unit in units:
+        first, last = position, position + len(unit.lines)
+        position = last
+        lines = unit.lines[max(start, first) - first : max(min(end, last) - first, 0)]
+        if len(lines) == len(unit.lines):
+            kept.append(unit)
+        elif lines:
+            kept.append(Unit(lines_paragraph(lines), lines))
+    return kept
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def extract_main_content(html: str, url: str | None = None) -> MainContent | None:
+    """Extract the article body of *html*; ``None`` when no body can be found."""
+    tree = parse_page(html)
+    if tree is None:
+        return None
+    titles = page_titles(tree)
+    units, method = trafilatura_units(tree, url)
+    units, merged = merge_split_chunks(tree, units)
+    if merged:
+        method += "+chunks"
+    units = anchored_units(tree, units, titles)
+    if units_words(units) < MIN_WORDS:
+        units, method = density_units(tree), "density"
+    text, body_html = render_units(units, titles)
+    if word_count(text) < MIN_WORDS:
+        logger.debug("no main content found for %s", url)
+        return None
+    return MainContent(text=text, html=body_html, method=method)

@@ -13,6 +13,7 @@ import hashlib
 import subprocess
 import sys
 import threading
+import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,7 +22,7 @@ from crawl_helpers import run_cli, write_registry, yenbai_registry_row
 
 from archive.blobs import payload
 from archive.db import open_archive
-from archive.wacz import cdxj_lookup, read_record, validate_wacz
+from archive.wacz import WaczError, cdxj_lookup, read_record, validate_wacz
 from portal_spider.demo.server import PortalServer
 from portal_spider.demo.yenbai_site import FILE_PATH, MINIMAL_PDF, Reply, YenBaiSite
 
@@ -83,6 +84,12 @@ class RecordingSite(YenBaiSite):
 def target_of(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def wacz_validate(path: Path) -> subprocess.CompletedProcess:
+    """``wacz validate -f PATH``: the validator of the wacz package, as a user runs it."""
+    command = [Path(sys.executable).parent / "wacz", "validate", "-f", path]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
 
 
 def capture_bytes(db) -> int:
@@ -174,13 +181,19 @@ def test_warcio_check_passes_on_the_export(crawled, tmp_path):
     assert types.count("response") + types.count("revisit") == crawled["db"]["captures"].count
 
 
-def test_second_crawl_adds_only_revisits(crawled):
+def test_second_crawl_adds_only_revisits(crawled, tmp_path):
     db = crawled["db"]
     new_rows = list(db.query("select * from captures where id > ?", [crawled["first_rows"]]))
     assert new_rows, "the second crawl fetched the listings, home page and robots.txt again"
     assert all(row["revisit_of"] is not None and row["body_gz"] is None for row in new_rows)
     growth = capture_bytes(db) - crawled["first_bytes"]
     assert growth < 0.05 * crawled["first_bytes"], (growth, crawled["first_bytes"])
+    # the WARC of both crawls: the second adds revisit, request and metadata records only
+    warc = tmp_path / "both.warc.gz"
+    result = run_cli("export-warc", "--db", str(crawled["db_path"]), "-o", str(warc))
+    assert result.returncode == 0, result.stderr[-3000:]
+    first = crawled["warc_first"].stat().st_size
+    assert warc.stat().st_size - first < 0.05 * first, (warc.stat().st_size, first)
 
 
 def test_a_pdf_linked_twice_is_stored_once_and_both_articles_point_at_it(crawled):
@@ -228,6 +241,19 @@ def test_export_wacz_validates_and_its_index_replays_an_article(crawled, tmp_pat
     assert result.returncode == 0, result.stderr[-3000:]
     assert "(valid)" in result.stderr
     validate_wacz(wacz)
+    # the wacz package's own command line says the same, and says no to a package altered after
+    assert wacz_validate(wacz).returncode == 0
+    altered = tmp_path / "altered.wacz"
+    with zipfile.ZipFile(wacz) as source, zipfile.ZipFile(altered, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "pages/pages.jsonl":
+                data = data.replace(b'"url": "', b'"url": "x', 1)
+            target.writestr(entry, data)
+    refused = wacz_validate(altered)
+    assert refused.returncode == 1 and "invalid" in refused.stdout, refused.stdout[-2000:]
+    with pytest.raises(WaczError):
+        validate_wacz(altered)
     article = next(db.query("select url, capture_id from articles order by id limit 1"))
     entries = [e for e in cdxj_lookup(wacz, article["url"]) if e["mime"] != "warc/revisit"]
     assert len(entries) == 1

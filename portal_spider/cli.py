@@ -12,11 +12,11 @@ from pathlib import Path
 import click
 
 from archive.cli import db_option
-from portal_spider import registry_commands
 from portal_spider.normalize.charset import DecodedPage, decode_page
 from portal_spider.offline.bench_storage import bench_storage_command
 from portal_spider.registry import Portal, adhoc_portal, find_portal
-from portal_spider.registry_commands import registry_or_fail
+from portal_spider.registry import commands as registry_commands
+from portal_spider.registry.commands import registry_or_fail
 
 
 class CommandGroup(click.Group):

@@ -9,6 +9,7 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 from portal_spider.demo.server import PortalServer
 from portal_spider.demo.yenbai_site import Reply
@@ -172,6 +173,14 @@ def yenbai_registry(slugs: list[str], scheme: str) -> str:
             f'province = "Yên Bái"\nunit_code = "{code}"\nbase_url = "{scheme}://{host}/"\n'
         )
     return "\n".join(tables)
+
+
+def use_registry(text: str, directory: Path, monkeypatch) -> Path:
+    """Write a registry file with ``text`` under ``directory`` and point the environment at it."""
+    path = directory / "portals.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("PORTAL_ARCHIVE_REGISTRY", str(path))
+    return path
 
 
 def self_signed_tls(server: PortalServer, host: str, directory) -> None:

@@ -20,6 +20,7 @@ from liveness_sites import (
     Parked,
     Redirect,
     UnitHome,
+    use_registry,
     yenbai_registry,
 )
 
@@ -67,10 +68,7 @@ def sites_rows(db: Path, *args: str) -> dict[str, dict]:
 
 @pytest.fixture
 def registry(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "portals.toml"
-    path.write_text(REGISTRY, encoding="utf-8")
-    monkeypatch.setenv("PORTAL_ARCHIVE_REGISTRY", str(path))
-    return path
+    return use_registry(REGISTRY, tmp_path, monkeypatch)
 
 
 def test_check_sites_derives_each_status_and_keeps_the_history(registry, tmp_path):

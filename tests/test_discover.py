@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from liveness_sites import LocalHosts, Parked, Silent, UnitHome, yenbai_registry
+from liveness_sites import LocalHosts, Parked, Silent, UnitHome, use_registry, yenbai_registry
 
 from portal_spider.cli import main
 from portal_spider.liveness.discover import ascii_label, candidate_hosts, learn_patterns
@@ -36,10 +36,7 @@ REGISTRY = yenbai_registry(["yenbai", "tramtau"], "https") + (
 
 @pytest.fixture
 def registry(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "portals.toml"
-    path.write_text(REGISTRY, encoding="utf-8")
-    monkeypatch.setenv("PORTAL_ARCHIVE_REGISTRY", str(path))
-    return path
+    return use_registry(REGISTRY, tmp_path, monkeypatch)
 
 
 def test_candidates_follow_the_province_patterns(registry):

@@ -545,3 +545,47 @@ def m009_captures_everything(db: Database) -> None:
     db["article_files"].create_index(["sha256"])
     versions.create_view(db)
     versions.share_current_text(db)
+
+
+@migrations()
+def m012_site_model(db: Database) -> None:
+    """What the crawler learned about a portal in software it has no page object for.
+
+    ``site_models`` holds, per portal, the article URL template and the shapes of its listing
+    and article pages, the query parameters that do not change a page, the site name's affix in
+    ``<title>``, the sitemaps and feeds found, and the URLs that turned out not to be articles.
+    ``listing_schedule`` holds, per listing, how many walks in a row found no new article and
+    when it is due again, so an unchanged portal costs a handful of requests.
+    """
+    db["site_models"].create(
+        {
+            "portal": str,
+            "platform": str,
+            "article_template": str,
+            "article_shapes": str,  # JSON object: shape -> pages seen
+            "listing_shapes": str,  # JSON object: shape -> pages seen
+            "dropped_params": str,  # JSON list
+            "title_prefix": str,
+            "title_suffix": str,
+            "sitemaps": str,  # JSON list
+            "feeds": str,  # JSON list
+            "not_articles": str,  # JSON list of URLs
+            "updated_at": str,
+        },
+        pk="portal",
+        if_not_exists=True,
+    )
+    db["listing_schedule"].create(
+        {
+            "portal": str,
+            "listing": str,
+            "url": str,
+            "walks": int,
+            "empty_walks": int,
+            "last_walked_at": str,
+            "last_new_at": str,
+            "due_at": str,
+        },
+        pk=("portal", "listing"),
+        if_not_exists=True,
+    )

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from archive.cli import db_option
+from portal_spider.discovery.explore_command import explore_command
 from portal_spider.normalize.charset import DecodedPage, decode_page
 from portal_spider.offline.bench_storage import bench_storage_command
 from portal_spider.registry import Portal, adhoc_portal, find_portal
@@ -398,4 +399,5 @@ def _register_archive_commands() -> None:
 
 
 _register_archive_commands()
+main.add_command(explore_command)
 registry_commands.register(main)  # sites, registry build-units, discover, check-sites

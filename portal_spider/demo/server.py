@@ -4,7 +4,9 @@ It listens on 127.0.0.1 on a free port, answers from a site object (anything wit
 ``handle(target) -> Reply``), logs every request, counts the requests in flight at once, and can
 inject faults (a status code or a delay for chosen paths) so tests can see how a crawl copes.
 A site that also has ``serve_raw(target, handler) -> bool`` may write a whole reply itself
-(its own headers, a streamed or endless body, no reply at all) by returning True.
+(its own headers, a streamed or endless body, no reply at all) by returning True; one with
+``handle_post(target, form) -> Reply`` answers POST requests (a WebForms postback), which other
+sites refuse with 405.
 """
 
 from __future__ import annotations
@@ -79,6 +81,10 @@ class PortalServer:
             def do_HEAD(self) -> None:  # noqa: N802
                 server._serve(self, head=True)
 
+            def do_POST(self) -> None:  # noqa: N802 (a WebForms postback)
+                length = int(self.headers.get("Content-Length") or 0)
+                server._serve(self, form=self.rfile.read(length) if length else b"")
+
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 logger.debug("%s " + format, self.address_string(), *args)
 
@@ -120,7 +126,9 @@ class PortalServer:
                     return fault
         return None
 
-    def _serve(self, handler: BaseHTTPRequestHandler, head: bool = False) -> None:
+    def _serve(
+        self, handler: BaseHTTPRequestHandler, head: bool = False, form: bytes | None = None
+    ) -> None:
         target = handler.path
         with self.log.lock:
             self.log.targets.append(target)
@@ -137,6 +145,13 @@ class PortalServer:
                 return
             if fault and fault.status:
                 reply = Reply(fault.status, "text/plain; charset=utf-8", b"injected fault\n")
+            elif form is not None:
+                post = getattr(self.site, "handle_post", None)
+                reply = (
+                    post(target, form)
+                    if post is not None
+                    else Reply(405, "text/plain; charset=utf-8", b"method not allowed\n")
+                )
             else:
                 reply = self.site.handle(target)
             handler.send_response(reply.status)

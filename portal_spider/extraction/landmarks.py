@@ -7,6 +7,7 @@ source and author lines at the end of the body, never in the page chrome around 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from lxml import etree
@@ -18,11 +19,15 @@ from portal_spider.extraction.document_order import following_within, preceding_
 from portal_spider.extraction.page_text import PageText
 from portal_spider.extraction.vocabulary import (
     BOX_TITLE_RE,
+    META_LINE_LABEL_RE,
     OTHER_NEWS_HEADING_RE,
     TITLE_SEPARATORS,
     TRAIL_GLUE,
+    VIEWS_LABEL_FIRST_RE,
+    VIEWS_NUMBER_FIRST_RE,
     key,
 )
+from portal_spider.normalize.dates_vi import find_dates
 from portal_spider.normalize.text import clean_text
 
 HEADING_TAGS = {"h1", "h2", "h3"}
@@ -37,6 +42,7 @@ PREFIX_TITLE_WORDS = 4  # a heading that only starts the declared title must hav
 # How much a heading looks like the article's title: its tag, then bonuses and penalties.
 HEADING_TAG_WEIGHTS = {"h1": 4, "h2": 3, "h3": 1}
 OTHER_TAG_WEIGHT = 1  # a title-classed block that is no heading
+STAMP_MAX_WORDS = 2  # words besides its dates and numbers on a line that is a date stamp
 HEADLINE_WORDS = (5, 40)  # a headline's usual length in words: bonus
 HEADLINE_LENGTH_BONUS = 2
 TOO_FEW_WORDS, TOO_MANY_WORDS = 3, 60  # shorter or longer: a label or a paragraph, not a title
@@ -254,7 +260,8 @@ def text_block_matching(
 def block_before(
     start: HtmlElement, current: HtmlElement | None, window: int = 15
 ) -> HtmlElement | None:
-    """The nearest short text block before the body's start that reads like a headline.
+    """The nearest short text block before ``start`` that reads like a headline (a meta line such
+    as ``Số lần xem: 312`` or a date stamp is passed over).
 
     ``None`` when ``current`` (the title found so far) comes first, or when nothing qualifies.
     """
@@ -270,9 +277,25 @@ def block_before(
             continue
         text = clean_text(element.text_content()) or ""
         headline = 4 <= len(text.split()) <= 30 and not text.endswith((".", ":"))
-        if headline and not is_date_only_line(text) and not OTHER_NEWS_HEADING_RE.match(text):
+        # a meta line ("Số lần xem: 312") sits between headline and body: look above it
+        meta = is_date_only_line(text) or is_label_line(text)
+        if headline and not meta and not OTHER_NEWS_HEADING_RE.match(text):
             return element
     return None
+
+
+def is_label_line(text: str | None) -> bool:
+    """Whether a line is an article's meta line (views, a date, the source …), never a headline."""
+    if not text:
+        return False
+    views = VIEWS_LABEL_FIRST_RE.search(text) or VIEWS_NUMBER_FIRST_RE.search(text)
+    if META_LINE_LABEL_RE.match(text) or views:
+        return True
+    rest = text
+    for found in find_dates(text):
+        rest = rest.replace(found, " ")
+    words = [w for w in re.split(r"[\s|,;:()\-–/]+", rest) if w and not w.isdigit()]
+    return len(words) <= STAMP_MAX_WORDS and rest != text
 
 
 def link_trail(tree: HtmlElement, home_words: set[str]) -> HtmlElement | None:

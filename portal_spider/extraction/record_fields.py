@@ -43,6 +43,7 @@ from portal_spider.extraction.landmarks import (
     block_before,
     common_ancestor,
     heading_candidates,
+    is_label_line,
     link_trail,
     matching_heading,
     paragraph_element,
@@ -98,6 +99,7 @@ def complete_record(
     if "title" in fields:
         with field_guard(item, "title"):
             _title_near_body(item, page, how)
+            _title_not_a_label(item, page, how)
     if "body_text" in fields:
         with field_guard(item, "body_text"):
             _lead(item, page, how)
@@ -201,6 +203,20 @@ def _title_near_body(item: ArticleItem, page: Page, how: str) -> None:
     if element is not None:
         page.title = element
         _set_title(item, text_of(element), f"{how}:text block before the body")
+
+
+def _title_not_a_label(item: ArticleItem, page: Page, how: str) -> None:
+    """A title that is a meta line (``Số lần xem: 312``, a date) gives way to the headline above
+    it; the title element moves there, so the article header spans the meta line again."""
+    if not is_label_line(item.title) or page.title is None:
+        return
+    element = block_before(page.title, None)
+    if element is None:
+        item.title = None
+        item.note("title", f"{how}:label line refused as a title")
+        return
+    page.title = element
+    _set_title(item, text_of(element), f"{how}:headline block above the meta line")
 
 
 def _set_title(item: ArticleItem, value: str | None, rule: str) -> None:

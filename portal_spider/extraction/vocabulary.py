@@ -77,6 +77,13 @@ OTHER_NEWS_WORDS = (
     r"mới|mới nhất|mới đăng|xem nhiều|đọc nhiều|nổi bật|đã đưa)"
 )
 OTHER_NEWS_HEADING_RE = re.compile(rf"^{OTHER_NEWS_WORDS}\b", re.IGNORECASE)
+# The heading of a list of articles related to the one shown ("Các tin khác", "Tin liên quan",
+# "Tin cùng chuyên mục"), not of the site's newest or most read: its links are worth following.
+RELATED_NEWS_HEADING_RE = re.compile(
+    r"^(các|những)?\s*(tin|bài|bài viết|tin tức)\s*"
+    r"(khác|liên quan|cùng chuyên mục|cùng loại)\s*:?$",
+    re.IGNORECASE,
+)
 # The text of one tool widget (print, share, font size …), element by element.
 # The print, read-aloud, mail, share and save links of the Yên Bái article toolbar.
 TOOLBAR_LINK_WORDS = {"in", "đọc bài", "in bài", "gửi email", "chia sẻ", "lưu", "in trang"}
@@ -286,6 +293,15 @@ ATTACHMENT_LINE = re.compile(
 SOURCE_LABELS = ("Nguồn tin:", "Nguồn:", "Nguồn :", "Nguồn", "Theo")
 
 # --- titles, breadcrumbs -------------------------------------------------------------------------
+# The label that starts an article's meta line ("Số lần xem: 312", "Nguồn: …", "Ngày đăng: …",
+# "Tin, ảnh: …"): a line that starts so is never the headline.
+META_LINE_LABEL_RE = re.compile(
+    r"^\s*(?:số\s+lần\s+xem|lượt\s+xem|lượt\s+đọc|đã\s+xem|lượt\s+truy\s+cập|ngày\s+đăng|"
+    r"đăng\s+ngày|ngày\s+cập\s+nhật|cập\s+nhật|ngày\s+xuất\s+bản|nguồn|tác\s+giả|tin,?\s+ảnh|"
+    r"bài,?\s+ảnh|tin\s+và\s+ảnh|chia\s+sẻ|in\s+bài|trang\s+chủ|đang\s+truy\s+cập|"
+    r"đang\s+online)\s*:",
+    re.IGNORECASE,
+)
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»]\s+")
 # What glues the links of a breadcrumb trail printed as text.
 TRAIL_GLUE = re.compile(r"[\s»›>→/]+")
@@ -295,3 +311,28 @@ TITLE_SPLIT_RE = re.compile(rf"{TITLE_SEPARATORS.pattern}|\s*::\s*")
 HOME_WORDS = {"trang chủ", "home", "trang chu", "trang nhất"}
 # Arrows and slashes between the names of a plain-text breadcrumb.
 CRUMB_SEPARATORS = re.compile(r"\s*[»›>→]\s*|\s+/\s+")
+
+# --- listings: pagers and "more" links -----------------------------------------------------------
+# The text of a pager's link to the next page ("Trang sau", "»", "Tiếp").
+NEXT_PAGE_WORDS = (
+    "»",
+    "›",
+    ">",
+    ">>",
+    "sau",
+    "tiếp",
+    "trang sau",
+    "trang tiếp",
+    "tiếp theo",
+    "next",
+)
+# The text of a pager's other links: previous, last.
+OTHER_PAGE_WORDS = ("trước", "trang trước", "«", "‹", "cuối", "trang cuối", "last", "xem tiếp")
+# A pager link's whole text: a page number or one of the words above.
+PAGER_LINK_RE = re.compile(
+    rf"^(?:\d{{1,4}}|{any_phrase(NEXT_PAGE_WORDS + OTHER_PAGE_WORDS)})$", re.IGNORECASE
+)
+# The start of a home-page block's link to its whole listing ("Xem tiếp »", "Xem thêm").
+MORE_LINK_RE = re.compile(
+    r"^(?:xem tiếp|xem thêm|xem tất cả|tất cả|chi tiết|đọc thêm|more)\b", re.IGNORECASE
+)

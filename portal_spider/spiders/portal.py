@@ -48,6 +48,7 @@ from archive.store import article_id
 from portal_spider.crawl import politeness
 from portal_spider.crawl.capture import FileFetcher, headers_dict
 from portal_spider.crawl.clock import Clock
+from portal_spider.crawl.discovery import Discovery
 from portal_spider.crawl.downloader.boundary import LeftPortal, last_redirect, redirect_note
 from portal_spider.crawl.downloader.circuit import HostUnavailable
 from portal_spider.crawl.frontier import ListingLink
@@ -107,6 +108,7 @@ class PortalSpider(scrapy.Spider):
         self.overlap = 1
         self.use_portal_delays = True
         self.files: FileFetcher | None = None
+        self.discovery = Discovery()  # site models of the portals read by the generic rules
         for p in portals:
             if p.platform != "auto":
                 self.platforms[p.slug] = get_platform(p.platform)
@@ -152,13 +154,18 @@ class PortalSpider(scrapy.Spider):
             limits = Limits.for_portal(settings, portal)
             self.limits[slug] = PortalLimits(limits)
             self.crawler.stats.set_value(f"portal/{slug}/limits", limits.__dict__.copy())
-        return CrawlState(
+        state = CrawlState(
             settings.get("PORTAL_ARCHIVE_DB"),
             self.clock,
             full=settings.getbool("PORTAL_ARCHIVE_FULL"),
             max_attempts=settings.getint("PORTAL_ARCHIVE_MAX_ATTEMPTS", 5),
             default_steps=parse_steps(settings.get("PORTAL_ARCHIVE_REVISIT_DAYS")),
         )
+        for slug, portal in self.portals.items():
+            self.discovery.open(state.db, portal)
+            if slug in self.platforms:
+                self.platforms[slug] = self.discovery.wrap(slug, self.platforms[slug])
+        return state
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.state = self.open_state()
@@ -217,14 +224,23 @@ class PortalSpider(scrapy.Spider):
         )
 
     def listing_request(self, slug: str, link: ListingLink) -> scrapy.Request | None:
-        """The request for a listing page released by the portal's frontier (paid for)."""
+        """The request for a listing page released by the portal's frontier (paid for); a
+        WebForms postback page is a POST of its listing's form."""
+        form = self.discovery.form_for(link.url)
         return self._request(
             slug,
-            link.url,
+            form.pop("url", link.url),
             self.parse_listing,
-            {"kind": "listing", "walk": link.walk, "page": link.page, "streak": link.streak},
+            {
+                "kind": "listing",
+                "walk": link.walk,
+                "page": link.page,
+                "streak": link.streak,
+                "listing_url": link.url,
+            },
             charged=True,
             priority=LISTING_PRIORITY,
+            **form,
         )
 
     def article_request(
@@ -275,6 +291,10 @@ class PortalSpider(scrapy.Spider):
         """Let a listing page wait its turn in the portal's frontier, unless it is left out."""
         if not link.continuation and link.page == 1:
             if (slug, link.walk) in self.listings_requested:
+                return
+            full = self.state is not None and self.state.full  # a backfill walks them all
+            if not full and self.discovery.not_due(slug, link.walk, self.clock.now()):
+                self.crawler.stats.inc_value(f"portal/{slug}/listings_not_due")
                 return
             self.listings_requested.add((slug, link.walk))
         reason = self.limits[slug].queue(link)
@@ -382,7 +402,8 @@ class PortalSpider(scrapy.Spider):
     def platform_for(self, slug: str, response: Response) -> Platform:
         """The portal's platform: declared, or detected from its first page and remembered."""
         if slug not in self.platforms:
-            platform = detect_platform(response.url, self.page_text(response).text)
+            detected = detect_platform(response.url, self.page_text(response).text)
+            platform = self.discovery.wrap(slug, detected)
             self.platforms[slug] = platform
             logger.info("portal %s: detected platform %s", slug, platform.name)
             self.crawler.stats.set_value(f"portal/{slug}/detected_platform", platform.name)
@@ -411,7 +432,9 @@ class PortalSpider(scrapy.Spider):
             yield from self.release_listings(slug)
             return
         platform = self.platform_for(slug, response)
-        if platform.is_article_url(response.url):
+        for url in self.discovery.extra_listings(slug, platform, self.portals[slug].base_url):
+            self.queue_listing(slug, self.first_page(url))
+        if self.discovery.is_article_page(slug, platform, response, self.page_text(response).text):
             yield from self.parse_article(response)
             yield from self.release_listings(slug)
             return
@@ -424,7 +447,8 @@ class PortalSpider(scrapy.Spider):
         page = response.meta.get("page") or page_number(response.url) or 1
         walk.pages += 1
         walk.deepest_page = max(walk.deepest_page, page)
-        walk.progress.fetched(page, response.url)
+        here = self.discovery.page_name(response)  # a postback page is named by its number
+        walk.progress.fetched(page, here)
 
         listing, failure = parse_listing_safely(
             platform, response.url, self.page_text(response).text
@@ -433,6 +457,7 @@ class PortalSpider(scrapy.Spider):
             stats.inc_value(f"portal/{slug}/parse_errors")
             stats.inc_value(f"portal/{slug}/pages_failed")
             walk.failures += 1
+        listing.next_urls += self.discovery.postback_pages(slug, response, page)
         article_urls = self.on_portal(slug, [response.urljoin(u) for u in listing.article_urls])
         known = new = 0
         requests: list[scrapy.Request] = []
@@ -458,8 +483,10 @@ class PortalSpider(scrapy.Spider):
 
         all_known = bool(article_urls) and known == len(article_urls)
         streak = response.meta.get("streak", 0) + 1 if all_known else 0
+        self.discovery.walked_page(slug, walk.listing, walk.first_url, new, len(article_urls))
         following, others = next_pages(
-            response.url, self.on_portal(slug, [response.urljoin(u) for u in listing.next_urls])
+            here,
+            self.on_portal(slug, [response.urljoin(u) for u in listing.next_urls]),
         )
         links = [
             self.first_page(url, key)
@@ -567,9 +594,15 @@ class PortalSpider(scrapy.Spider):
         if response.status in GONE_STATUSES or self.redirected_home(slug, response):
             yield from self.article_gone(slug, response)
             return
-        self.crawler.stats.inc_value(f"portal/{slug}/article_pages")
         platform = self.platform_for(slug, response)
         page = self.page_text(response)
+        refused = self.discovery.refuses(slug, platform, response, page.text)
+        if refused is not None:  # a document or another page, linked like an article
+            self.crawler.stats.inc_value(f"portal/{slug}/not_articles")
+            logger.info("portal %s: %s not stored: %s", slug, response.url, refused)
+            self.settle(response.meta)
+            return
+        self.crawler.stats.inc_value(f"portal/{slug}/article_pages")
         item = parse_article_safely(platform, response.url, page)
         if any(problem.startswith("parse:") for problem in item.problems):
             self.crawler.stats.inc_value(f"portal/{slug}/parse_errors")
@@ -588,6 +621,10 @@ class PortalSpider(scrapy.Spider):
         item.raw_headers = headers_dict(response.headers)
         item.raw_request_headers = headers_dict(response.request.headers)
         if item.refetch_reason is not None and not self.keep_lost_page(slug, response, item):
+            return
+        if self.discovery.duplicate_of(slug, item) is not None:
+            self.crawler.stats.inc_value(f"portal/{slug}/duplicates_dropped")
+            self.settle(response.meta)
             return
         yield item
         if self.files is not None:
@@ -736,5 +773,6 @@ class PortalSpider(scrapy.Spider):
         if self.state is None:
             return
         completed = self.state.finish(reason == "finished")
+        self.discovery.save(self.clock.now())
         logger.info("%d listing walk(s) completed (%s)", completed, reason)
         self.state.close()

@@ -73,3 +73,19 @@ def test_what_a_response_is_kept_as():
     assert kind("https://x.vn/bai?ItemID=1", kind="new") is None  # the store pipeline keeps it
     assert kind("https://x.vn/a.pdf", kind="file") is None  # the file fetcher keeps it
     assert kind("https://x.vn/lien-he") == "other"
+    # walked as listings, still named for what they are: by address or by their root element
+    assert kind("https://x.vn/robots.txt", kind="listing") == "robots"
+    sitemap = b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- tin -->\n<urlset xmlns="...">'
+    assert (
+        capture_kind(scrapy.Request("https://x.vn/tin.ashx", meta={"kind": "listing"}), sitemap)
+        == "sitemap"
+    )
+    feed = b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+    assert (
+        capture_kind(scrapy.Request("https://x.vn/tin", meta={"kind": "listing"}), feed) == "feed"
+    )
+    xhtml = b'<?xml version="1.0"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN"><html>'
+    assert (
+        capture_kind(scrapy.Request("https://x.vn/tin", meta={"kind": "listing"}), xhtml)
+        == "listing"
+    )

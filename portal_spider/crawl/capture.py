@@ -1,11 +1,13 @@
 """Every response of a crawl kept as a raw capture: listings, home page, robots.txt, files.
 
-Article pages are kept by the store pipeline, in the article's own transaction. Everything else
-the crawl fetches is kept here, one transaction a response:
+Article pages are kept by the store pipeline, in the article's own transaction; a page fetched as
+an article but not stored as one (a document linked like an article, the same article under
+another address) by the spider through :class:`CaptureWriter`. Everything else the crawl fetches
+is kept here, one transaction a response:
 
 * :class:`CaptureMiddleware`, a downloader middleware, keeps listing pages, the home page,
   robots.txt (fetched by the robots.txt middleware, through the same chain), sitemaps and feeds
-  (told by their names) and any other page;
+  (told by their names or their root element, even when walked as listings) and any other page;
 * :class:`FileFetcher` asks for the attachments (pdf, doc/docx, xls/xlsx, ppt, zip, rar, odt …)
   and, with ``PORTAL_ARCHIVE_IMAGES`` (on by default), the images an article links, as polite
   requests of the same portal (its host's delay and concurrency, robots.txt, its boundary), with
@@ -48,6 +50,9 @@ HOME_KIND = "home"
 FILE_PRIORITY = -10  # files wait behind listings and articles
 FEED_NAMES = {"rss", "rss.xml", "feed", "feed.xml", "atom.xml", "rss.aspx"}
 _ANNOUNCED = re.compile(r"(\d+) bytes announced")
+# the first element of an XML document, after its declaration, comments and processing lines
+_XML_ROOT = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<[?!][^>]*>\s*)*<([A-Za-z][\w:.-]*)")
+FEED_ROOTS = {b"rss", b"feed", b"rdf:rdf"}
 
 
 def headers_dict(headers: Any) -> dict[str, str]:
@@ -58,23 +63,31 @@ def headers_dict(headers: Any) -> dict[str, str]:
     }
 
 
-def capture_kind(request: scrapy.Request) -> str | None:
-    """What a response to ``request`` is kept as here, or None when another part keeps it."""
+def capture_kind(request: scrapy.Request, body: bytes = b"") -> str | None:
+    """What a response to ``request`` is kept as here, or None when another part keeps it.
+
+    robots.txt, sitemaps and feeds are named so even when the crawl walks them as listings: by
+    their address, or by the root element of the ``body`` (``urlset``, ``rss`` …).
+    """
     kind = request.meta.get("kind")
     if kind in ARTICLE_KINDS or kind == FILE_KIND:
         return None
-    if kind == "listing":
-        return "listing"
-    if kind == HOME_KIND:
-        return "home"
     path = urlsplit(request.url).path.lower()
     if path == "/robots.txt":
         return "robots"
     name = path.rsplit("/", 1)[-1]
+    root = _XML_ROOT.match(body[:2048])
+    element = root.group(1).lower() if root else b""
     if name.startswith("sitemap") and name.endswith((".xml", ".xml.gz")):
         return "sitemap"
-    if name in FEED_NAMES or name.endswith((".rss", ".atom")):
+    if element in (b"urlset", b"sitemapindex"):
+        return "sitemap"
+    if name in FEED_NAMES or name.endswith((".rss", ".atom")) or element in FEED_ROOTS:
         return "feed"
+    if kind == "listing":
+        return "listing"
+    if kind == HOME_KIND:
+        return "home"
     return "other"
 
 
@@ -127,6 +140,13 @@ class CaptureWriter:
         self.crawler.stats.inc_value(f"captures/{kind}")
         return capture_id
 
+    def keep_logged(self, request: scrapy.Request, response: Response, kind: str) -> None:
+        """:meth:`keep`, an archive error logged rather than raised (the crawl goes on)."""
+        try:
+            self.keep(request, response, kind)
+        except sqlite3.Error as error:
+            logger.warning("could not keep the capture of %s: %s", response.url, error)
+
     def close(self, spider: Any = None) -> None:
         if self.db is not None:
             self.db.close()
@@ -146,12 +166,11 @@ class CaptureMiddleware:
     def process_response(
         self, request: scrapy.Request, response: Response, spider: Any = None
     ) -> Response:
-        kind = capture_kind(request)
-        if kind is not None and hasattr(response, "body"):
-            try:
-                self.writer.keep(request, response, kind)
-            except sqlite3.Error as error:
-                logger.warning("could not keep the capture of %s: %s", response.url, error)
+        if not hasattr(response, "body"):
+            return response
+        kind = capture_kind(request, response.body)
+        if kind is not None:
+            self.writer.keep_logged(request, response, kind)
         return response
 
 

@@ -600,6 +600,7 @@ class PortalSpider(scrapy.Spider):
         if refused is not None:  # a document or another page, linked like an article
             self.crawler.stats.inc_value(f"portal/{slug}/not_articles")
             logger.info("portal %s: %s not stored: %s", slug, response.url, refused)
+            self.keep_unstored(response, "other")
             self.settle(response.meta)
             return
         self.crawler.stats.inc_value(f"portal/{slug}/article_pages")
@@ -624,6 +625,7 @@ class PortalSpider(scrapy.Spider):
             return
         if self.discovery.duplicate_of(slug, item) is not None:
             self.crawler.stats.inc_value(f"portal/{slug}/duplicates_dropped")
+            self.keep_unstored(response, "article")
             self.settle(response.meta)
             return
         yield item
@@ -631,6 +633,12 @@ class PortalSpider(scrapy.Spider):
             files = self.files.requests(self.portals[slug], item, self.use_portal_delays)
             yield from self.paid(slug, files)
         yield from self.related_requests(slug, platform, response)
+
+    def keep_unstored(self, response: Response, kind: str) -> None:
+        """Keep the raw capture of a page fetched as an article but not stored as one (a
+        document linked like an article, the same article under another address)."""
+        if self.files is not None:
+            self.files.writer.keep_logged(response.request, response, kind)
 
     def keep_lost_page(self, slug: str, response: Response, item: ArticleItem) -> bool:
         """Count a page that gave nothing of its article as failed (it is fetched again by a later

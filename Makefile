@@ -42,9 +42,13 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# every speed figure beside its reference, in one run (benchmarks/README.md); BENCH_SCALE=small
+# for a run of a few minutes. The public benchmark pages are read from DATASET when present.
+BENCH_SCALE ?= full
 bench: setup
-	$(BIN)/portal-archive bench-extract --dataset $(or $(DATASET),../shared/benchmarks/article-extraction-benchmark)
-	$(BIN)/portal-archive bench-parse
+	$(BIN)/python -m benchmarks.run --scale $(BENCH_SCALE) \
+	  --dataset $(or $(DATASET),../shared/benchmarks/article-extraction-benchmark)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache demo-archive $(FIGURES)
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache demo-archive $(FIGURES) \
+	  .bench bench-results.json

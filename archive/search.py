@@ -145,32 +145,37 @@ def show_markers(text: str | None, start: str, end: str) -> str | None:
     return text.replace(_OPEN, start).replace(_CLOSE, end)
 
 
-# Ranked in two steps: the best ``limit`` rows by bm25 first, then highlights for those only
-# (highlight() is costly, and a common word matches a large part of the archive).
-_SEARCH_SQL = """
-WITH ranked AS (
-    SELECT articles_fts.rowid AS rid, bm25(articles_fts, {weights}) AS score
-    FROM articles_fts
-    JOIN articles AS a ON a.rowid = articles_fts.rowid
-    LEFT JOIN portals AS p ON p.slug = a.portal
-    WHERE articles_fts MATCH :query AND articles_fts.rowid >= :floor AND {where} AND {exact}
-    ORDER BY score, a.published_at DESC, a.id
-    LIMIT :limit
-)
+# Ranked in two steps. First FTS5 itself orders its matches by ``rank`` (bm25 with the weights
+# above) and stops at the rows to show: no join and no sort outside the index. Filters, when
+# given, are checked on the ranked rowids in batches, best first, until enough rows passed. Then
+# the highlights and the article rows are read for the shown rows only.
+_RANK_SQL = """
+SELECT rowid, rank FROM articles_fts
+WHERE articles_fts MATCH :query AND rank MATCH :ranking AND rowid >= :floor
+ORDER BY rank{limit}
+"""
+_FILTER_SQL = """
+SELECT a.rowid FROM articles AS a LEFT JOIN portals AS p ON p.slug = a.portal
+WHERE a.rowid IN ({rowids}) AND {where}
+"""
+_SHOWN_SQL = """
 SELECT
-    a.id, a.title, a.portal, p.name AS portal_name, p.province, a.published_at, a.views,
-    a.source, a.url, a.body_text,
+    a.rowid AS rid, a.id, a.title, a.portal, p.name AS portal_name, p.province, a.published_at,
+    a.views, a.source, a.url, a.body_text,
     highlight(articles_fts, {title}, char(2), char(3)) AS title_hl,
     highlight(articles_fts, {body}, char(2), char(3)) AS body_hl,
-    highlight(articles_fts, {source}, char(2), char(3)) AS source_hl,
-    ranked.score AS score
-FROM ranked
-JOIN articles_fts ON articles_fts.rowid = ranked.rid
-JOIN articles AS a ON a.rowid = ranked.rid
+    highlight(articles_fts, {source}, char(2), char(3)) AS source_hl
+FROM articles_fts
+JOIN articles AS a ON a.rowid = articles_fts.rowid
 LEFT JOIN portals AS p ON p.slug = a.portal
-WHERE articles_fts MATCH :query
-ORDER BY ranked.score, a.published_at DESC, a.id
+WHERE articles_fts MATCH :query AND articles_fts.rowid IN ({rowids})
 """
+RANKING = f"bm25({', '.join(str(w) for w in WEIGHTS)})"
+FILTER_BATCH = 500  # ranked rowids whose filters are checked in one statement
+_EXACT_SQL = (
+    "(archive_contains_exact(a.title, :phrase) OR archive_contains_exact(a.body_text, :phrase)"
+    " OR archive_contains_exact(a.source, :phrase))"
+)
 
 
 def search(
@@ -209,31 +214,20 @@ def search(
         portals=(portal,) if portal else (), province=province, since=since, until=until
     )
     where, params = filters.where()
-    register_functions(db)
-    db.register_function(
-        contains_exact, deterministic=True, replace=True, name="archive_contains_exact"
-    )
-    sql = _SEARCH_SQL.format(
-        title=TITLE_FOLDED,
-        body=BODY_FOLDED,
-        source=SOURCE_FOLDED,
-        weights=", ".join(str(w) for w in WEIGHTS),
-        where=where,
-        exact=(
-            "(archive_contains_exact(a.title, :phrase) OR archive_contains_exact(a.body_text, "
-            ":phrase) OR archive_contains_exact(a.source, :phrase))"
-            if exact
-            else "1"
-        ),
-    )
+    if exact:
+        db.register_function(
+            contains_exact, deterministic=True, replace=True, name="archive_contains_exact"
+        )
+        where = f"{where} AND {_EXACT_SQL}"
+        params = {**params, "phrase": phrase or ""}
     try:
         floor = ranking_floor(db, folded)
-        rows = list(
-            db.query(
-                sql,
-                {**params, "query": folded, "limit": limit, "phrase": phrase or "", "floor": floor},
-            )
-        )
+        if where == "1":
+            ranked = best_matches(db, folded, floor, limit)
+        else:
+            register_functions(db)
+            ranked = best_filtered_matches(db, folded, floor, limit, where, params)
+        rows = shown_rows(db, folded, break_ties(db, ranked, limit))
     except sqlite3.OperationalError as error:
         translated = _syntax_error(query, error)
         if translated is None:
@@ -265,6 +259,97 @@ def search(
     ]
     logger.debug("search %r: %d hit(s)", folded, len(hits))
     return hits
+
+
+def _ranked(db: Database, folded: str, floor: int, limit: int | None) -> sqlite3.Cursor:
+    """The matches at or above ``floor`` as (rowid, score), best first, at most ``limit``."""
+    sql = _RANK_SQL.format(limit="" if limit is None else " LIMIT :limit")
+    params = {"query": folded, "ranking": RANKING, "floor": floor, "limit": limit}
+    return db.conn.execute(sql, params)
+
+
+def best_matches(db: Database, folded: str, floor: int, limit: int) -> list[tuple[int, float]]:
+    """The ``limit`` best (rowid, score) by rank, LIMIT in the FTS query itself.
+
+    One row more than shown is read: if it ties with the last shown one, the rows of that score
+    are all read so the tie is broken as the display order says (date, then id).
+    """
+    ranked = _ranked(db, folded, floor, limit + 1).fetchall()
+    if len(ranked) <= limit or ranked[limit][1] != ranked[limit - 1][1]:
+        return ranked[:limit]
+    boundary = ranked[limit - 1][1]
+    tied = []
+    for rowid, score in _ranked(db, folded, floor, None):
+        if score > boundary:
+            break
+        tied.append((rowid, score))
+    return tied
+
+
+def best_filtered_matches(
+    db: Database, folded: str, floor: int, limit: int, where: str, params: dict
+) -> list[tuple[int, float]]:
+    """The best (rowid, score) that pass the filters: ranked rowids checked in batches, best
+    first, until ``limit`` passed and the score of the last one is passed (ties kept whole)."""
+    kept: list[tuple[int, float]] = []
+    cursor = _ranked(db, folded, floor, None)
+    while True:
+        batch = cursor.fetchmany(FILTER_BATCH)
+        if not batch:
+            break
+        rowids = ",".join(str(int(rowid)) for rowid, _ in batch)
+        passed = {
+            row[0]
+            for row in db.conn.execute(_FILTER_SQL.format(rowids=rowids, where=where), params)
+        }
+        kept.extend(pair for pair in batch if pair[0] in passed)
+        if len(kept) > limit and kept[-1][1] != kept[limit - 1][1]:
+            break
+    cursor.close()
+    if len(kept) > limit:
+        boundary = kept[limit - 1][1]
+        kept = [pair for pair in kept if pair[1] <= boundary]
+    return kept
+
+
+def _display_order(rows: list[dict]) -> list[dict]:
+    """Best score first; among equal scores the newest, then by id."""
+    rows.sort(key=lambda row: row["id"])
+    rows.sort(key=lambda row: row["published_at"] or "", reverse=True)
+    rows.sort(key=lambda row: row["score"])
+    return rows
+
+
+def break_ties(
+    db: Database, ranked: list[tuple[int, float]], limit: int
+) -> list[tuple[int, float]]:
+    """``ranked`` cut to ``limit`` rows in display order, when a tie runs past the last one."""
+    if len(ranked) <= limit:
+        return ranked
+    scores = dict(ranked)
+    rowids = ",".join(str(int(rowid)) for rowid in scores)
+    rows = [
+        {"rid": rid, "id": aid, "published_at": published, "score": scores[rid]}
+        for rid, aid, published in db.conn.execute(
+            f"SELECT rowid, id, published_at FROM articles WHERE rowid IN ({rowids})"
+        )
+    ]
+    return [(row["rid"], row["score"]) for row in _display_order(rows)[:limit]]
+
+
+def shown_rows(db: Database, folded: str, ranked: list[tuple[int, float]]) -> list[dict]:
+    """The article rows and highlights of the ``ranked`` rows, in display order."""
+    if not ranked:
+        return []
+    scores = dict(ranked)
+    sql = _SHOWN_SQL.format(
+        title=TITLE_FOLDED,
+        body=BODY_FOLDED,
+        source=SOURCE_FOLDED,
+        rowids=",".join(str(int(rowid)) for rowid in scores),
+    )
+    rows = [dict(row, score=scores[row["rid"]]) for row in db.query(sql, {"query": folded})]
+    return _display_order(rows)
 
 
 def ranking_floor(db: Database, folded: str, ranked: int = RANKED_MATCHES) -> int:

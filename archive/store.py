@@ -91,6 +91,24 @@ class ArchiveStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    # --- plain statements for the per-article writes ------------------------------------------
+    # sqlite-utils' insert and update look the table up on every call; a crawl writes several
+    # rows an article, so those writes are plain statements (sqlite3 caches them prepared).
+    def _insert(self, table: str, row: dict[str, Any], verb: str = "INSERT") -> int:
+        """Insert ``row`` into ``table`` (``verb`` may be ``INSERT OR IGNORE``/``OR REPLACE``);
+        returns the new rowid."""
+        names = ", ".join(f'"{name}"' for name in row)
+        marks = ", ".join("?" * len(row))
+        sql = f'{verb} INTO "{table}" ({names}) VALUES ({marks})'
+        return int(self.db.conn.execute(sql, list(row.values())).lastrowid or 0)
+
+    def _update_article(self, aid: str, row: dict[str, Any]) -> None:
+        """Set the columns of ``row`` on the article ``aid``."""
+        assignments = ", ".join(f'"{name}" = ?' for name in row)
+        self.db.conn.execute(
+            f"UPDATE articles SET {assignments} WHERE id = ?", [*row.values(), aid]
+        )
+
     # --- portals and runs ---------------------------------------------------------------------
     def upsert_portal(self, row: dict[str, Any]) -> None:
         """Insert or update a portal row (lists are stored as JSON)."""
@@ -200,25 +218,29 @@ class ArchiveStore:
             "gone_at": None,
             "capture_id": capture_id,
         }
-        existing = next(self.db.query("select * from articles where id = ?", [aid]), None)
+        existing = self.db.conn.execute(
+            "select content_hash, version from articles where id = ?", [aid]
+        ).fetchone()
         if existing is None:
             outcome = "new"
             row.update(id=aid, url=record["url"], version=1, first_seen_at=now)
-            self.db["articles"].insert(row)
+            self._insert("articles", row)
             self._version(aid, 1, row, now, capture_id)
-        elif existing["content_hash"] != row["content_hash"]:
+        elif existing[0] != row["content_hash"]:
             outcome = "updated"
-            row["version"] = (existing["version"] or 1) + 1
+            row["version"] = (existing[1] or 1) + 1
             keep_replaced_text(self.db, aid)
-            self.db["articles"].update(aid, row)
+            self._update_article(aid, row)
             self._version(aid, row["version"], row, now, capture_id)
         else:
             outcome = "unchanged"
-            self.db["articles"].update(aid, row)
+            self._update_article(aid, row)
         self._views(aid, record.get("views"), now)
         link_files(self.db, aid, record, now)
-        self.db["article_urls"].insert(
-            {"url": record["url"], "article_id": aid, "first_seen_at": now}, ignore=True
+        self._insert(
+            "article_urls",
+            {"url": record["url"], "article_id": aid, "first_seen_at": now},
+            "INSERT OR IGNORE",
         )
         # an article that failed before and is now stored is no longer pending
         self.db.execute("delete from pending_articles where article_id = ?", [aid])
@@ -233,7 +255,8 @@ class ArchiveStore:
         capture_id: int | None,
         cause: str = "crawl",
     ) -> None:
-        self.db["article_versions"].insert(
+        self._insert(
+            "article_versions",
             {
                 "cause": cause,
                 "article_id": aid,
@@ -248,23 +271,22 @@ class ArchiveStore:
                 "author": row["author"],
                 "observed_at": now,
                 "capture_id": capture_id,
-            }
+            },
         )
 
     def _views(self, aid: str, views: int | None, now: str) -> None:
         if views is None:
             return
-        last = next(
-            self.db.query(
-                "select views from article_views where article_id = ? "
-                "order by observed_at desc limit 1",
-                [aid],
-            ),
-            None,
-        )
-        if last is None or last["views"] != views:
-            self.db["article_views"].insert(
-                {"article_id": aid, "observed_at": now, "views": views}, replace=True
+        last = self.db.conn.execute(
+            "select views from article_views where article_id = ? "
+            "order by observed_at desc limit 1",
+            [aid],
+        ).fetchone()
+        if last is None or last[0] != views:
+            self._insert(
+                "article_views",
+                {"article_id": aid, "observed_at": now, "views": views},
+                "INSERT OR REPLACE",
             )
 
     def rederive_article(self, aid: str, record: dict[str, Any], when: str) -> bool:
@@ -287,7 +309,7 @@ class ArchiveStore:
                 self._version(
                     aid, derived["version"], derived, when, existing["capture_id"], "reparse"
                 )
-            self.db["articles"].update(aid, derived)
+            self._update_article(aid, derived)
         return True
 
     def mark_gone(self, aid: str, when: str | None = None) -> bool:

@@ -8,16 +8,19 @@ import sqlite3
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from archive.cli import db_option
 from portal_spider.discovery.explore_command import explore_command
-from portal_spider.normalize.charset import DecodedPage, decode_page
 from portal_spider.offline.bench_storage import bench_storage_command
 from portal_spider.registry import Portal, adhoc_portal, find_portal
 from portal_spider.registry import commands as registry_commands
 from portal_spider.registry.commands import registry_or_fail
+
+if TYPE_CHECKING:  # the page and platform modules load only for the commands that parse
+    from portal_spider.normalize.charset import DecodedPage
 
 
 class CommandGroup(click.Group):
@@ -183,6 +186,8 @@ def crawl(
 def read_page(path: Path) -> DecodedPage:
     """The decoded text of an HTML file; ClickException with one line when it is missing or not
     HTML. UTF-16 and UTF-32 pages (NUL bytes beside their text) are HTML too."""
+    from portal_spider.normalize.charset import decode_page
+
     try:
         if not path.exists():
             raise click.ClickException(f"{path}: no such file")

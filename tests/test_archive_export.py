@@ -146,3 +146,27 @@ def test_export_streams_in_constant_memory(tmp_path: Path, fmt: str) -> None:
     assert count == 3000
     assert sink.chars > 10_000_000  # the export itself is much larger than the peak below
     assert peak < 1_000_000  # holding the rows would take more than ten times this
+
+
+def test_csv_made_by_sqlite_is_what_the_csv_module_writes(tmp_path: Path) -> None:
+    db = open_archive(tmp_path / "tricky.db")
+    db["portals"].insert_all(PORTALS)
+    rows = bulk_articles(6)
+    tricky = ['a, "quoted" word', "two\nlines", "carriage\rreturn", "", None, "plain"]
+    for row, value in zip(rows, tricky, strict=True):
+        row.update(title=value, source=value, views=None if value is None else 12)
+    db["articles"].insert_all(rows)
+    out = io.StringIO(newline="")
+    assert export(db, out, "csv") == 6
+    select = ", ".join(f"{expr} AS {name}" for name, expr in columns())
+    expected = io.StringIO(newline="")
+    writer = csv.writer(expected)
+    writer.writerow([name for name, _ in columns()])
+    writer.writerows(
+        db.execute(
+            f"SELECT {select} FROM articles a LEFT JOIN portals p ON p.slug = a.portal "
+            "ORDER BY a.portal, a.published_at, a.id"
+        ).fetchall()
+    )
+    assert out.getvalue() == expected.getvalue()
+    assert '"a, ""quoted"" word"' in out.getvalue() and '"two\nlines"' in out.getvalue()

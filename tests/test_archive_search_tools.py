@@ -14,6 +14,7 @@ from archive_fixtures import PORTALS, SEED_ID, build_archive, insert_article, se
 
 from archive.db import open_archive
 from archive.migrations import migrations
+from archive.search import search
 
 BIN = Path(sys.executable).parent
 
@@ -92,6 +93,34 @@ def test_an_archive_indexed_over_the_old_view_is_moved_to_articles(tmp_path: Pat
     db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
     db.close()
     assert [row["id"] for row in sqlite_utils_search(path, "dang uy")] == [SEED_ID]
+
+
+def test_an_archive_from_before_the_prefix_indexes_keeps_one_index_with_them(
+    tmp_path: Path,
+) -> None:
+    # an archive as m002 made it, then opened by this version: m007 and m011 run in order
+    path = tmp_path / "old.db"
+    old = open_archive(path, migrate=False)
+    migrations.apply(old, stop_before="m007_reading_room_search")
+    old["portals"].insert_all(PORTALS)
+    insert_article(old, seed_article())
+    old.close()
+    db = open_archive(path)
+    schema = db["articles_fts"].schema
+    assert "prefix='1 2 3'" in schema and 'content="articles"' in schema
+    assert [name for name in db.table_names() if name == "articles_fts"] == ["articles_fts"]
+    assert db["articles"].detect_fts() == "articles_fts"
+    db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
+    # the ranked search (CLI, /-/search) and the prefix index find the seed by a word's start
+    assert [hit.id for hit in search(db, "tuy*")] == [SEED_ID]
+    assert [hit.id for hit in search(db, "dang uy")] == [SEED_ID]
+    db.close()
+    assert [row["id"] for row in sqlite_utils_search(path, "tuy*")] == [SEED_ID]
+    name = path.stem
+    data = json.loads(
+        plain_datasette_get(path, f"/{name}/articles.json?_search=tuyen+giao&_shape=objects")
+    )
+    assert [row["id"] for row in data["rows"]] == [SEED_ID]
 
 
 MONTHS_BY_HAND = (

@@ -25,3 +25,21 @@ def test_overrides_and_archive_path_apply(tmp_path):
     settings = crawl_settings(tmp_path / "a.db", {"DOWNLOAD_DELAY": 3})
     assert settings.get("PORTAL_ARCHIVE_DB") == str(tmp_path / "a.db")
     assert settings.getfloat("DOWNLOAD_DELAY") == 3
+
+
+def test_callbacks_return_nothing_so_scrapys_per_call_check_can_stay_off(tmp_path):
+    import inspect
+
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    from portal_spider.spiders.portal import PortalSpider
+
+    settings = crawl_settings(tmp_path / "a.db")
+    assert settings.getbool("WARN_ON_GENERATOR_RETURN_VALUE") is False
+    generators = [
+        function
+        for _, function in inspect.getmembers(PortalSpider, inspect.isfunction)
+        if inspect.isgeneratorfunction(function)
+    ]
+    assert any(function.__name__ == "parse_article" for function in generators)
+    assert [f.__name__ for f in generators if is_generator_with_return_value(f)] == []

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from lxml.html import HtmlElement
 
 from portal_spider.extraction.attribution import looks_like_signature
-from portal_spider.extraction.chrome import in_chrome, in_headline_list
+from portal_spider.extraction.chrome import ChromeVerdicts, in_chrome, in_headline_list
 from portal_spider.extraction.dates import (
     DateCandidate,
     dates_in,
@@ -65,10 +65,12 @@ def between(title: HtmlElement, body: HtmlElement, limit: int = 30) -> list[Html
     return found
 
 
-def lead_block(title: HtmlElement, body: HtmlElement) -> HtmlElement | None:
+def lead_block(
+    title: HtmlElement, body: HtmlElement, verdicts: ChromeVerdicts | None = None
+) -> HtmlElement | None:
     """A lead paragraph in its own block between the title and the body, if there is one."""
     for element in between(title, body):
-        if not isinstance(element.tag, str) or in_chrome(element):
+        if not isinstance(element.tag, str) or in_chrome(element, verdicts=verdicts):
             continue
         if element.xpath(".//a|ancestor::a|" + CAPTION) or any(
             isinstance(child.tag, str) and child.tag in INNER_BLOCKS for child in element
@@ -94,7 +96,7 @@ def after_body(end: HtmlElement, window: int = AFTER_BODY_WINDOW) -> list[HtmlEl
     return found
 
 
-def trailing_date(end: HtmlElement) -> DateCandidate | None:
+def trailing_date(end: HtmlElement, verdicts: ChromeVerdicts | None = None) -> DateCandidate | None:
     """A date printed right after the body (pages whose header prints none).
 
     Only a labelled date (``Ngày cập nhật:``, ``Đăng lúc``) or a line that is only a date: the
@@ -104,7 +106,11 @@ def trailing_date(end: HtmlElement) -> DateCandidate | None:
     for element in after_body(end):
         if not isinstance(element.tag, str) or element.tag in {"script", "style", "a"}:
             continue
-        if in_chrome(element) or element.xpath("ancestor::a") or in_headline_list(element):
+        if (
+            in_chrome(element, verdicts=verdicts)
+            or element.xpath("ancestor::a")
+            or in_headline_list(element)
+        ):
             continue
         text = bounded_clean_text(element, 120)
         if text is None:
@@ -117,20 +123,24 @@ def trailing_date(end: HtmlElement) -> DateCandidate | None:
     return pick_publication_date(candidates)
 
 
-def trailing_signature(container: HtmlElement) -> str | None:
+def trailing_signature(
+    container: HtmlElement, verdicts: ChromeVerdicts | None = None
+) -> str | None:
     """A bold or right-aligned name just after the body container: the author."""
     for element in following_within(container, SIGNATURE_WINDOW):
-        chrome = not isinstance(element.tag, str) or in_chrome(element)
+        chrome = not isinstance(element.tag, str) or in_chrome(element, verdicts=verdicts)
         if not chrome and looks_like_signature(element):
             return clean_text(element.text_content())
     return None
 
 
-def category_link(elements: Iterable[HtmlElement]) -> str | None:
+def category_link(
+    elements: Iterable[HtmlElement], verdicts: ChromeVerdicts | None = None
+) -> str | None:
     """The text of a link in a category-classed element of the article's header."""
     for element in elements:
         marker = f"{element.get('class', '')} {element.get('id', '')}"
-        if not CATEGORY_CLASS_RE.search(marker) or in_chrome(element):
+        if not CATEGORY_CLASS_RE.search(marker) or in_chrome(element, verdicts=verdicts):
             continue
         links = [text_of(a) for a in element.iter("a")]
         names = [name for name in links if name]

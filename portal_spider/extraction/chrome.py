@@ -9,6 +9,7 @@ elements.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -35,9 +36,21 @@ BLOCK_HEADLINE_WORDS = 5  # ... and links a headline of this many words
 TOOL_TEXT_CHARS = 199  # a tool widget (print, share, font size) has at most this much text
 
 
-def _tokens(element: HtmlElement) -> list[str]:
-    marker = f"{element.get('class', '')} {element.get('id', '')}".lower()
-    return marker.split()
+# Pages repeat the same class and id strings on many elements, and every chrome test reads them
+# for each element and each of its ancestors: a string is judged once (a bounded cache of short
+# strings).
+MARKER_CACHE_SIZE = 8192
+
+
+@lru_cache(maxsize=MARKER_CACHE_SIZE)
+def _chrome_marker(marker: str) -> bool:
+    """Whether a class-and-id string names page chrome (a whole token, or a word in one)."""
+    for token in marker.lower().split():
+        if token.startswith(ARTICLE_PREFIXES) and "footer" in token:
+            continue  # the article's own footer holds its author and source lines
+        if token in CHROME_EXACT or any(word in token for word in CHROME_WORDS):
+            return True
+    return False
 
 
 def is_chrome_element(element: HtmlElement) -> bool:
@@ -46,19 +59,29 @@ def is_chrome_element(element: HtmlElement) -> bool:
     if tag in CHROME_TAGS:
         # an <article>'s own <footer> holds its author, source and tags, not site chrome
         return not (tag == "footer" and element.xpath("ancestor::article"))
-    for token in _tokens(element):
-        if token.startswith(ARTICLE_PREFIXES) and "footer" in token:
-            continue  # the article's own footer holds its author and source lines
-        if token in CHROME_EXACT or any(word in token for word in CHROME_WORDS):
-            return True
-    return False
+    return _chrome_marker(f"{element.get('class', '')} {element.get('id', '')}")
 
 
-def in_chrome(element: HtmlElement, stop: HtmlElement | None = None) -> bool:
-    """Whether ``element`` sits in page chrome (up to, not including, ``stop``)."""
+# Each element's own verdict (chrome by tag, class or id, or right after a heading of other
+# articles), by element: a page's rules ask about many elements that share their ancestors, and
+# each ancestor is judged once a page (see Page.chrome). The page's tree is not changed meanwhile.
+ChromeVerdicts = dict[HtmlElement, bool]
+
+
+def in_chrome(
+    element: HtmlElement, stop: HtmlElement | None = None, verdicts: ChromeVerdicts | None = None
+) -> bool:
+    """Whether ``element`` sits in page chrome (up to, not including, ``stop``); ``verdicts``
+    keeps each element's own verdict for the next question about the same page."""
     node: HtmlElement | None = element
     while node is not None and node is not stop:
-        if is_chrome_element(node) or _under_other_news_heading(node):
+        if verdicts is None:
+            chrome = is_chrome_element(node) or _under_other_news_heading(node)
+        else:
+            chrome = verdicts.get(node)
+            if chrome is None:
+                chrome = verdicts[node] = is_chrome_element(node) or _under_other_news_heading(node)
+        if chrome:
             return True
         node = node.getparent()
     return False

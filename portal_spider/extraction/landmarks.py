@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from lxml import etree
 from lxml.html import HtmlElement
 
-from portal_spider.extraction.chrome import in_chrome
+from portal_spider.extraction.chrome import ChromeVerdicts, in_chrome
 from portal_spider.extraction.dates import is_date_only_line
 from portal_spider.extraction.document_order import following_within, preceding_within
 from portal_spider.extraction.page_text import PageText
@@ -87,12 +87,14 @@ def headings(tree: HtmlElement) -> list[HtmlElement]:
     return found
 
 
-def heading_candidates(tree: HtmlElement) -> list[HtmlElement]:
+def heading_candidates(
+    tree: HtmlElement, verdicts: ChromeVerdicts | None = None
+) -> list[HtmlElement]:
     """Headings and title-classed elements outside chrome and banners, in document order."""
     found = []
     for element in headings(tree):
         text = clean_text(element.text_content()) or ""
-        if not 8 <= len(text) <= 400 or in_chrome(element) or in_logo(element):
+        if not 8 <= len(text) <= 400 or in_chrome(element, verdicts=verdicts) or in_logo(element):
             continue
         if OTHER_NEWS_HEADING_RE.match(text) or BOX_TITLE_RE.match(text):
             continue  # the title of a box of other articles or of a widget

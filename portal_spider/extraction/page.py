@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
+from portal_spider.extraction.chrome import ChromeVerdicts
 from portal_spider.extraction.html_tree import parse_html
 from portal_spider.extraction.page_text import PageText
 from portal_spider.extraction.structured_data import StructuredData, read_structured
@@ -28,6 +29,8 @@ class Page:
         self.body_container: HtmlElement | None = None
         self.body_end: HtmlElement | None = None  # the body's last block, when located
         self._texts: PageText | None = None
+        # each element's chrome verdict, judged once a page (chrome.in_chrome)
+        self.chrome: ChromeVerdicts = {}
 
     @property
     def texts(self) -> PageText:

@@ -121,7 +121,7 @@ def complete_record(
 def _locate_title(item: ArticleItem, page: Page, fill: bool, how: str) -> None:
     if page.title is not None and item.title:
         return
-    candidates = heading_candidates(page.tree)
+    candidates = heading_candidates(page.tree, page.chrome)
     if item.title:
         page.title = matching_heading(candidates, item.title)
         return
@@ -252,7 +252,7 @@ def _lead(item: ArticleItem, page: Page, how: str) -> None:
     """Put back a lead paragraph printed in its own block between the title and the body."""
     if not item.body_text or page.title is None or page.body_start is None:
         return
-    lead = lead_block(page.title, page.body_start)
+    lead = lead_block(page.title, page.body_start, page.chrome)
     text = text_of(lead)
     if lead is None or not text or key(text) in key(item.body_text):
         return
@@ -286,7 +286,7 @@ def _date(item: ArticleItem, page: Page, how: str) -> None:
         _set_date(item, labelled, f"{how}:label Ngày đăng")
         return
     end = page.body_end if page.body_end is not None else page.body_container
-    trailing = trailing_date(end) if end is not None else None
+    trailing = trailing_date(end, page.chrome) if end is not None else None
     if trailing is not None:
         _set_date(item, trailing.raw, f"{how}:date right after the body")
         return
@@ -295,7 +295,7 @@ def _date(item: ArticleItem, page: Page, how: str) -> None:
         _set_date(item, metas[0].value, f"{how}:{metas[0].rule}")
         return
     for element in page.tree.xpath("//time[@datetime]"):
-        if not in_chrome(element):
+        if not in_chrome(element, verdicts=page.chrome):
             _set_date(item, element.get("datetime"), f"{how}:time[datetime]")
             return
 
@@ -311,7 +311,7 @@ def _labelled_date(page: Page) -> str | None:
         text = short_text(element, 120)
         if not text or not re.search(r"ngày\s+đăng|đăng\s+ngày|ngày\s+xuất\s+bản", text, re.I):
             continue
-        if in_chrome(element):
+        if in_chrome(element, verdicts=page.chrome):
             continue
         for candidate in dates_in(element):
             if PUBLISH_LABEL_RE.search(candidate.label) and not MODIFIED_LABEL_RE.search(
@@ -332,7 +332,7 @@ def _views(item: ArticleItem, page: Page, how: str) -> None:
         after = following_within(page.body_container, 40)
         regions.append(("after the body", after))
     for where, elements in regions:
-        raw, _ = find_views(elements)
+        raw, _ = find_views(elements, page.chrome)
         if raw:
             item.views_raw = raw
             item.note("views", f"{how}:label lượt xem in the {where}")
@@ -351,7 +351,7 @@ def _attribution(item: ArticleItem, page: Page, fields: tuple[str, ...], how: st
         elements.extend(blocks[-8:])
         elements.extend(following_within(container, 25))
     for element in elements:
-        if in_chrome(element):
+        if in_chrome(element, verdicts=page.chrome):
             continue
         found = read_attribution_line(short_text(element, 170))
         if found is None:
@@ -365,7 +365,7 @@ def _attribution(item: ArticleItem, page: Page, fields: tuple[str, ...], how: st
     if "author" in fields and declared is not None:
         record_attribution(item, "author", declared.value, f"{how}:{declared.rule}")
     if "author" in fields and item.author is None and container is not None:
-        signature = trailing_signature(container)
+        signature = trailing_signature(container, page.chrome)
         if signature:
             record_attribution(item, "author", signature, f"{how}:signature right after the body")
 
@@ -396,13 +396,13 @@ def _category(item: ArticleItem, page: Page, how: str) -> None:
         item.note("category", f"{how}:{page.data.section.rule}")
         return
     if page.title is not None:
-        name = category_link(header_elements(page.title, page.body_start))
+        name = category_link(header_elements(page.title, page.body_start), page.chrome)
         if name:
             item.category = name
             item.note("category", f"{how}:category link in the article header")
             return
     for link in page.tree.xpath(CATEGORY_LINKS):
-        if not in_chrome(link) and text_of(link):
+        if not in_chrome(link, verdicts=page.chrome) and text_of(link):
             item.category = text_of(link)
             item.note("category", f"{how}:a[rel=category]")
             return

@@ -47,7 +47,11 @@ def title_by_selectors(
             continue  # without the article block, a bare <h1> may be the site's name
         for element in scope.xpath(path):
             title = clean_text(element.get("content") or text_of(element))
-            if title and not in_chrome(element, stop=scope) and not in_logo(element):
+            if (
+                title
+                and not in_chrome(element, stop=scope, verdicts=page.chrome)
+                and not in_logo(element)
+            ):
                 item.title = title
                 item.note("title", selector_rule(family, path))
                 page.title = element if element.tag != "meta" else None
@@ -141,7 +145,7 @@ def body_element_by_selectors(
             holds_title = page.title is not None and (
                 element is page.title or page.title in element.iterdescendants()
             )
-            if not holds_title and not in_chrome(element, stop=scope):
+            if not holds_title and not in_chrome(element, stop=scope, verdicts=page.chrome):
                 return element, path
     return None, ""
 

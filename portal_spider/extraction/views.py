@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from lxml.html import HtmlElement
 
-from portal_spider.extraction.chrome import in_chrome, in_headline_list
+from portal_spider.extraction.chrome import ChromeVerdicts, in_chrome, in_headline_list
 from portal_spider.extraction.html_tree import short_text
 from portal_spider.extraction.vocabulary import (
     SITE_COUNTER_RE,
@@ -41,7 +41,9 @@ def eye_icon_views(element: HtmlElement) -> str | None:
     return None
 
 
-def find_views(elements: Iterable[HtmlElement]) -> tuple[str | None, HtmlElement | None]:
+def find_views(
+    elements: Iterable[HtmlElement], verdicts: ChromeVerdicts | None = None
+) -> tuple[str | None, HtmlElement | None]:
     """The first article view count among ``elements``.
 
     Chrome, site counters and the counts of other articles' headlines ("Tin xem nhiều") are
@@ -50,7 +52,7 @@ def find_views(elements: Iterable[HtmlElement]) -> tuple[str | None, HtmlElement
     for element in elements:
         if not isinstance(element.tag, str) or element.tag in {"script", "style"}:
             continue
-        if in_chrome(element) or in_headline_list(element):
+        if in_chrome(element, verdicts=verdicts) or in_headline_list(element):
             continue
         text = short_text(element, VIEWS_TEXT_CHARS)
         raw = views_in_text(text)

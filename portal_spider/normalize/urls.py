@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -117,17 +118,22 @@ def canonical_url(url: str, *, base_url: str | None = None, drop_params: Iterabl
     is returned stripped, as it is.
     """
     try:
-        return _canonical(url, base_url, drop_params)
+        return _canonical(url, base_url, frozenset(name.lower() for name in drop_params))
     except ValueError as error:
         logger.debug("malformed URL %r kept as it is: %s", url, error)
         return url.strip()
 
 
-def _canonical(url: str, base_url: str | None, drop_params: Iterable[str]) -> str:
+# A crawl meets the same links on every listing and related-news list: each URL is canonicalised
+# (and its query split) once. The caches hold short strings only and are bounded (a few MB).
+URL_CACHE_SIZE = 16_384
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def _canonical(url: str, base_url: str | None, extra: frozenset[str]) -> str:
     raw = url.strip()
     if base_url:
         raw = urljoin(base_url, raw)
-    extra = frozenset(name.lower() for name in drop_params)
     parts = urlsplit(raw)
     filtered = parts._replace(query=_drop_query_params(parts.query, extra), fragment="")
     canon = urlsplit(canonicalize_url(urlunsplit(filtered), keep_blank_values=True))
@@ -161,7 +167,14 @@ def absolute_url(href: str, base: str) -> str | None:
 
 def query_params(url: str) -> dict[str, str]:
     """The query parameters of ``url`` by lowercase name (the last value wins; blanks kept)."""
-    return {k.lower(): v for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True)}
+    return dict(_query_params(url))
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def _query_params(url: str) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        {k.lower(): v for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True)}.items()
+    )
 
 
 def with_query(url: str, params: Iterable[tuple[str, str]]) -> str:

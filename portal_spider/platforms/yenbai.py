@@ -188,7 +188,10 @@ class YenBaiPlatform(Platform):
                 self._body(item, body, url, f"platform:yenbai {body_how}")
         else:  # a layout variant without the family's body classes: the generic body rules
             fields = (*FALLBACK_FIELDS, "body_text", "source", "author")
-        complete_record(item, Page(url, html, tree), fields=fields)
+        page = Page(url, html, tree)
+        if body is not None:
+            page.body_container = body  # the generic rules need not look for it again
+        complete_record(item, page, fields=fields)
         with field_guard(item, "category"):
             self._category_from_list(item, url)
         return item

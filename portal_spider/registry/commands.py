@@ -8,15 +8,17 @@ import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from archive.cli import db_option
-from portal_spider.liveness.discover import Candidate
-from portal_spider.liveness.probe import Prober, Resolver
-from portal_spider.platforms import all_platforms
 from portal_spider.registry import Portal, load_registry
 from portal_spider.registry.units import UNITS_FILE, fold_key, load_units
+
+if TYPE_CHECKING:  # the probing modules load with the commands that probe, not at every start
+    from portal_spider.liveness.discover import Candidate
+    from portal_spider.liveness.probe import Prober, Resolver
 
 LEVELS = ("tỉnh", "huyện", "xã")  # portal_spider.registry.LEVELS, from the top down
 CHECK_STATUSES = ("active", "frozen", "redirected", "offline", "gone")
@@ -55,6 +57,8 @@ def _latest_checks(db_path: Path | None) -> dict[str, dict]:
 
 
 def _resolver(specs: tuple[str, ...]) -> Resolver:
+    from portal_spider.liveness.probe import Resolver
+
     try:
         return Resolver.from_specs(specs)
     except ValueError as error:
@@ -62,6 +66,7 @@ def _resolver(specs: tuple[str, ...]) -> Resolver:
 
 
 def _prober(specs: tuple[str, ...], timeout: float, delay: float) -> Prober:
+    from portal_spider.liveness.probe import Prober
     from portal_spider.settings import USER_AGENT
 
     return Prober(_resolver(specs), user_agent=USER_AGENT, timeout=timeout, delay=delay)
@@ -174,6 +179,9 @@ def sites(
     for province_name, lvl, covered, total in coverage_of(shown):
         click.echo(f"  {province_name:<16} {lvl:<5} {covered}/{total}")
     covered = sum(bool(row["portals"]) for row in rows)
+    # the platforms (and their parsers) load here, not when the command line starts
+    from portal_spider.platforms import all_platforms
+
     click.echo(
         f"{len(rows)} unit(s), {covered} with a known portal; "
         f"platforms known: {', '.join(all_platforms())}"

@@ -79,6 +79,7 @@ HOME_PATHS = {"", "/", "/default.aspx", "/pages/default.aspx", "/index.html", "/
 # walk listings ahead of the articles they reveal: at most PORTAL_ARCHIVE_LISTINGS_IN_FLIGHT of a
 # portal are out at once (the others wait in its frontier), so the articles still flow
 LISTING_PRIORITY = 10
+IDENTITY_CACHE = 100_000  # article identities kept per crawl before the cache starts again
 
 
 class PortalSpider(scrapy.Spider):
@@ -99,6 +100,8 @@ class PortalSpider(scrapy.Spider):
         self.portals: dict[str, Portal] = {p.slug: p for p in portals}
         self.platforms: dict[str, Platform] = {}
         self.seen_articles: set[str] = set()
+        # (slug, url) -> (article id, canonical URL): a link met again is not worked out again
+        self.identities: dict[tuple[str, str], tuple[str, str]] = {}
         self.listings_requested: set[tuple[str, str]] = set()
         self.state: CrawlState | None = None
         self.limits: dict[str, PortalLimits] = {}
@@ -418,9 +421,15 @@ class PortalSpider(scrapy.Spider):
         return platform.canonical_article_url(url, base_url=base)
 
     def identity(self, slug: str, platform: Platform, url: str) -> tuple[str, str]:
-        """The archive id and canonical URL of the article at ``url``."""
-        canonical = platform.canonical_article_url(url, base_url=self.portals[slug].base_url)
-        return article_id(slug, platform.item_id(url), canonical), canonical
+        """The archive id and canonical URL of the article at ``url`` (worked out once a URL)."""
+        known = self.identities.get((slug, url))
+        if known is None or self.platforms.get(slug) is not platform:
+            canonical = platform.canonical_article_url(url, base_url=self.portals[slug].base_url)
+            known = (article_id(slug, platform.item_id(url), canonical), canonical)
+            if len(self.identities) >= IDENTITY_CACHE:
+                self.identities.clear()
+            self.identities[(slug, url)] = known
+        return known
 
     # --- callbacks -------------------------------------------------------------------------------
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request | ArticleItem]:

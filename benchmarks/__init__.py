@@ -1,0 +1,1 @@
+"""``make bench``: the project's speed, measured side by side in one run (benchmarks/README.md)."""

@@ -1,0 +1,63 @@
+"""make bench's verdicts: the table says a goal is met exactly when the figures meet it."""
+
+from __future__ import annotations
+
+from benchmarks.run import Row, archive_rows, crawl_rows, format_table, size_rows
+
+
+def _sizes(seconds_by_mb: dict[float, float]) -> list[dict]:
+    return [
+        {
+            "megabytes": mb,
+            "generic": s,
+            "generic_correct": True,
+            "yenbai": s,
+            "yenbai_correct": True,
+        }
+        for mb, s in seconds_by_mb.items()
+    ]
+
+
+def test_linear_parse_time_meets_the_goal_and_quadratic_does_not():
+    linear = size_rows(_sizes({0.5: 0.2, 1: 0.4, 2: 0.8, 4: 1.6}))
+    verdicts = [row.met for row in linear if row.met is not None]
+    assert verdicts == [True, True]
+    quadratic = size_rows(_sizes({0.5: 0.1, 1: 0.4, 2: 1.6, 4: 6.4}))
+    assert [row.met for row in quadratic if row.met is not None] == [False, False]
+    slow_but_linear = size_rows(_sizes({0.5: 0.5, 1: 1.0, 2: 2.0, 4: 4.0}))  # 4 MB over 2 s
+    assert [row.met for row in slow_but_linear if row.met is not None] == [False, False]
+
+
+def test_crawl_ratio_and_incremental_share_decide_their_rows():
+    run = {"pages_per_s": 70.0, "pages_per_cpu_s": 100.0, "requests": 2403, "peak_rss_mb": 110}
+    reference = {"pages_per_s": 100.0, "pages_per_cpu_s": 150.0}
+    crawl = {
+        "articles": 2000,
+        "archive": run,
+        "titles": reference,
+        "incremental": {"requests": 9},
+        "ratio": 0.70,
+        "cpu_ratio": 100 / 150,
+        "incremental_pct": 100 * 9 / 2403,
+    }
+    rows = crawl_rows(crawl)
+    assert [row.met for row in rows[:3]] == [True, False, True]
+    assert rows[0].ratio == "0.70" and rows[1].ratio == "0.67"
+
+
+def test_search_and_export_goals():
+    search = {
+        "in_process": {"p50": 0.01, "p95": 0.049},
+        "cli": {"p50": 0.3, "p95": 0.5},
+        "in_process_portal_filter": {"p50": 0.02, "p95": 0.03},
+    }
+    export = {
+        "jsonl": {"rows_per_s": 30_000, "rows_per_cpu_s": 40_000, "peak_rss_mb": 30},
+        "csv": {"rows_per_s": 20_000, "rows_per_cpu_s": 29_999, "peak_rss_mb": 30},
+    }
+    rows = archive_rows(500_000, search, export, None)
+    met = {row.measure: row.met for row in rows if row.met is not None}
+    assert list(met.values()) == [True, False, True, True, False, False]
+    table = format_table([Row("m", "1", met=True), Row("n", "2", met=False), Row("o", "3")])
+    assert table.splitlines()[2:] == ["| m | 1 |  |  |  | yes |", "| n | 2 |  |  |  | NO |",
+                                      "| o | 3 |  |  |  |  |"]  # fmt: skip

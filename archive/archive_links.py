@@ -14,6 +14,7 @@ from urllib.parse import quote, urldefrag, urljoin
 READER_PATH = "/-/article/"
 CAPTURE_PATH = "/-/capture/"
 PORTAL_PATH = "/-/portal/"
+FILE_PATH = "/-/file/"
 # Captured content types served as they are (images, style sheets) under /-/capture/<id>/raw.
 RAW_TYPES = ("image/", "text/css")
 
@@ -31,6 +32,11 @@ def capture_url(capture_id: int) -> str:
 def raw_capture_url(capture_id: int) -> str:
     """A captured image or style sheet, served as it was received."""
     return f"{CAPTURE_PATH}{int(capture_id)}/raw"
+
+
+def file_url(sha256: str) -> str:
+    """A stored attachment, downloaded from the archive (``files.sha256``)."""
+    return f"{FILE_PATH}{sha256}"
 
 
 def portal_url(slug: str) -> str:

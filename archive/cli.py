@@ -20,39 +20,14 @@ from typing import Any, TextIO
 import click
 
 from archive.breakdown import BREAKDOWNS, breakdown, format_breakdown
-from archive.db import DEFAULT_ARCHIVE, open_archive
+from archive.cli_options import ARCHIVE_ENV as ARCHIVE_ENV  # the --db variable, for callers
+from archive.cli_options import _date_bound, capture_selection, db_option, with_options
+from archive.db import open_archive
 from archive.export import FORMATS, export
-from archive.filters import ArticleFilter, check_date_bound
+from archive.filters import ArticleFilter
 from archive.runs import format_run, latest_runs
 from archive.search import SearchSyntaxError, search
 from archive.stats import archive_stats, format_stats
-
-ARCHIVE_ENV = "PORTAL_ARCHIVE_DB"
-
-
-def db_option(must_exist: bool = True) -> Callable[[Any], Any]:
-    """The ``--db`` option of every command that names an archive, in both command lines.
-
-    A command that reads an archive refuses a file that is not there (``must_exist``); a command
-    that writes one (``crawl``, ``export-warc``'s own check) takes the path as given.
-    """
-    return click.option(
-        "--db",
-        "db_path",
-        type=click.Path(exists=must_exist, dir_okay=False, path_type=Path),
-        default=DEFAULT_ARCHIVE,
-        envvar=ARCHIVE_ENV,
-        show_default=True,
-        help=f"The archive file (or set {ARCHIVE_ENV}).",
-    )
-
-
-def _date_bound(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Click callback: check a YYYY[-MM[-DD]] date bound."""
-    try:
-        return check_date_bound(value)
-    except ValueError as error:
-        raise click.BadParameter(str(error)) from None
 
 
 def filter_options(multiple_portals: bool) -> list[Callable[[Any], Any]]:
@@ -86,17 +61,6 @@ def check_portals(db: Any, portals: tuple[str, ...] | list[str]) -> None:
             f"no portal {', '.join(repr(u) for u in unknown)} in the archive (portals: {listed})",
             param_hint="--portal",
         )
-
-
-def with_options(options: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
-    """Apply a list of click options to a command function, first option first in --help."""
-
-    def decorate(fn: Any) -> Any:
-        for option in reversed(options):
-            fn = option(fn)
-        return fn
-
-    return decorate
 
 
 @click.command("search")
@@ -264,22 +228,7 @@ def export_command(
 
 @click.command("export-warc")
 @db_option(must_exist=False)
-@click.option("--portal", multiple=True, help="Only this portal (its slug); repeat for several.")
-@click.option(
-    "--since", callback=_date_bound, help="Fetched on or after YYYY[-MM[-DD]] (UTC date)."
-)
-@click.option(
-    "--until",
-    callback=_date_bound,
-    help="Fetched on or before YYYY[-MM[-DD]] (UTC date), inclusive.",
-)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The WARC file to write, e.g. captures.warc.gz.",
-)
+@capture_selection("The WARC file to write, e.g. captures.warc.gz.")
 def export_warc_command(
     db_path: Path,
     portal: tuple[str, ...],
@@ -287,12 +236,13 @@ def export_warc_command(
     until: str | None,
     output: Path,
 ) -> None:
-    """Export the raw captured article pages as a WARC file, for pywb and other archive tools.
+    """Export the raw captures as a WARC file, for pywb and other archive tools.
 
-    The file is WARC/1.0, gzipped per record: a warcinfo record, then one response record per
-    capture (status line, headers and body as fetched) in capture order. The dates filter on
-    the fetch time. Bodies are kept decoded, so Transfer-Encoding and a stale Content-Encoding
-    are dropped and Content-Length is the body's length. The export streams.
+    The file is WARC/1.0, gzipped per record: a warcinfo record, then for each capture in
+    capture order a response record (status line, headers and body as fetched), or a revisit
+    record when its bytes were kept already, its request record and a metadata record. The
+    dates filter on the fetch time. Bodies are kept decoded, so Transfer-Encoding and a stale
+    Content-Encoding are dropped and Content-Length is the body's length. The export streams.
     """
     from archive.warc import write_warc  # imports warcio: only when exporting WARC
 
@@ -443,7 +393,9 @@ COMMANDS = (
 
 def register(group: click.Group) -> None:
     """Add the researcher commands to ``group``."""
-    for command in COMMANDS:
+    from archive import capture_cli  # imports this module: registered here, not at its top
+
+    for command in COMMANDS + capture_cli.COMMANDS:
         group.add_command(command)
 
 

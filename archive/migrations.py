@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from archive import versions
+
 migrations = Migrations("portal-archive")
 
 
@@ -514,6 +516,61 @@ def m011_speed(db: Database) -> None:
     db.execute("DROP TABLE articles_fts")
     db.execute(definition)
     db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+
+
+@migrations()
+def m009_captures_everything(db: Database) -> None:
+    """Every response of a crawl kept once; files linked from articles; lean versions.
+
+    ``captures`` gains ``kind`` (what the response was: ``article``, ``listing``, ``home``,
+    ``robots``, ``sitemap``, ``feed``, ``attachment``, ``image`` or ``other``), ``revisit_of``
+    (a fetch whose payload is byte for byte one already kept points at that capture and keeps no
+    body: a revisit),
+    ``request_headers`` (the request as sent, for WARC request records) and ``mime`` (the type
+    sniffed from the payload's first bytes). ``files``: each distinct attachment or image, once
+    by SHA-256. ``article_files``: which article links which file URL, and what became of it.
+    ``article_versions`` keeps the text of a version only once it is no longer the current one
+    (the current version's text is the article's, see archive.versions).
+    """
+    db["captures"].add_column("kind", str)
+    db["captures"].add_column("revisit_of", int)
+    db["captures"].add_column("request_headers", str)
+    db["captures"].add_column("mime", str)
+    db.execute("UPDATE captures SET kind = 'article'")
+    db["captures"].create_index(["revisit_of"])
+    db["captures"].create_index(["kind"])
+    db["files"].create(
+        {
+            "sha256": str,
+            "capture_id": int,
+            "mime": str,
+            "size": int,
+            "filename": str,
+            "url": str,
+            "first_seen_at": str,
+        },
+        pk="sha256",
+        foreign_keys=[("capture_id", "captures", "id")],
+    )
+    db["article_files"].create(
+        {
+            "article_id": str,
+            "url": str,
+            "kind": str,  # attachment | image
+            "title": str,
+            "status": str,  # pending | stored | skipped | failed
+            "sha256": str,
+            "size": int,
+            "note": str,
+            "updated_at": str,
+        },
+        pk=("article_id", "url"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["article_files"].create_index(["url"])
+    db["article_files"].create_index(["sha256"])
+    versions.create_view(db)
+    versions.share_current_text(db)
 
 
 @migrations()

@@ -14,7 +14,14 @@ from typing import Any
 
 from markupsafe import Markup
 
-from archive.archive_links import ArchiveLinks, absolute, capture_url, portal_url, reader_url
+from archive.archive_links import (
+    ArchiveLinks,
+    absolute,
+    capture_url,
+    file_url,
+    portal_url,
+    reader_url,
+)
 from archive.capture_page import CaptureRow
 from archive.charts import bar_chart, line_chart
 from archive.readable_html import link_targets, readable_html
@@ -72,10 +79,20 @@ def article_context(conn: sqlite3.Connection, article_id: str) -> dict[str, Any]
         body = "".join(
             f"<p>{Markup.escape(p)}</p>" for p in (article["body_text"] or "").split("\n\n") if p
         )
+    # attachments kept by the crawl are downloaded from the archive's copy
+    stored = {
+        row["url"]: file_url(row["sha256"])
+        for row in _rows(
+            conn,
+            "select url, sha256 from article_files where article_id = ? and status = 'stored' "
+            "and kind = 'attachment'",
+            [article_id],
+        )
+    }
     versions = _rows(
         conn,
         "select version, observed_at, title, body_text, capture_id, "
-        "coalesce(cause, 'crawl') as cause from article_versions where article_id = ? "
+        "coalesce(cause, 'crawl') as cause from article_version_texts where article_id = ? "
         "order by version",
         [article_id],
     )
@@ -116,7 +133,8 @@ def article_context(conn: sqlite3.Connection, article_id: str) -> dict[str, Any]
             {
                 "title": item.get("title") or item.get("url") or "",
                 "url": item.get("url") or "",
-                "href": links.page(absolute(base, item.get("url"))),
+                "href": stored.get(absolute(base, item.get("url")) or "")
+                or links.page(absolute(base, item.get("url"))),
             }
             for item in attachments
         ],
@@ -234,7 +252,10 @@ def capture_row(conn: sqlite3.Connection, capture_id: int) -> CaptureRow | None:
     """The capture and the article extracted from it, if any."""
     found = _rows(
         conn,
-        "select c.id, c.url, c.fetched_at, c.http_status, c.content_type, c.body_gz, "
+        "select c.id, c.url, c.fetched_at, c.http_status, c.content_type, "
+        # a revisit keeps no bytes: they are read from the capture it points at
+        "coalesce(c.body_gz, (select o.body_gz from captures as o where o.id = c.revisit_of)) "
+        "as body_gz, "
         "p.name as portal_name, "
         "(select a.id from articles as a where a.capture_id = c.id limit 1) as article_id "
         "from captures as c left join portals as p on p.slug = c.portal where c.id = ?",

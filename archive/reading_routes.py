@@ -5,6 +5,7 @@
 - ``/-/article/<id>``: an article to read (template article.html);
 - ``/-/capture/<id>``: a captured page, rewritten and sandboxed (archive.capture_page);
 - ``/-/capture/<id>/raw``: a captured image or style sheet, as received;
+- ``/-/file/<sha256>``: a stored attachment, as a download with its original file name;
 - ``/-/portal/<slug>``: what the archive holds of a portal (template portal.html);
 - ``/``: the start page (archive.start_page);
 - ``/-/search`` (and ``.csv``, ``.json``): ranked search (archive.search_page).
@@ -13,7 +14,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from datasette.utils.asgi import Response
 
@@ -101,11 +102,40 @@ async def raw_capture(datasette: Any, request: Any) -> Response:
     )
 
 
+async def stored_file(datasette: Any, request: Any) -> Response:
+    """A stored attachment, downloaded (never shown inline) under its original file name."""
+    digest = request.url_vars["sha256"]
+
+    def read(conn: Any) -> tuple | None:
+        row = conn.execute(
+            "select f.mime, f.filename, c.body_gz from files as f "
+            "join captures as c on c.id = f.capture_id where f.sha256 = ?",
+            [digest],
+        ).fetchone()
+        return tuple(row) if row else None
+
+    found = await _database(datasette).execute_fn(read)
+    if found is None:
+        return Response.text("Không có tệp này trong kho lưu trữ.", status=404)
+    mime, filename, body_gz = found
+    name = quote(filename or digest, safe="")
+    return Response(
+        body_bytes(body_gz),
+        content_type=mime or "application/octet-stream",
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
+            "Content-Security-Policy": CAPTURE_POLICY,
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
 ROUTES = [
     (r"^/$", start_page),
     (r"^/-/search(\.(?P<format>csv|json))?$", search_page),
     (r"^/-/article/(?P<id>[^/]+)$", article_page),
     (r"^/-/capture/(?P<id>\d+)$", capture_page),
     (r"^/-/capture/(?P<id>\d+)/raw$", raw_capture),
+    (r"^/-/file/(?P<sha256>[0-9a-f]{64})$", stored_file),
     (r"^/-/portal/(?P<slug>[^/]+)$", portal_page),
 ]

@@ -104,8 +104,9 @@ def _complete(db: Database, article: HalfWritten) -> None:
         db.execute(
             "insert into article_versions (article_id, version, content_hash, title, "
             "published_at, body_text, body_html, source, author, observed_at, capture_id, cause) "
-            "select id, coalesce(version, 1), content_hash, title, published_at, body_text, "
-            "body_html, source, author, fetched_at, capture_id, 'crawl' from articles where id = ?",
+            # the current version's text is the article's own (archive.versions)
+            "select id, coalesce(version, 1), content_hash, title, published_at, null, "
+            "null, source, author, fetched_at, capture_id, 'crawl' from articles where id = ?",
             aid,
         )
     if "url" in article.traces:

@@ -13,7 +13,6 @@ inside the same transaction.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -22,7 +21,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from archive.blobs import Capture, insert_capture, link_files
 from archive.transactions import write_transaction
+from archive.versions import keep_replaced_text
 
 CONTENT_FIELDS = ("title", "published_at", "body_text", "source", "author")
 
@@ -65,17 +66,7 @@ def extracted_fields(record: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-@dataclass(frozen=True)
-class Capture:
-    """A page exactly as it was fetched."""
-
-    portal: str
-    run_id: int | None
-    url: str
-    body: bytes
-    http_status: int | None
-    headers: dict[str, str]
-    fetched_at: str
+__all__ = ["ArchiveStore", "Capture", "RunCounts", "article_id", "content_hash"]
 
 
 @dataclass
@@ -208,28 +199,9 @@ class ArchiveStore:
             return self._article(record, capture_id)
 
     def _capture(self, capture: Capture) -> int:
-        """Insert a capture, or reuse the identical body already kept for the same URL."""
-        digest = hashlib.sha256(capture.body).hexdigest()
-        for row in self.db.query(
-            "select id from captures where url = ? and sha256 = ? order by id desc limit 1",
-            [capture.url, digest],
-        ):
-            return int(row["id"])
-        return self._insert(
-            "captures",
-            {
-                "portal": capture.portal,
-                "run_id": capture.run_id,
-                "url": capture.url,
-                "fetched_at": capture.fetched_at,
-                "http_status": capture.http_status,
-                "content_type": capture.headers.get("Content-Type"),
-                "headers": json.dumps(capture.headers, ensure_ascii=False),
-                "sha256": digest,
-                "size": len(capture.body),
-                "body_gz": gzip.compress(capture.body, mtime=0),
-            },
-        )
+        """Insert a capture (a revisit row when its bytes are kept already); returns the id of
+        the capture holding the bytes, which the article points at."""
+        return insert_capture(self.db, capture)[1]
 
     def _article(self, record: dict[str, Any], capture_id: int | None) -> str:
         portal = record["portal"]
@@ -257,12 +229,14 @@ class ArchiveStore:
         elif existing[0] != row["content_hash"]:
             outcome = "updated"
             row["version"] = (existing[1] or 1) + 1
+            keep_replaced_text(self.db, aid)
             self._update_article(aid, row)
             self._version(aid, row["version"], row, now, capture_id)
         else:
             outcome = "unchanged"
             self._update_article(aid, row)
         self._views(aid, record.get("views"), now)
+        link_files(self.db, aid, record, now)
         self._insert(
             "article_urls",
             {"url": record["url"], "article_id": aid, "first_seen_at": now},
@@ -290,8 +264,9 @@ class ArchiveStore:
                 "content_hash": row["content_hash"],
                 "title": row["title"],
                 "published_at": row["published_at"],
-                "body_text": row["body_text"],
-                "body_html": row["body_html"],
+                # the current version's text is the article's (archive.versions)
+                "body_text": None,
+                "body_html": None,
                 "source": row["source"],
                 "author": row["author"],
                 "observed_at": now,
@@ -329,6 +304,7 @@ class ArchiveStore:
             if all(existing[key] == value for key, value in derived.items()):
                 return False
             if derived["content_hash"] != existing["content_hash"]:
+                keep_replaced_text(self.db, aid)
                 derived["version"] = (existing["version"] or 1) + 1
                 self._version(
                     aid, derived["version"], derived, when, existing["capture_id"], "reparse"

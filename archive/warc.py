@@ -1,8 +1,15 @@
 """Raw captures as WARC (ISO 28500), for replay in pywb and loading into other web-archive tools.
 
+The SQLite archive is the one place the bytes live; this module writes them out as WARC on demand.
 :func:`write_warc` writes one ``warcinfo`` record describing the software and the archive, then
-one ``response`` record per capture, in capture id order: the HTTP status line, the headers as
-received and the body, each record gzipped on its own (a ``.warc.gz`` file). Records are WARC/1.0,
+for each capture, in capture id order: a ``response`` record (the HTTP status line, the headers as
+received and the body) for a capture holding its bytes, or a ``revisit`` record (identical-payload
+profile, referring to the first capture of those bytes) for a fetch whose bytes were kept already;
+the ``request`` record of the fetch when the request was recorded; and a ``metadata`` record
+(what the capture was: listing, article, attachment …, its portal, run and capture id). Each
+record is gzipped on its own (a ``.warc.gz`` file). ``WARC-Payload-Digest`` is the archive's own
+SHA-256 of the body (``sha256:`` base 32), so a revisit names its original's digest without
+reading it again. Records are WARC/1.0,
 warcio's default and the version the widest range of tools reads (pywb reads 1.0 and 1.1); the
 archive keeps fetch times to the second, so WARC/1.1's sub-second dates would add nothing.
 
@@ -17,6 +24,7 @@ the archive.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import http
@@ -31,6 +39,7 @@ from importlib import metadata
 from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 from warcio.recordloader import ArcWarcRecord
@@ -47,7 +56,11 @@ CONFORMS_TO = "http://bibnum.bnf.fr/WARC/WARC_ISO_28500_version1_latestdraft.pdf
 # what an encoded body starts with, for the encodings whose data can be recognised
 ENCODING_MAGIC = {"gzip": b"\x1f\x8b", "x-gzip": b"\x1f\x8b", "zstd": b"\x28\xb5\x2f\xfd"}
 
-_COLUMNS = "id, portal, url, fetched_at, http_status, headers, sha256, body_gz"
+_COLUMNS = (
+    "c.id, c.portal, c.url, c.fetched_at, c.http_status, c.headers, c.sha256, c.body_gz, c.size, "
+    "c.kind, c.revisit_of, c.request_headers, c.run_id, o.url AS refers_url, "
+    "o.fetched_at AS refers_date"
+)
 
 
 def _version(package: str) -> str:
@@ -80,7 +93,9 @@ def _still_encoded(encoding: str, body: bytes) -> bool:
     return magic is not None and body.startswith(magic)
 
 
-def http_headers(status: int, headers: dict[str, Any], body: bytes) -> StatusAndHeaders:
+def http_headers(
+    status: int, headers: dict[str, Any], body: bytes, length: int | None = None
+) -> StatusAndHeaders:
     """The status line and headers of a response record, consistent with the stored ``body``.
 
     Headers keep the order they were stored in; a list value becomes one header per item.
@@ -102,7 +117,7 @@ def http_headers(status: int, headers: dict[str, Any], body: bytes) -> StatusAnd
             continue
         if name:
             kept.append((name, value))
-    kept.append(("Content-Length", str(len(body))))
+    kept.append(("Content-Length", str(len(body) if length is None else length)))
     return StatusAndHeaders(f"{status} {reason}", kept, protocol=HTTP_PROTOCOL)
 
 
@@ -117,12 +132,12 @@ def _fetched_where(
         for i, slug in enumerate(portals):
             params[f"portal_{i}"] = slug.strip().lower()
             names.append(f":portal_{i}")
-        clauses.append(f"lower(portal) IN ({', '.join(names)})")
+        clauses.append(f"lower(c.portal) IN ({', '.join(names)})")
     if since:
-        clauses.append("fetched_at >= :since")
+        clauses.append("c.fetched_at >= :since")
         params["since"] = since
     if until:
-        clauses.append(f"substr(fetched_at, 1, {len(until)}) <= :until")
+        clauses.append(f"substr(c.fetched_at, 1, {len(until)}) <= :until")
         params["until"] = until
     return (" AND ".join(clauses) or "1"), params
 
@@ -135,7 +150,10 @@ def iter_captures(
 ) -> Iterator[dict[str, Any]]:
     """Yield the selected captures as dicts, in id order, from one cursor."""
     where, params = _fetched_where(portals, since, until)
-    sql = f"SELECT {_COLUMNS} FROM captures WHERE {where} ORDER BY id"
+    sql = (
+        f"SELECT {_COLUMNS} FROM captures AS c LEFT JOIN captures AS o ON o.id = c.revisit_of "
+        f"WHERE {where} ORDER BY c.id"
+    )
     cursor = db.conn.execute(sql, params)
     names = [column[0] for column in cursor.description]
     try:
@@ -161,7 +179,8 @@ def _warcinfo_fields(
         "software": f"portal-archive/{_version('portal-archive')} (warcio/{_version('warcio')})",
         "format": f"WARC File Format {WARC_VERSION}",
         "conformsTo": CONFORMS_TO,
-        "description": "Article pages of Vietnamese government portals, from the raw captures of "
+        "description": "Pages and files of Vietnamese government portals (articles, listings, "
+        "home pages, robots.txt, attachments, images), from the raw captures of "
         "a portal-archive SQLite archive. Bodies are kept decoded: Transfer-Encoding, and "
         "Content-Encoding of a decoded body, were removed; Content-Length is the body's length.",
         "archive": _archive_name(db),
@@ -171,10 +190,24 @@ def _warcinfo_fields(
     }
 
 
-def _response_record(
+def payload_digest(sha256_hex: str) -> str:
+    """A WARC payload digest from a hex SHA-256: ``sha256:`` and the digest in base 32."""
+    return "sha256:" + base64.b32encode(bytes.fromhex(sha256_hex)).decode("ascii")
+
+
+def _headers_of(text: str | None, where: str) -> dict[str, Any]:
+    try:
+        headers = json.loads(text or "{}")
+    except ValueError:
+        logger.warning("%s: headers are not JSON; written without them", where)
+        return {}
+    return headers if isinstance(headers, dict) else {}
+
+
+def _capture_record(
     writer: WARCWriter, capture: dict[str, Any], warcinfo_id: str
 ) -> ArcWarcRecord | None:
-    """The response record of a capture, or None (logged) when the capture cannot make one."""
+    """The response (or revisit) record of a capture, or None (logged) when it cannot make one."""
     where = f"capture {capture['id']} ({capture['url']})"
     if capture["http_status"] is None:
         logger.warning("%s: skipped, no HTTP status recorded", where)
@@ -184,27 +217,88 @@ def _response_record(
     except (TypeError, ValueError):
         logger.warning("%s: skipped, fetched_at %r is not a time", where, capture["fetched_at"])
         return None
+    headers = _headers_of(capture["headers"], where)
+    warc_headers = {"WARC-Date": date, "WARC-Warcinfo-ID": warcinfo_id}
+    if capture.get("revisit_of") is not None:
+        if not capture["refers_url"] or not capture["sha256"]:
+            logger.warning("%s: skipped, the capture it revisits is missing", where)
+            return None
+        return writer.create_revisit_record(
+            capture["url"],
+            payload_digest(capture["sha256"]),
+            capture["refers_url"],
+            warc_date(capture["refers_date"]),
+            http_headers=http_headers(
+                int(capture["http_status"]), headers, b"", length=capture["size"] or 0
+            ),
+            warc_headers_dict=warc_headers,
+        )
     try:
         body = gzip.decompress(capture["body_gz"] or b"")
     except (OSError, EOFError, zlib.error) as error:
         logger.warning("%s: skipped, the stored body does not decompress (%s)", where, error)
         return None
-    if capture["sha256"] and hashlib.sha256(body).hexdigest() != capture["sha256"]:
+    digest = hashlib.sha256(body).hexdigest()
+    if capture["sha256"] and digest != capture["sha256"]:
         logger.warning("%s: the body does not match its recorded sha256; written as stored", where)
-    try:
-        headers = json.loads(capture["headers"] or "{}")
-    except ValueError:
-        logger.warning("%s: headers are not JSON; written without them", where)
-        headers = {}
-    if not isinstance(headers, dict):
-        headers = {}
+    warc_headers["WARC-Payload-Digest"] = payload_digest(digest)
     return writer.create_warc_record(
         capture["url"],
         "response",
         payload=BytesIO(body),
         length=len(body),
         http_headers=http_headers(int(capture["http_status"]), headers, body),
-        warc_headers_dict={"WARC-Date": date, "WARC-Warcinfo-ID": warcinfo_id},
+        warc_headers_dict=warc_headers,
+    )
+
+
+def _request_record(
+    writer: WARCWriter, capture: dict[str, Any], concurrent_to: str, date: str
+) -> ArcWarcRecord | None:
+    """The request record of a capture whose request was recorded, else None."""
+    headers = _headers_of(capture.get("request_headers"), f"capture {capture['id']}")
+    if not headers:
+        return None
+    parts = urlsplit(capture["url"])
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    pairs = [("Host", parts.netloc)]
+    pairs += [
+        (_clean(name), _clean(value))
+        for name, value in headers.items()
+        if name.lower() != "host" and value is not None
+    ]
+    status = StatusAndHeaders(f"GET {target} {HTTP_PROTOCOL}", pairs, is_http_request=True)
+    return writer.create_warc_record(
+        capture["url"],
+        "request",
+        payload=BytesIO(b""),
+        length=0,
+        http_headers=status,
+        warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent_to},
+    )
+
+
+def _metadata_record(
+    writer: WARCWriter, capture: dict[str, Any], refers_to: str, date: str
+) -> ArcWarcRecord:
+    """What the archive knows of a capture, as WARC fields referring to its record."""
+    fields = {
+        "portal-archive-capture-id": capture["id"],
+        "portal-archive-kind": capture.get("kind") or "article",
+        "portal-archive-portal": capture["portal"],
+        "portal-archive-run-id": capture.get("run_id"),
+        "portal-archive-sha256": capture["sha256"],
+        "portal-archive-revisit-of": capture.get("revisit_of"),
+    }
+    text = "".join(f"{name}: {value}\r\n" for name, value in fields.items() if value is not None)
+    body = text.encode("utf-8")
+    return writer.create_warc_record(
+        capture["url"],
+        "metadata",
+        payload=BytesIO(body),
+        length=len(body),
+        warc_content_type="application/warc-fields",
+        warc_headers_dict={"WARC-Date": date, "WARC-Refers-To": refers_to},
     )
 
 
@@ -216,17 +310,25 @@ def _write_records(
     since: str | None,
     until: str | None,
 ) -> int:
-    """Write the warcinfo record and the selected captures to ``stream``; returns responses."""
+    """Write the warcinfo record and the selected captures' records to ``stream``; returns the
+    captures written (a response or revisit record each, with its request and metadata)."""
     writer = WARCWriter(stream, gzip=True, warc_version=WARC_VERSION)
     warcinfo = writer.create_warcinfo_record(filename, _warcinfo_fields(db, portals, since, until))
     writer.write_record(warcinfo)
     warcinfo_id = warcinfo.rec_headers.get_header("WARC-Record-ID")
     count = 0
     for capture in iter_captures(db, portals, since, until):
-        record = _response_record(writer, capture, warcinfo_id)
-        if record is not None:
-            writer.write_record(record)
-            count += 1
+        record = _capture_record(writer, capture, warcinfo_id)
+        if record is None:
+            continue
+        writer.write_record(record)
+        record_id = record.rec_headers.get_header("WARC-Record-ID")
+        date = record.rec_headers.get_header("WARC-Date")
+        request = _request_record(writer, capture, record_id, date)
+        if request is not None:
+            writer.write_record(request)
+        writer.write_record(_metadata_record(writer, capture, record_id, date))
+        count += 1
     return count
 
 
@@ -249,7 +351,7 @@ def write_warc(
     since: str | None = None,
     until: str | None = None,
 ) -> int:
-    """Write the archive's captures as a gzipped WARC file; returns the response records written.
+    """Write the archive's captures as a gzipped WARC file; returns the captures written.
 
     ``output`` is a path (written under a temporary name and renamed when complete) or a binary
     stream. ``portal`` is one slug or several (case ignored); ``since`` and ``until`` are

@@ -14,6 +14,7 @@ import click
 
 from archive.cli import db_option
 from portal_spider.discovery.explore_command import explore_command
+from portal_spider.offline.bench_storage import bench_storage_command
 from portal_spider.registry import Portal, adhoc_portal, find_portal
 from portal_spider.registry import commands as registry_commands
 from portal_spider.registry.commands import registry_or_fail
@@ -399,6 +400,7 @@ def _register_archive_commands() -> None:
     from archive.cli import register
 
     register(main)
+    main.add_command(bench_storage_command)
 
 
 _register_archive_commands()

@@ -63,6 +63,7 @@ class ArticleItem:
     # the raw capture this record was derived from (bytes, not stored on the item row itself)
     raw_body: bytes | None = field(default=None, repr=False)
     raw_headers: dict[str, str] = field(default_factory=dict, repr=False)
+    raw_request_headers: dict[str, str] = field(default_factory=dict, repr=False)
     # why the page gave nothing of the article (an empty page, every parser failed): the record
     # is stored, and the page stays pending so a later run fetches it again; not stored itself
     refetch_reason: str | None = field(default=None, repr=False)
@@ -72,6 +73,7 @@ class ArticleItem:
         data = asdict(self)
         data.pop("raw_body")
         data.pop("raw_headers")
+        data.pop("raw_request_headers")
         data.pop("refetch_reason")
         return data
 

@@ -97,6 +97,11 @@ TWISTED_DNS_RESOLVER = "portal_spider.crawl.ip_slots.OverrideResolver"
 # Liveness (portal_checks): a portal that answers but whose newest article is older than this many
 # days is "frozen" (each crawl records a check; `check-sites --frozen-days` for the command).
 PORTAL_ARCHIVE_FROZEN_DAYS = 90
+# Files an article links (portal_spider.crawl.capture): attachments always, images unless off;
+# a file over its cap is not downloaded (cancelled at its announced size) and recorded as skipped.
+PORTAL_ARCHIVE_IMAGES = True
+PORTAL_ARCHIVE_MAX_ATTACHMENT_SIZE = 50 * 1024 * 1024
+PORTAL_ARCHIVE_MAX_IMAGE_SIZE = 5 * 1024 * 1024
 PORTAL_ARCHIVE_PROGRESS = True  # a live line on a terminal, a summary line per portal in logs
 PORTAL_ARCHIVE_PROGRESS_INTERVAL = 2.0
 
@@ -114,6 +119,9 @@ DOWNLOADER_MIDDLEWARES = {
     "portal_spider.crawl.politeness.PortalUserAgentMiddleware": 450,
     # the per-host circuit breaker sees every failed try: above RetryMiddleware (550)
     "portal_spider.crawl.downloader.circuit.HostBreakerMiddleware": 560,
+    # every response that is neither an article nor a linked file kept as a raw capture, decoded
+    # (below HttpCompressionMiddleware, 590) and after redirects (600): crawl/capture.py
+    "portal_spider.crawl.capture.CaptureMiddleware": 585,
 }
 EXTENSIONS = {
     "portal_spider.crawl.lock.ArchiveLockExtension": 0,

@@ -239,6 +239,8 @@ def test_every_archive_command_is_registered_and_documented() -> None:
         "stats",
         "bench-reading",
         "runs",
+        "export-wacz",
+        "show",
     }
     for name, command in group.commands.items():
         assert command.help and len(command.help) > 40, name

@@ -7,6 +7,7 @@ with warcio's ArchiveIterator and compared with what was stored.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import logging
 import random
@@ -23,9 +24,10 @@ from sqlite_utils import Database
 from warcio.archiveiterator import ArchiveIterator
 
 from archive import cli
+from archive.blobs import Capture, insert_capture
 from archive.db import open_archive
 from archive.store import ArchiveStore
-from archive.warc import http_headers, warc_date, write_warc
+from archive.warc import http_headers, payload_digest, warc_date, write_warc
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +161,8 @@ def test_export_round_trips_every_capture(archive_path: Path, tmp_path: Path) ->
     assert not out.with_name(out.name + ".partial").exists()
 
     records = read_warc(out)
-    assert [r["type"] for r in records] == ["warcinfo"] + ["response"] * len(CAPTURES)
+    # no request was recorded with these captures: a response and its metadata record each
+    assert [r["type"] for r in records] == ["warcinfo"] + ["response", "metadata"] * len(CAPTURES)
     info = records[0]
     assert info["warc"].protocol == "WARC/1.0"
     assert info["warc"].get_header("WARC-Filename") == "captures.warc.gz"
@@ -171,12 +174,14 @@ def test_export_round_trips_every_capture(archive_path: Path, tmp_path: Path) ->
     info_id = info["warc"].get_header("WARC-Record-ID")
     ids = {r["warc"].get_header("WARC-Record-ID") for r in records}
     assert len(ids) == len(records) and all(i.startswith("<urn:uuid:") for i in ids)
-    for record, (_, url, fetched_at, _, body) in zip(records[1:], CAPTURES, strict=True):
+    responses = [r for r in records if r["type"] == "response"]
+    for record, (_, url, fetched_at, _, body) in zip(responses, CAPTURES, strict=True):
         warc = record["warc"]
         assert warc.get_header("WARC-Target-URI") == url
         assert warc.get_header("WARC-Date") == warc_date(fetched_at)
         assert warc.get_header("WARC-Warcinfo-ID") == info_id
-        assert warc.get_header("WARC-Payload-Digest").startswith("sha1:")
+        digest = payload_digest(hashlib.sha256(body).hexdigest())
+        assert warc.get_header("WARC-Payload-Digest") == digest
         assert warc.get_header("WARC-Block-Digest").startswith("sha1:")
         assert record["http"].get_statuscode() == "200"
         assert record["http"].protocol == "HTTP/1.1"
@@ -195,7 +200,8 @@ def test_warc_date_is_utc_to_the_second() -> None:
 def test_encoding_headers_are_fixed_up(archive_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "captures.warc.gz"
     write_warc(open_archive(archive_path), out)
-    decoded = read_warc(out)[2]  # the capture stored with Content-Encoding: gzip
+    responses = [r for r in read_warc(out) if r["type"] == "response"]
+    decoded = responses[1]  # the capture stored with Content-Encoding: gzip
     headers = decoded["http"]
     assert headers.get_header("Content-Encoding") is None
     assert headers.get_header("Transfer-Encoding") is None
@@ -203,10 +209,12 @@ def test_encoding_headers_are_fixed_up(archive_path: Path, tmp_path: Path) -> No
     assert headers.get_header("Vary") == "Accept-Encoding"
     # replay tools read the payload through content_stream(), which would gunzip a gzip header
     with open(out, "rb") as stream:
-        payloads = [r.content_stream().read() for r in ArchiveIterator(stream)]
-    assert payloads[2] == CAPTURES[1][4]
+        payloads = [
+            r.content_stream().read() for r in ArchiveIterator(stream) if r.rec_type == "response"
+        ]
+    assert payloads[1] == CAPTURES[1][4]
     # the stored order is kept; the stale Content-Length is replaced by the body's, at the end
-    first = read_warc(out)[1]["http"].headers
+    first = responses[0]["http"].headers
     assert [name for name, _ in first] == ["Content-Type", "Server", "Content-Length"]
 
 
@@ -251,6 +259,7 @@ def test_filters_by_portal_and_fetch_date(archive_path: Path, tmp_path: Path) ->
         return [
             (r["warc"].get_header("WARC-Target-URI"), r["warc"].get_header("WARC-Date"))
             for r in records[1:]
+            if r["type"] == "response"
         ]
 
     def expected(indexes: list[int]) -> list[tuple[str, str]]:
@@ -346,3 +355,42 @@ def test_export_is_in_capture_order_and_streams(tmp_path: Path) -> None:
             if r.rec_type == "response"
         ]
     assert urls == [f"https://tramtau.yenbai.gov.vn/tin-tuc/bai-{n}" for n in range(count)]
+
+
+def test_a_refetch_is_a_revisit_with_its_request_and_metadata(tmp_path: Path) -> None:
+    db = open_archive(tmp_path / "archive.db")
+    body = page("Danh sách tin", "Trang 1 của danh sách tin tức.")
+    first_url = "https://tramtau.yenbai.gov.vn/tin-tuc?page=1"
+    request = {"User-Agent": "portal-archive/0.1", "Accept-Language": "vi"}
+    ids = []
+    for url, when in ((first_url, "2025-06-20T02:10:00+00:00"),
+                      (first_url + "&lv=0", "2025-06-27T02:10:00+00:00")):  # fmt: skip
+        capture = Capture("tramtau", None, url, body, 200, {"Content-Type": HTML}, when,
+                          kind="listing", request_headers=request)  # fmt: skip
+        with db.conn:
+            ids.append(insert_capture(db, capture))
+    assert ids[1] == (ids[0][0] + 1, ids[0][0])  # the second row points at the first's bytes
+    assert db["captures"].get(ids[1][0])["body_gz"] is None
+    out = tmp_path / "listing.warc.gz"
+    assert write_warc(db, out) == 2
+    records = read_warc(out)
+    assert [r["type"] for r in records] == [
+        "warcinfo", "response", "request", "metadata", "revisit", "request", "metadata",
+    ]  # fmt: skip
+    response, revisit = records[1]["warc"], records[4]["warc"]
+    assert revisit.get_header("WARC-Refers-To-Target-URI") == first_url
+    assert revisit.get_header("WARC-Refers-To-Date") == "2025-06-20T02:10:00Z"
+    assert revisit.get_header("WARC-Payload-Digest") == response.get_header("WARC-Payload-Digest")
+    assert "identical-payload-digest" in revisit.get_header("WARC-Profile")
+    assert records[4]["raw"] == b""  # no payload: the bytes are in the first record
+    sent = records[5]["http"]
+    assert sent.protocol == "GET" and sent.get_header("Host") == "tramtau.yenbai.gov.vn"
+    assert sent.get_header("Accept-Language") == "vi"
+    assert records[5]["warc"].get_header("WARC-Concurrent-To") == revisit.get_header(
+        "WARC-Record-ID"
+    )
+    fields = records[6]["raw"].decode()
+    assert "portal-archive-kind: listing" in fields
+    assert f"portal-archive-revisit-of: {ids[0][0]}" in fields
+    check = subprocess.run([warcio_command(), "check", str(out)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout

@@ -21,7 +21,7 @@ from archive.db import open_archive
 from portal_spider.cli import main
 from portal_spider.demo.generate import make_article
 from portal_spider.demo.server import PortalServer
-from portal_spider.demo.yenbai_site import PAGE_SIZE
+from portal_spider.demo.yenbai_site import FILE_PATH, IMAGE_PATH, PAGE_SIZE
 
 pytestmark = pytest.mark.crawl
 
@@ -94,6 +94,16 @@ def expected_listing_pages(site) -> list[tuple[str, int]]:
     return sorted(pages)
 
 
+def new_files(site) -> list[str]:
+    """The attachments and images of the articles the second run finds new."""
+    files = []
+    for item_id in NEW:
+        article = site.articles[item_id]
+        files += [FILE_PATH + a["file"] for a in article.get("attachments") or []]
+        files += [IMAGE_PATH + i["file"] for i in article.get("images") or []]
+    return sorted(files)
+
+
 def test_first_run_archives_every_article(runs):
     assert len(runs["before"]) == N
     assert sorted(item_ids(runs["first_targets"])) == list(range(1000, 1000 + N))
@@ -103,10 +113,13 @@ def test_second_run_fetches_only_new_listing_pages_new_articles_and_due_revisits
     targets = runs["second_targets"]
     assert sorted(listing_pages(targets)) == expected_listing_pages(runs["site"])
     assert sorted(item_ids(targets)) == sorted([*NEW, *DUE])
+    # the new articles' attachments and images (the revisited ones' were kept by the first run)
+    files = sorted(t for t in targets if t.endswith((".pdf", ".jpg")))
+    assert files == new_files(runs["site"])
     # robots.txt, the home page, and the home page again at the end of the redirect
-    others = [t for t in targets if "ItemID" not in t and "l=" not in t]
+    others = [t for t in targets if "ItemID" not in t and "l=" not in t and t not in files]
     assert sorted(others) == ["/", "/", "/robots.txt"]
-    total = 3 + len(expected_listing_pages(runs["site"])) + len(NEW) + len(DUE)
+    total = 3 + len(expected_listing_pages(runs["site"])) + len(NEW) + len(DUE) + len(files)
     assert len(targets) == total
     assert len(targets) < len(runs["first_targets"]) / 2
 

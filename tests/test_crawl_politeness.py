@@ -70,6 +70,7 @@ def test_robots_txt_is_obeyed(tmp_path):
             "0.01",
         )
         targets = list(server.log.targets)
-    assert targets == ["/robots.txt"]
+    # the forbidden entry page is not fetched; the home page (allowed) is kept as a capture
+    assert targets == ["/robots.txt", "/"]
     # the only entry page is forbidden: the run is blocked, and says so
     assert result.returncode == EXIT_ROBOTS_BLOCKED, result.stderr[-3000:]

@@ -29,6 +29,7 @@ def test_demo_reports_every_article_archived_and_checked(demo):
     db_path, output = demo
     assert "the archive holds 64 articles of tramtau-demo (0 incomplete)" in output
     assert "all match" in output
+    assert "Kept every response: 64 article pages, 49 images, " in output
     assert f"portal-archive serve --db {db_path}" in output
 
 

@@ -13,10 +13,12 @@ second run makes at most 5% of the first run's requests.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from unnamed_sites import FIELDS, crawl_twice, score
 
+from archive.db import open_archive
 from portal_spider.demo.feed_site import FeedSite
 from portal_spider.demo.menu_site import MenuSite
 from portal_spider.demo.webforms_site import WebFormsSite
@@ -55,7 +57,14 @@ def test_no_row_is_anything_but_an_article_and_none_is_a_duplicate(runs):
 
 
 def test_no_document_or_print_view_was_requested_as_a_page(runs):
-    assert not [t for t in runs.first if t.endswith(".pdf")]
+    # a document is fetched once, as a file an article links (kept as an attachment), not as a page
+    documents = [t for t in runs.first if t.endswith(".pdf")]
+    assert documents and len(documents) == len(set(documents))
+    db = open_archive(runs.db_path)
+    kept = db.execute("select url, kind from captures where url like '%.pdf'").fetchall()
+    db.close()
+    assert sorted(urlsplit(url).path for url, _ in kept) == sorted(documents)
+    assert {kind for _, kind in kept} == {"attachment"}
     assert not [t for t in runs.first if "InTin.aspx" in t or "print=1" in t or "/in.html" in t]
     # the calendar's days and months are never walked
     assert not [t for t in runs.first if "ngay=" in t or "thang=" in t]
@@ -67,3 +76,16 @@ def test_an_unchanged_second_run_makes_at_most_5_percent_of_the_requests(runs):
     assert second <= 0.05 * first, runs.second
     # no article page: every one is known, and none was published recently enough for a revisit
     assert not [t for t in runs.second if ARTICLE_REQUEST.search(t)]
+
+
+def test_every_page_fetched_is_kept_and_named_for_what_it_was(runs):
+    db = open_archive(runs.db_path)
+    rows = db.execute("select url, kind from captures").fetchall()
+    db.close()
+    kept = {urlsplit(url).path + (f"?{urlsplit(url).query}" if urlsplit(url).query else "")
+            for url, _ in rows}  # fmt: skip
+    assert set(runs.first) - kept == set()
+    kinds = {kind for _, kind in rows}
+    assert {"robots", "article", "attachment"} <= kinds
+    if isinstance(runs.site, FeedSite):
+        assert {"sitemap", "feed"} <= kinds

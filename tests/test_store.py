@@ -64,11 +64,20 @@ def test_an_edit_adds_a_version_and_keeps_the_old_one(store):
     store.save_article(record(f"{BASE}?ItemID=4001"))
     outcome = store.save_article(record(f"{BASE}?ItemID=4001", body_text="Nội dung đã sửa."))
     assert outcome == "updated"
-    versions = list(store.db.query("select version, body_text from article_versions order by 1"))
+    versions = list(
+        store.db.query("select version, body_text from article_version_texts order by 1")
+    )
     assert versions == [
         {"version": 1, "body_text": "Chiều ngày 12/7, …"},
         {"version": 2, "body_text": "Nội dung đã sửa."},
     ]
+    # the text is stored once: the current version's is the article's own
+    stored = list(store.db.query("select version, body_text from article_versions order by 1"))
+    assert stored == [
+        {"version": 1, "body_text": "Chiều ngày 12/7, …"},
+        {"version": 2, "body_text": None},
+    ]
+
     assert store.db["articles"].get(article_id("tramtau", "4001", None))["version"] == 2
 
 
@@ -116,3 +125,12 @@ def test_runs_record_counts_and_status(store):
     row = store.db["crawl_runs"].get(run_id)
     assert (row["status"], row["pages_fetched"], row["articles_new"]) == ("ok", 7, 5)
     assert row["finished_at"] >= row["started_at"]
+
+
+def test_each_version_text_is_stored_once(store):
+    for body in ("Chiều ngày 12/7, …", "Nội dung đã sửa.", "Sửa lần hai."):
+        store.save_article(record(f"{BASE}?ItemID=4001", body_text=body))
+    texts = [r["body_text"] for r in store.db.query("select body_text from article_version_texts")]
+    assert texts == ["Chiều ngày 12/7, …", "Nội dung đã sửa.", "Sửa lần hai."]
+    kept = [r["body_text"] for r in store.db.query("select body_text from article_versions")]
+    assert kept == ["Chiều ngày 12/7, …", "Nội dung đã sửa.", None]

@@ -19,6 +19,10 @@ from portal_spider.demo.yenbai_site import YenBaiSite
 from portal_spider.registry import Portal
 
 DEMO_SLUG = "tramtau-demo"
+KIND_LABELS = {
+    "article": "article pages", "listing": "listing pages", "home": "home page",
+    "robots": "robots.txt", "attachment": "attachments", "image": "images",
+}  # fmt: skip
 # the demo server is local and small: a short delay keeps the run under a minute
 DEMO_SETTINGS = {"DOWNLOAD_DELAY": 0.05, "AUTOTHROTTLE_START_DELAY": 0.05, "LOG_LEVEL": "WARNING"}
 
@@ -92,6 +96,15 @@ def run_demo(db_path: Path) -> int:
             f"{run['articles_unchanged']} unchanged, {run['pages_failed']} failed pages; "
             f"fields not found: {missing or 'none'}"
         )
+    kinds = db.execute(
+        "select kind, count(*) from captures where portal = ? group by kind order by 2 desc",
+        [DEMO_SLUG],
+    ).fetchall()
+    kept = db.execute("select count(*) from captures where body_gz is not null").fetchone()[0]
+    click.echo(
+        "Kept every response: " + ", ".join(f"{n} {KIND_LABELS.get(k, k)}" for k, n in kinds)
+        + f" ({kept} distinct payloads; export: portal-archive export-wacz -o demo.wacz)"
+    )  # fmt: skip
     differences = verify_against_site(db, site)
     checked = "title, published_at, views, source, author"
     if differences:

@@ -112,6 +112,8 @@ class StorePipeline:
                 http_status=item.http_status,
                 headers=item.raw_headers,
                 fetched_at=item.fetched_at or self.clock.iso(),
+                kind="article",
+                request_headers=item.raw_request_headers,
             )
         aid = article_id(slug, item.item_id, item.canonical_url)
         pending = self.pending_row(aid) if item.refetch_reason else None

@@ -46,6 +46,7 @@ from twisted.python.failure import Failure
 
 from archive.store import article_id
 from portal_spider.crawl import politeness
+from portal_spider.crawl.capture import FileFetcher, headers_dict
 from portal_spider.crawl.clock import Clock
 from portal_spider.crawl.discovery import Discovery
 from portal_spider.crawl.downloader.boundary import LeftPortal, last_redirect, redirect_note
@@ -109,6 +110,7 @@ class PortalSpider(scrapy.Spider):
         self.clock = Clock()
         self.overlap = 1
         self.use_portal_delays = True
+        self.files: FileFetcher | None = None
         self.discovery = Discovery()  # site models of the portals read by the generic rules
         for p in portals:
             if p.platform != "auto":
@@ -117,6 +119,7 @@ class PortalSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.files = FileFetcher(crawler)  # attachments, images, the home page: crawl/capture
         # the crawler's settings are frozen only after the spider is built: the portals' own
         # delays and concurrency, and the delay floor, apply however the crawl was started
         politeness.apply_portal_politeness(crawler.settings, list(spider.portals.values()))
@@ -176,6 +179,11 @@ class PortalSpider(scrapy.Spider):
         for portal in self.portals.values():
             steps = parse_steps(portal.revisit_days) if portal.revisit_days is not None else None
             plan = self.state.plan(portal, steps)
+            if self.files is not None:  # the home page, and files a killed run did not fetch
+                home = self.files.home_request(portal, self.use_portal_delays)
+                files = self.files.pending_requests(portal, self.use_portal_delays)
+                for request in self.paid(portal.slug, ([home] if home else []) + files):
+                    yield request
             for url in portal.start_urls():
                 self.queue_listing(portal.slug, self.first_page(url))
             for request in self.release_listings(portal.slug):
@@ -265,6 +273,14 @@ class PortalSpider(scrapy.Spider):
         if walk is not None:
             self.wait_for(walk, page, aid)
         return request
+
+    def paid(self, slug: str, requests: list[scrapy.Request]) -> Iterator[scrapy.Request]:
+        """The requests the portal's request budget still pays for (home page, files)."""
+        for request in requests:
+            if self.limits[slug].budget.take():
+                yield request
+            else:
+                self.request_limit_reached(slug)
 
     def wait_for(self, walk: Walk, page: int, aid: str) -> None:
         """The walk's ``page`` links the article ``aid``: its resume point waits for it."""
@@ -597,6 +613,7 @@ class PortalSpider(scrapy.Spider):
         if refused is not None:  # a document or another page, linked like an article
             self.crawler.stats.inc_value(f"portal/{slug}/not_articles")
             logger.info("portal %s: %s not stored: %s", slug, response.url, refused)
+            self.keep_unstored(response, "other")
             self.settle(response.meta)
             return
         self.crawler.stats.inc_value(f"portal/{slug}/article_pages")
@@ -615,18 +632,26 @@ class PortalSpider(scrapy.Spider):
         item.fetched_at = self.clock.iso()
         item.http_status = response.status
         item.raw_body = response.body
-        item.raw_headers = {
-            k.decode("latin-1"): b", ".join(v).decode("latin-1")
-            for k, v in response.headers.items()
-        }
+        item.raw_headers = headers_dict(response.headers)
+        item.raw_request_headers = headers_dict(response.request.headers)
         if item.refetch_reason is not None and not self.keep_lost_page(slug, response, item):
             return
         if self.discovery.duplicate_of(slug, item) is not None:
             self.crawler.stats.inc_value(f"portal/{slug}/duplicates_dropped")
+            self.keep_unstored(response, "article")
             self.settle(response.meta)
             return
         yield item
+        if self.files is not None:
+            files = self.files.requests(self.portals[slug], item, self.use_portal_delays)
+            yield from self.paid(slug, files)
         yield from self.related_requests(slug, platform, response)
+
+    def keep_unstored(self, response: Response, kind: str) -> None:
+        """Keep the raw capture of a page fetched as an article but not stored as one (a
+        document linked like an article, the same article under another address)."""
+        if self.files is not None:
+            self.files.writer.keep_logged(response.request, response, kind)
 
     def keep_lost_page(self, slug: str, response: Response, item: ArticleItem) -> bool:
         """Count a page that gave nothing of its article as failed (it is fetched again by a later

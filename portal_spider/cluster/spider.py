@@ -59,6 +59,14 @@ class ClusterPortalSpider(PortalSpider):
         self.job = job
         self.outbox = outbox
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ClusterPortalSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # not yet over Redis: the home page and the files an article links are fetched and kept
+        # by a local crawl only (they read and write the archive, which a worker has not)
+        spider.files = None
+        return spider
+
     def crawl_state(self, settings: Any) -> CrawlState:
         return RemoteCrawlState(
             self.outbox,

@@ -499,7 +499,7 @@ FTS_PREFIXES = "1 2 3"
 
 
 @migrations()
-def m011_speed(db: Database) -> None:
+def m009_search_prefixes(db: Database) -> None:
     """The search index again, with prefix indexes (``FTS_PREFIXES``) for ``word*`` queries.
 
     The one index of the archive, as m007 declared it: the same columns, content table
@@ -519,7 +519,7 @@ def m011_speed(db: Database) -> None:
 
 
 @migrations()
-def m009_captures_everything(db: Database) -> None:
+def m010_captures_everything(db: Database) -> None:
     """Every response of a crawl kept once; files linked from articles; lean versions.
 
     ``captures`` gains ``kind`` (what the response was: ``article``, ``listing``, ``home``,
@@ -574,7 +574,7 @@ def m009_captures_everything(db: Database) -> None:
 
 
 @migrations()
-def m010_cluster(db: Database) -> None:
+def m011_cluster(db: Database) -> None:
     """What the cluster writer (``portal-archive ingest``) has written from the shared stream.
 
     ``cluster_ingested`` keeps one row per stream entry committed, in the same transaction as the

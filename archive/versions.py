@@ -3,7 +3,7 @@
 ``article_versions`` keeps ``body_text`` and ``body_html`` only for versions that are no longer
 current. The current version's are ``NULL`` there and read from ``articles``; when a new version
 replaces it, :func:`keep_replaced_text` copies the article's text into the replaced version's row
-first (inside the same write transaction). The view ``article_version_texts`` (migration m009)
+first (inside the same write transaction). The view ``article_version_texts`` (migration m010)
 shows every version with its text filled in, for readers and researchers.
 """
 

@@ -98,7 +98,7 @@ def test_an_archive_indexed_over_the_old_view_is_moved_to_articles(tmp_path: Pat
 def test_an_archive_from_before_the_prefix_indexes_keeps_one_index_with_them(
     tmp_path: Path,
 ) -> None:
-    # an archive as m002 made it, then opened by this version: m007 and m011 run in order
+    # an archive as m002 made it, then opened by this version: m007 and m009 run in order
     path = tmp_path / "old.db"
     old = open_archive(path, migrate=False)
     migrations.apply(old, stop_before="m007_reading_room_search")

@@ -21,10 +21,11 @@ demo: setup
 cluster-demo: setup
 	$(BIN)/python -m portal_spider.cluster.demo demo-archive/cluster.db
 
+# two test processes (pytest-xdist): the crawl tests mostly wait on their servers' delays
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 # the tests that start no crawl, server or browser: under a minute
 test-fast: setup

@@ -97,15 +97,13 @@ def json_line_sql(include_html: bool = False) -> str:
 
 def _csv_field(expr: str) -> str:
     """SQL for one CSV field of ``expr`` as the csv module writes it (minimal quoting): empty for
-    NULL, quoted with doubled quotes when it holds a comma, a quote or a line break."""
-    text = f"CAST({expr} AS TEXT)"
+    NULL, quoted with doubled quotes (``printf('%w')``) when it holds a line break, a comma or a
+    quote. A line break is looked for first: a body holds one near its start, so the long text is
+    not scanned for the other characters."""
     special = " OR ".join(
-        f"instr({text}, {char})" for char in ("','", "'\"'", "char(10)", "char(13)")
+        f"instr({expr}, {char})" for char in ("char(10)", "','", "'\"'", "char(13)")
     )
-    return (
-        f"CASE WHEN {expr} IS NULL THEN '' WHEN {special} "
-        f"THEN '\"' || replace({text}, '\"', '\"\"') || '\"' ELSE {text} END"
-    )
+    return f"CASE WHEN {special} THEN printf('\"%w\"', {expr}) ELSE ifnull({expr}, '') END"
 
 
 def csv_line_sql(include_html: bool = False) -> str:

@@ -151,13 +151,13 @@ def test_export_streams_in_constant_memory(tmp_path: Path, fmt: str) -> None:
 def test_csv_made_by_sqlite_is_what_the_csv_module_writes(tmp_path: Path) -> None:
     db = open_archive(tmp_path / "tricky.db")
     db["portals"].insert_all(PORTALS)
-    rows = bulk_articles(6)
-    tricky = ['a, "quoted" word', "two\nlines", "carriage\rreturn", "", None, "plain"]
+    rows = bulk_articles(7)
+    tricky = ['a, "quoted" word', "two\nlines", "carriage\rreturn", "", None, "plain", '50% "%w"']
     for row, value in zip(rows, tricky, strict=True):
         row.update(title=value, source=value, views=None if value is None else 12)
     db["articles"].insert_all(rows)
     out = io.StringIO(newline="")
-    assert export(db, out, "csv") == 6
+    assert export(db, out, "csv") == 7
     select = ", ".join(f"{expr} AS {name}" for name, expr in columns())
     expected = io.StringIO(newline="")
     writer = csv.writer(expected)

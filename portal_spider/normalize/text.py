@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = [
     "clean_multiline",
@@ -23,15 +24,16 @@ __all__ = [
 ]
 
 # Characters that carry no text: zero-width space/joiners, word joiner, BOM, soft hyphen.
-_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # Control characters that are not whitespace: C0 but tab, line feed, vertical tab, form feed,
 # carriage return and the information separators (\x1c-\x1f, whitespace to Python); DEL; C1 but
 # NEL (\x85, a line break). Whitespace controls are collapsed by the rules below instead.
-_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_CONTROLS = "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"
+_CONTROL_RE = re.compile(f"[{_CONTROLS}]")
+# Both sets, removed in one pass where text is cleaned.
+_REMOVED_RE = re.compile(f"[{_INVISIBLE}{_CONTROLS}]")
 # The whitespace controls, which become a space where text is not collapsed.
 _WHITESPACE_CONTROL_RE = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
-# Any whitespace, including NBSP, narrow NBSP, figure space, ideographic space, line separators.
-_WHITESPACE_RE = re.compile(r"\s+")
 # Whitespace that stays inside one line (everything in \s except the line break itself).
 _INLINE_WHITESPACE_RE = re.compile(r"[^\S\n]+")
 _LINE_BREAK_RE = re.compile("\r\n|[\r\v\f\x85\u2028\u2029]")
@@ -55,7 +57,7 @@ def strip_controls(s: str) -> str:
 
 
 def _remove_invisible(s: str) -> str:
-    return _CONTROL_RE.sub("", _INVISIBLE_RE.sub("", s))
+    return _REMOVED_RE.sub("", s)
 
 
 def clean_text(s: str | None) -> str | None:
@@ -67,8 +69,20 @@ def clean_text(s: str | None) -> str | None:
     """
     if s is None:
         return None
-    text = _remove_invisible(nfc(s))
-    return _WHITESPACE_RE.sub(" ", text).strip()
+    if len(s) <= _CACHED_LENGTH:
+        return _clean_short_text(s)
+    return _clean_text(s)
+
+
+def _clean_text(s: str) -> str:
+    # str.split() splits at the characters ``\s`` matches and drops the ends: runs become one space
+    return " ".join(_remove_invisible(nfc(s)).split())
+
+
+# A page's short texts (labels, dates, headings, menu items) are cleaned again by several rules,
+# and pages of one portal share most of them: short strings are cleaned once.
+_CACHED_LENGTH = 200
+_clean_short_text = lru_cache(maxsize=8192)(_clean_text)
 
 
 def clean_multiline(s: str | None) -> str | None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from portal_spider.normalize.urls import absolute_url, canonical_url, host_of, same_site
 
@@ -164,6 +168,35 @@ def test_absolute_url(href: str, base: str, expected: str | None) -> None:
     assert absolute_url(href, base) == expected
 
 
+HREF_PIECES = ["/", "//", ".", "..", "a", "B", ";", "?", "#", "=", "&", "%2F", "ệ", ":", " ", "@"]
+BASES = ["https://x.vn/p/q.aspx?l=1", "http://Www.X.vn:8080", "HTTP://x.vn/", "ftp://x.vn/a"]
+
+
+@settings(max_examples=3000, deadline=None)
+@example("/a?#b", BASES[0])  # urljoin drops an empty query ...
+@example("/a?", BASES[0])
+@example("/a#", BASES[0])  # ... an empty fragment ...
+@example("/a;", BASES[0])  # ... empty parameters ...
+@example("/a/../b/./c", BASES[0])  # ... and resolves dot segments
+@example("//h.vn/a", BASES[0])
+@example("/a", BASES[3])
+@given(
+    st.lists(st.sampled_from(HREF_PIECES), max_size=10).map("".join),
+    st.sampled_from(BASES),
+)
+def test_absolute_url_resolves_as_urljoin(href: str, base: str) -> None:
+    """Links from the root are resolved without urljoin: the result is still urljoin's."""
+    cleaned = href.strip()
+    expected = None
+    if cleaned and not cleaned.startswith("#"):
+        try:
+            joined = urljoin(base, cleaned)
+            expected = joined if urlsplit(joined).scheme.lower() in ("http", "https") else None
+        except ValueError:
+            expected = None
+    assert absolute_url(href, base) == expected
+
+
 def test_query_params_by_lowercase_name_with_blanks_kept():
     from portal_spider.normalize.urls import query_params
 
@@ -176,3 +209,15 @@ def test_with_query_replaces_query_and_drops_fragment():
 
     url = "https://x.gov.vn/Pages/a.aspx?ItemID=12&l=TinTuc#top"
     assert with_query(url, [("ItemID", "12")]) == "https://x.gov.vn/Pages/a.aspx?ItemID=12"
+
+
+@settings(max_examples=2000, deadline=None)
+@example("a=1&&b&c=2=3&=4&")
+@given(
+    st.lists(st.sampled_from(["a", "B", "=", "&", ";", "ệ", "%41", "+", "%zz", " "]), max_size=12)
+)
+def test_query_split_as_parse_qsl(pieces: list[str]) -> None:
+    from portal_spider.normalize.urls import _parse_query
+
+    query = "".join(pieces)
+    assert _parse_query(query) == parse_qsl(query, keep_blank_values=True)

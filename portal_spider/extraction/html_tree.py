@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from portal_spider.normalize.html import element_text
-from portal_spider.normalize.text import clean_text, nfc, strip_controls
+from portal_spider.normalize.text import clean_text, nfc, nfc_without_controls, strip_controls
 
 XML_DECLARATIONS = re.compile(r"^(?:\s*<\?xml[^>]*>?)+")
 
@@ -44,7 +44,7 @@ def parse_html(html: str | bytes, drop_comments: bool = False) -> HtmlElement:
         if not html.strip():
             raise EmptyPage("empty document")
         # lxml refuses str input that starts with an XML encoding declaration (one or several)
-        html = XML_DECLARATIONS.sub("", strip_controls(nfc(html)))
+        html = XML_DECLARATIONS.sub("", nfc_without_controls(html))
         return lxml_html.document_fromstring(html, parser=parser)
     except etree.ParserError as error:
         raise EmptyPage(f"no HTML element on the page ({error})") from error

@@ -12,7 +12,7 @@ from portal_spider.extraction.chrome import ChromeVerdicts
 from portal_spider.extraction.html_tree import parse_html
 from portal_spider.extraction.page_text import PageText
 from portal_spider.extraction.structured_data import StructuredData, read_structured
-from portal_spider.normalize.text import nfc, strip_controls
+from portal_spider.normalize.text import nfc_without_controls
 
 
 class Page:
@@ -21,7 +21,7 @@ class Page:
     def __init__(self, url: str, html: str, tree: HtmlElement | None = None) -> None:
         self.url = url
         # decomposed (NFD) pages read like precomposed ones; control characters are no text
-        self.html = strip_controls(nfc(html))
+        self.html = nfc_without_controls(html)
         self.tree = tree if tree is not None else parse_html(self.html)
         self.data: StructuredData = read_structured(self.tree)
         self.title: HtmlElement | None = None

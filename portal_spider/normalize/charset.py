@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from charset_normalizer import from_bytes
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
-from portal_spider.normalize.text import strip_controls
+from portal_spider.normalize.text import nfc_without_controls
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ codecs.register_error("portal_archive_cp1258", _stray_bytes_as_cp1258)
 
 
 def _finish(text: str, encoding: str, problems: list[str]) -> DecodedPage:
-    text = strip_controls(unicodedata.normalize("NFC", text))
+    text = nfc_without_controls(text)
     return DecodedPage(text=text, encoding=encoding, problems=problems)
 
 

@@ -16,9 +16,11 @@ from functools import lru_cache
 
 __all__ = [
     "clean_multiline",
+    "CleanText",
     "clean_text",
     "fold_vietnamese",
     "nfc",
+    "nfc_without_controls",
     "strip_controls",
     "strip_label",
 ]
@@ -54,6 +56,21 @@ def strip_controls(s: str) -> str:
     and NEL become a space. For strings not cleaned otherwise (body HTML, raw values, URLs).
     """
     return _WHITESPACE_CONTROL_RE.sub(" ", _CONTROL_RE.sub("", s))
+
+
+class CleanText(str):
+    """A text that :func:`nfc_without_controls` made: NFC, with no control character. Cleaning it
+    again would give it back unchanged, so it is not scanned again (a page's text goes through
+    the decoder, the page object and the parser, tens of kilobytes each time)."""
+
+    __slots__ = ()
+
+
+def nfc_without_controls(s: str) -> CleanText:
+    """``strip_controls(nfc(s))``, marked as clean; a text already marked is returned as it is."""
+    if type(s) is CleanText:
+        return s
+    return CleanText(strip_controls(nfc(s)))
 
 
 def _remove_invisible(s: str) -> str:

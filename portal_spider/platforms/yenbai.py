@@ -26,7 +26,7 @@ from portal_spider.extraction.record_fields import complete_record
 from portal_spider.extraction.vocabulary import SOURCE_LABELS, TOOLBAR_LINK_WORDS, TOOLBAR_VIEWS_RE
 from portal_spider.items import ArticleItem
 from portal_spider.normalize.dates_vi import find_dates
-from portal_spider.normalize.text import clean_text, strip_label
+from portal_spider.normalize.text import clean_text, nfc_without_controls, strip_label
 from portal_spider.normalize.urls import (
     absolute_url,
     canonical_url,
@@ -166,6 +166,7 @@ class YenBaiPlatform(Platform):
 
     # --- articles -----------------------------------------------------------------------------
     def parse_article(self, url: str, html: str) -> ArticleItem:
+        html = nfc_without_controls(html)  # cleaned once for the parser and the page
         tree = parse_html(html)
         item = ArticleItem(url=url, platform=self.name, item_id=self.item_id(url))
         block, _ = first(tree, *ARTICLE_BLOCKS)

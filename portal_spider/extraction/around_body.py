@@ -56,10 +56,11 @@ def comes_after(element: HtmlElement, other: HtmlElement) -> bool:
 def between(title: HtmlElement, body: HtmlElement, limit: int = 30) -> list[HtmlElement]:
     """Elements after the title and before the body's first element."""
     found: list[HtmlElement] = []
+    holders = list(body.iterancestors())  # the blocks holding the body, read once
     for element in following_within(title, limit):
         if element is body or any(node is body for node in element.iterancestors()):
             break
-        if any(node is element for node in body.iterancestors()):
+        if any(node is element for node in holders):
             continue  # an ancestor of the body: the block holding both
         found.append(element)
     return found
@@ -70,14 +71,15 @@ def lead_block(
 ) -> HtmlElement | None:
     """A lead paragraph in its own block between the title and the body, if there is one."""
     for element in between(title, body):
-        if not isinstance(element.tag, str) or in_chrome(element, verdicts=verdicts):
-            continue
-        if element.xpath(".//a|ancestor::a|" + CAPTION) or any(
+        # every test only rules an element out: the cheap ones first
+        if not isinstance(element.tag, str) or any(
             isinstance(child.tag, str) and child.tag in INNER_BLOCKS for child in element
         ):
             continue
         text = clean_text(element.text_content()) or ""
         if len(text.split()) < LEAD_WORDS or not text.endswith(SENTENCE_END):
+            continue
+        if in_chrome(element, verdicts=verdicts) or element.xpath(".//a|ancestor::a|" + CAPTION):
             continue
         if is_date_only_line(text) or views_in_text(text):
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import nh3
@@ -92,7 +93,19 @@ def clean_body_html(fragment: HtmlElement | str, base_url: str) -> str:
 
 
 def _inline_text(text: str) -> str:
+    if len(text) <= INLINE_CACHED_LENGTH:
+        return _short_inline_text(text)
+    return _spaced(text)
+
+
+def _spaced(text: str) -> str:
     return SPACES.sub(" ", INVISIBLE.sub("", text))
+
+
+# The text of nested elements is read again for each of them (title, date, meta lines): short
+# text nodes are cleaned once.
+INLINE_CACHED_LENGTH = 200
+_short_inline_text = lru_cache(maxsize=8192)(_spaced)
 
 
 def element_text(element: HtmlElement) -> str:

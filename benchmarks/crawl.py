@@ -122,6 +122,13 @@ def measure_crawls(
     results["cpu_ratio"] = (
         results["archive"]["pages_per_cpu_s"] / results["titles"]["pages_per_cpu_s"]
     )
+    # the same CPU ratio over the pages both crawls fetch (listings and articles): the archive's
+    # CPU time also pays for the linked files it fetches and keeps, which the spider does not
+    html_pages = results["archive"]["pages"] - results["archive"].get("files", 0)
+    results["archive"]["html_pages_per_cpu_s"] = html_pages / results["archive"]["cpu_s"]
+    results["html_cpu_ratio"] = (
+        results["archive"]["html_pages_per_cpu_s"] / results["titles"]["pages_per_cpu_s"]
+    )
     results["incremental_pct"] = (
         100.0 * results["incremental"]["requests"] / max(1, results["archive"]["requests"])
     )

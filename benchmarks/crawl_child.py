@@ -91,6 +91,8 @@ def main() -> None:
         "requests": int(stats.get("downloader/request_count") or 0),
         "pages": int(stats.get("response_received_count") or 0),
         "items": int(stats.get("item_scraped_count") or 0),
+        # images and attachments the archive keeps (the title-only spider fetches none)
+        "files": sum(int(stats.get(f"captures/{kind}") or 0) for kind in ("image", "attachment")),
         "finish_reason": stats.get("finish_reason"),
         "cpu_s": usage.ru_utime + usage.ru_stime,
         "peak_rss_mb": peak_rss_mb(),

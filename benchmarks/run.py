@@ -101,6 +101,14 @@ def crawl_rows(crawl: dict[str, Any]) -> list[Row]:
             "<= 1%",
             crawl["incremental_pct"] <= 1.0,
         ),
+        Row(
+            "pages per CPU second, counting only the pages both crawls fetch (listings, "
+            f"articles; the archive's CPU time also pays for its {archive.get('files', 0):,} "
+            "linked files)",
+            _num(archive.get("html_pages_per_cpu_s", 0), 1),
+            f"title-only spider {_num(titles['pages_per_cpu_s'], 1)}",
+            f"{crawl.get('html_cpu_ratio', 0):.2f}",
+        ),
         Row("crawl into an empty archive: peak RSS (MB)", _num(archive["peak_rss_mb"], 0)),
     ]
     if "archive_big" in crawl:
@@ -337,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         "goals": figures["goals"],
         "crawl_ratio": round(figures["crawl"]["ratio"], 3),
         "crawl_cpu_ratio": round(figures["crawl"]["cpu_ratio"], 3),
+        "crawl_html_cpu_ratio": round(figures["crawl"].get("html_cpu_ratio", 0), 3),
         "incremental_pct": round(figures["crawl"]["incremental_pct"], 3),
         "search_p95_s": round(figures["search"]["in_process"]["p95"], 4),
         "search_cli_p95_s": round(figures["search"]["cli"]["p95"], 3),

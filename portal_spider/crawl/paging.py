@@ -26,8 +26,10 @@ PAGE_IN_PATH = re.compile(r"/(?:page|trang)[-/](\d+)(?=/|\.html?$|$)", re.IGNORE
 KEY_SUFFIX = re.compile(r"(?:\.html?|/)+$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=16384)
 def page_number(url: str) -> int | None:
-    """The page number a listing URL carries, or None when it carries none (page 1)."""
+    """The page number a listing URL carries, or None when it carries none (page 1); remembered,
+    as :func:`offset_of`: every page of a listing links its whole pager."""
     parts = urlsplit(url)
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
         if is_page_param(key) and value.strip().isdigit():
@@ -44,6 +46,7 @@ def is_page_param(name: str) -> bool:
     return lowered in PAGE_PARAMS or lowered.endswith("_cur")
 
 
+@lru_cache(maxsize=16384)
 def offset_of(url: str) -> int | None:
     """The offset a listing URL starts at (``start=20``), or None when it carries none."""
     for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):

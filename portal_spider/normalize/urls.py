@@ -26,6 +26,10 @@ _WEB_SCHEMES = frozenset({"http", "https"})
 # Characters browsers strip from inside an href (tabs and line breaks).
 _HREF_JUNK = str.maketrans("", "", "\t\n\r")
 
+# A crawl meets the same links on every listing and related-news list: each URL is canonicalised
+# (and its query split) once. The caches hold short strings only and are bounded (a few MB).
+URL_CACHE_SIZE = 16_384
+
 
 def _split(url: str) -> SplitResult:
     """``urlsplit`` that also accepts a scheme-less ``host/path``."""
@@ -40,6 +44,9 @@ def _bare_host(hostname: str | None) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+# host_of and origin are remembered by URL: a listing's links and the page's own URL are tested
+# against the portal's origin on every page that shows them.
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def host_of(url: str) -> str:
     """Lowercase host of ``url`` without a leading ``www.`` and without the port ('' if none)."""
     try:
@@ -54,6 +61,7 @@ def same_site(url: str, base_url: str) -> bool:
     return bool(host) and host == host_of(base_url)
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def origin(url: str) -> str:
     """Host (without ``www.``) and port: what makes two URLs belong to one portal."""
     try:
@@ -122,11 +130,6 @@ def canonical_url(url: str, *, base_url: str | None = None, drop_params: Iterabl
     except ValueError as error:
         logger.debug("malformed URL %r kept as it is: %s", url, error)
         return url.strip()
-
-
-# A crawl meets the same links on every listing and related-news list: each URL is canonicalised
-# (and its query split) once. The caches hold short strings only and are bounded (a few MB).
-URL_CACHE_SIZE = 16_384
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)

@@ -22,6 +22,8 @@ from urllib.parse import unquote, urlsplit
 
 from sqlite_utils import Database
 
+from archive.transactions import insert_row
+
 # what an attachment linked from an article may be, by the extension of its address
 ATTACHMENT_EXTENSIONS = frozenset(
     [
@@ -170,7 +172,7 @@ def insert_capture(db: Database, capture: Capture) -> tuple[int, int]:
         "revisit_of": owner,
         "body_gz": None if owner is not None else gzip.compress(capture.body, mtime=0),
     }
-    new_id = int(db["captures"].insert(row).last_pk)
+    new_id = insert_row(db, "captures", row)
     return new_id, owner if owner is not None else new_id
 
 
@@ -200,7 +202,9 @@ def keep_file(db: Database, capture: Capture, when: str) -> tuple[int, str]:
     """
     capture_id, owner = insert_capture(db, capture)
     digest = hashlib.sha256(capture.body).hexdigest()
-    db["files"].insert(
+    insert_row(
+        db,
+        "files",
         {
             "sha256": digest,
             "capture_id": owner,
@@ -210,7 +214,7 @@ def keep_file(db: Database, capture: Capture, when: str) -> tuple[int, str]:
             "url": capture.url,
             "first_seen_at": when,
         },
-        ignore=True,
+        "INSERT OR IGNORE",
     )
     db.execute(
         "update article_files set status = 'stored', sha256 = ?, size = ?, note = null, "
@@ -253,7 +257,9 @@ def link_files(db: Database, article_id: str, record: dict[str, Any], when: str)
             "and http_status between 200 and 299 limit 1",
             [url, url],
         ).fetchone()
-        db["article_files"].insert(
+        insert_row(
+            db,
+            "article_files",
             {
                 "article_id": article_id,
                 "url": url,
@@ -264,7 +270,7 @@ def link_files(db: Database, article_id: str, record: dict[str, Any], when: str)
                 "size": known[1] if known else None,
                 "updated_at": when,
             },
-            ignore=True,
+            "INSERT OR IGNORE",
         )
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.blobs import Capture, insert_capture, link_files
-from archive.transactions import write_transaction
+from archive.transactions import insert_row, write_transaction
 from archive.versions import keep_replaced_text
 
 CONTENT_FIELDS = ("title", "published_at", "body_text", "source", "author")
@@ -91,16 +91,9 @@ class ArchiveStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    # --- plain statements for the per-article writes ------------------------------------------
-    # sqlite-utils' insert and update look the table up on every call; a crawl writes several
-    # rows an article, so those writes are plain statements (sqlite3 caches them prepared).
     def _insert(self, table: str, row: dict[str, Any], verb: str = "INSERT") -> int:
-        """Insert ``row`` into ``table`` (``verb`` may be ``INSERT OR IGNORE``/``OR REPLACE``);
-        returns the new rowid."""
-        names = ", ".join(f'"{name}"' for name in row)
-        marks = ", ".join("?" * len(row))
-        sql = f'{verb} INTO "{table}" ({names}) VALUES ({marks})'
-        return int(self.db.conn.execute(sql, list(row.values())).lastrowid or 0)
+        """Insert ``row`` into ``table`` (:func:`archive.transactions.insert_row`)."""
+        return insert_row(self.db, table, row, verb)
 
     def _update_article(self, aid: str, row: dict[str, Any]) -> None:
         """Set the columns of ``row`` on the article ``aid``."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -41,3 +42,19 @@ def write_transaction(db: Database) -> Iterator[Database]:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
         raise
+
+
+def insert_row(db: Database, table: str, row: dict[str, Any], verb: str = "INSERT") -> int:
+    """Insert ``row`` into ``table`` (``verb`` may be ``INSERT OR IGNORE``); the new rowid.
+
+    Inside a write transaction it is one plain statement (sqlite3 keeps it prepared):
+    sqlite-utils' ``insert`` looks the table up on every call, and a crawl writes several rows a
+    page. Outside one, sqlite-utils' ``insert`` commits the row by itself as usual.
+    """
+    if not db.conn.in_transaction:
+        ignore = verb.upper() == "INSERT OR IGNORE"
+        return int(db[table].insert(row, ignore=ignore).last_rowid or 0)
+    names = ", ".join(f'"{name}"' for name in row)
+    marks = ", ".join("?" * len(row))
+    sql = f'{verb} INTO "{table}" ({names}) VALUES ({marks})'
+    return int(db.conn.execute(sql, list(row.values())).lastrowid or 0)

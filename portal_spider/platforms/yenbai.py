@@ -107,7 +107,15 @@ class YenBaiPlatform(Platform):
         return min(score, SCORE_CERTAIN)
 
     def is_article_url(self, url: str) -> bool:
-        return bool(ARTICLE_PAGE.search(urlsplit(url).path)) and "itemid" in query_params(url)
+        return self._article_param(url) is not None
+
+    @staticmethod
+    def _article_param(url: str) -> str | None:
+        """The ``ItemID`` value of an article URL (the article page path with an ItemID), else
+        None: one reading of the URL for both tests, as the links of a related list need."""
+        if not ARTICLE_PAGE.search(urlsplit(url).path):
+            return None
+        return query_params(url).get("itemid")
 
     def is_listing_url(self, url: str) -> bool:
         """A paged list: the article page path with ``l=`` and no ItemID."""
@@ -115,8 +123,7 @@ class YenBaiPlatform(Platform):
         return bool(ARTICLE_PAGE.search(urlsplit(url).path)) and "itemid" not in query
 
     def item_id(self, url: str) -> str | None:
-        value = query_params(url).get("itemid", "").strip()
-        return value if value.isdigit() else None
+        return _digits(query_params(url).get("itemid", ""))
 
     def canonical_article_url(self, url: str, base_url: str | None = None) -> str:
         item_id = self.item_id(url)
@@ -292,13 +299,22 @@ class YenBaiPlatform(Platform):
         if block is None:
             return listing
         current = self.item_id(url)
+        pager: set[str] = set()
         for link in block.iter("a"):
             href = absolute_url(link.get("href") or "", url)
-            if not href or not self.is_article_url(href):
+            param = self._article_param(href) if href else None
+            if href is None or param is None:
                 continue
-            if self.item_id(href) == current:
-                if href not in listing.next_urls:
+            if _digits(param) == current:
+                if href not in pager:
+                    pager.add(href)
                     listing.next_urls.append(href)
             elif href not in listing.article_urls:
                 listing.article_urls.append(href)
         return listing
+
+
+def _digits(value: str) -> str | None:
+    """An item id: the value stripped when it is all digits, else None."""
+    value = value.strip()
+    return value if value.isdigit() else None

@@ -29,6 +29,7 @@ WEIGHTS = (4.0, 1.0, 1.0, 4.0, 1.0, 1.0)
 TITLE_FOLDED, BODY_FOLDED, SOURCE_FOLDED = 3, 4, 5
 # Internal highlight markers: control characters that do not occur in stored text.
 _OPEN, _CLOSE = "\x02", "\x03"
+_MARKER = re.compile("([\x02\x03])")
 SNIPPET_CHARS = 220
 # Where matches are ranked (docs/READING_ROOM.md, "The ranked window"): first among the most
 # recently archived articles, in the small index RECENT_INDEX (archive.search_index.RECENT_ARTICLES
@@ -106,18 +107,19 @@ def _syntax_error(query: str, error: sqlite3.OperationalError) -> SearchSyntaxEr
 def restore_letters(highlighted: str | None, original: str | None) -> str | None:
     """Put the stored letters back into ``highlighted``, a highlight of the folded text.
 
-    Folding maps one character to one character, so outside the markers the two texts align.
+    Folding maps one character to one character, so outside the markers the two texts align:
+    each stretch between markers is replaced by the stored stretch of the same length.
     """
     if highlighted is None or original is None:
         return original
     out: list[str] = []
     position = 0
-    for char in highlighted:
-        if char in (_OPEN, _CLOSE):
-            out.append(char)
+    for piece in _MARKER.split(highlighted):
+        if piece in (_OPEN, _CLOSE):
+            out.append(piece)
             continue
-        out.append(original[position] if position < len(original) else char)
-        position += 1
+        out.append(original[position : position + len(piece)])
+        position += len(piece)
     if position != len(original):
         logger.warning("highlight and stored text differ in length; showing the folded text")
         return highlighted

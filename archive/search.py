@@ -33,12 +33,15 @@ _MARKER = re.compile("([\x02\x03])")
 SNIPPET_CHARS = 220
 # Where matches are ranked (docs/READING_ROOM.md, "The ranked window"): first among the most
 # recently archived articles, in the small index RECENT_INDEX (archive.search_index.RECENT_ARTICLES
-# of them); a query with fewer matches there than the rows to show is ranked over the whole
-# archive in MAIN_INDEX, where a query matching more articles than RANKED_MATCHES ranks the most
-# recently archived RANKED_MATCHES of them (by rowid): bm25 costs time for every match, and a word
-# found in most of a large archive is no guide to relevance.
+# of them); a query with fewer matches there than RECENT_POOL (or the rows to show) is ranked
+# over the whole archive in MAIN_INDEX, where a query matching more articles than RANKED_MATCHES
+# ranks the most recently archived RANKED_MATCHES of them (by rowid): bm25 costs time for every
+# match, and a word found in most of a large archive is no guide to relevance.
 RANKED_MATCHES = 20_000
 MAIN_INDEX, RECENT_INDEX = "articles_fts", "articles_recent_fts"
+# The recent index answers when at least this many of its articles match (and pass the filters),
+# and at least as many as the rows asked for: fewer are too few to choose the best from.
+RECENT_POOL = 100
 
 
 class SearchSyntaxError(ValueError):
@@ -230,10 +233,12 @@ def search(
     if where != "1":
         register_functions(conn)
     try:
-        ranked = ranked_matches(conn, RECENT_INDEX, folded, 0, limit, where, params)
-        if len(ranked) < limit and recent_floor(conn) > 0:
+        # when the recent index holds every article, its ranking is the whole one
+        pool = 0 if recent_floor(conn) == 0 else max(limit, RECENT_POOL)
+        ranked = ranked_matches(conn, RECENT_INDEX, folded, 0, limit, where, params, pool)
+        if ranked is None:
             floor = ranking_floor(conn, folded)
-            ranked = ranked_matches(conn, MAIN_INDEX, folded, floor, limit, where, params)
+            ranked = ranked_matches(conn, MAIN_INDEX, folded, floor, limit, where, params) or []
         rows = shown_rows(conn, folded, break_ties(conn, ranked, limit))
     except sqlite3.OperationalError as error:
         translated = _syntax_error(query, error)
@@ -276,11 +281,13 @@ def ranked_matches(
     limit: int,
     where: str,
     params: dict,
-) -> list[tuple[int, float]]:
-    """The best (rowid, score) of ``index`` at or above rowid ``floor`` passing the filters."""
+    pool: int = 0,
+) -> list[tuple[int, float]] | None:
+    """The best (rowid, score) of ``index`` at or above rowid ``floor`` passing the filters;
+    None when fewer than ``pool`` rows match (and pass): too few to choose the best from."""
     if where == "1":
-        return best_matches(conn, index, folded, floor, limit)
-    return best_filtered_matches(conn, index, folded, floor, limit, where, params)
+        return best_matches(conn, index, folded, floor, limit, pool)
+    return best_filtered_matches(conn, index, folded, floor, limit, where, params, pool)
 
 
 def _ranked(
@@ -293,14 +300,17 @@ def _ranked(
 
 
 def best_matches(
-    conn: sqlite3.Connection, index: str, folded: str, floor: int, limit: int
-) -> list[tuple[int, float]]:
-    """The ``limit`` best (rowid, score) by rank, LIMIT in the FTS query itself.
+    conn: sqlite3.Connection, index: str, folded: str, floor: int, limit: int, pool: int = 0
+) -> list[tuple[int, float]] | None:
+    """The ``limit`` best (rowid, score) by rank, LIMIT in the FTS query itself; None when
+    fewer than ``pool`` rows match.
 
     One row more than shown is read: if it ties with the last shown one, the rows of that score
     are all read so the tie is broken as the display order says (date, then id).
     """
-    ranked = _ranked(conn, index, folded, floor, limit + 1).fetchall()
+    ranked = _ranked(conn, index, folded, floor, max(limit, pool) + 1).fetchall()
+    if len(ranked) < pool:
+        return None
     if len(ranked) <= limit or ranked[limit][1] != ranked[limit - 1][1]:
         return ranked[:limit]
     boundary = ranked[limit - 1][1]
@@ -320,9 +330,11 @@ def best_filtered_matches(
     limit: int,
     where: str,
     params: dict,
-) -> list[tuple[int, float]]:
+    pool: int = 0,
+) -> list[tuple[int, float]] | None:
     """The best (rowid, score) that pass the filters: ranked rowids checked in batches, best
-    first, until ``limit`` passed and the score of the last one is passed (ties kept whole)."""
+    first, until ``limit`` (and ``pool``) passed and the score of the last one is passed (ties
+    kept whole). None when fewer than ``pool`` rows pass."""
     kept: list[tuple[int, float]] = []
     cursor = _ranked(conn, index, folded, floor, None)
     while True:
@@ -334,9 +346,11 @@ def best_filtered_matches(
             row[0] for row in conn.execute(_FILTER_SQL.format(rowids=rowids, where=where), params)
         }
         kept.extend(pair for pair in batch if pair[0] in passed)
-        if len(kept) > limit and kept[-1][1] != kept[limit - 1][1]:
+        if len(kept) > max(limit, pool) and kept[-1][1] != kept[limit - 1][1]:
             break
     cursor.close()
+    if len(kept) < pool:
+        return None
     if len(kept) > limit:
         boundary = kept[limit - 1][1]
         kept = [pair for pair in kept if pair[1] <= boundary]

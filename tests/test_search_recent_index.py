@@ -11,6 +11,7 @@ from archive_fixtures import PORTALS, article, insert_article
 from sqlite_utils import Database
 
 from archive import migrations as migrations_module
+from archive import search as search_module
 from archive.db import open_archive, open_for_reading
 from archive.migrations import migrations
 from archive.search import search
@@ -21,9 +22,11 @@ RECENT, STEP = 5, 3  # small enough to watch the batches go
 
 @pytest.fixture
 def small_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    """m014 builds its triggers with a window of RECENT articles and batches of STEP."""
+    """m014 builds its triggers with a window of RECENT articles and batches of STEP; the search
+    ranks there when 3 of them match."""
     monkeypatch.setattr(migrations_module, "RECENT_ARTICLES", RECENT)
     monkeypatch.setattr(migrations_module, "RECENT_STEP", STEP)
+    monkeypatch.setattr(search_module, "RECENT_POOL", 3)
 
 
 def numbered(n: int, title: str = "Tin huyện số") -> dict:
@@ -100,6 +103,10 @@ def test_search_ranks_the_latest_and_falls_back_to_the_whole_archive(
     # ... over the whole archive when more are: the oldest, best match comes first
     ranked = [hit.id for hit in search(db, "tuyen giao", limit=5)]
     assert ranked[0] == "tramtau-1" and len(ranked) == 5
+    # ... and when fewer than the pool match among the latest, however few are asked for
+    search_module.RECENT_POOL = 5
+    assert [hit.id for hit in search(db, "tuyen giao", limit=1)] == ["tramtau-1"]
+    search_module.RECENT_POOL = 3
     # a filter that the latest articles do not pass also goes to the whole archive
     hits = search(db, "tuyen giao", until="2024-01-04", limit=3)
     assert [hit.id for hit in hits] == ["tramtau-1", "tramtau-3"]

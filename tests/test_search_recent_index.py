@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from archive_fixtures import PORTALS, article, insert_article
+from archive_fixtures import PORTALS, article, build_archive, insert_article, seed_article
 from sqlite_utils import Database
 
 from archive import migrations as migrations_module
@@ -16,6 +16,7 @@ from archive.db import open_archive, open_for_reading
 from archive.migrations import migrations
 from archive.search import search
 from archive.search_index import LATEST_MIGRATION
+from archive.stats import archive_stats, format_stats
 
 RECENT, STEP = 5, 3  # small enough to watch the batches go
 
@@ -147,3 +148,29 @@ def test_a_current_archive_is_read_without_migrating_an_older_one_is_brought_up(
     conn.close()
     conn = open_for_reading(path)
     assert conn.execute("SELECT floor FROM search_recent").fetchone() == (0,)
+
+
+def test_stats_notice_a_stale_ranking_index_and_the_documented_rebuild_mends_it(
+    tmp_path: Path,
+) -> None:
+    db = build_archive(tmp_path / "archive.db")
+    assert archive_stats(db)["recent_search_index"] == {
+        "indexed": 4,
+        "articles": 4,
+        "in_sync": True,
+    }
+    db.execute("PRAGMA foreign_keys=OFF")
+    db.execute("PRAGMA recursive_triggers=OFF")  # the replaced row leaves without its trigger
+    db["articles"].insert({**seed_article(), "title": "Tiêu đề khác"}, replace=True)
+    stats = archive_stats(db)
+    assert stats["recent_search_index"] == {"indexed": 5, "articles": 4, "in_sync": False}
+    assert "ranking index of the latest articles: 5 entries for 4" in format_stats(stats)
+    db.execute("INSERT INTO articles_recent_fts(articles_recent_fts) VALUES ('delete-all')")
+    db.execute(
+        "INSERT INTO articles_recent_fts(rowid, title, body_text, source, title_folded, "
+        "body_text_folded, source_folded) SELECT rowid, title, body_text, source, title_folded, "
+        "body_text_folded, source_folded FROM articles "
+        "WHERE rowid > (SELECT floor FROM search_recent)"
+    )
+    assert archive_stats(db)["recent_search_index"]["in_sync"]
+    check(db)

@@ -38,8 +38,8 @@ def test_search_imports_nothing_heavy(tmp_path: Path) -> None:
     assert [name for name in HEAVY if name in modules] == []
 
 
-def test_another_command_still_finds_every_command(tmp_path: Path) -> None:
-    modules, printed = loaded_by("--help")
-    for command in ("crawl", "search", "export", "sites", "serve"):
+def test_the_help_still_lists_the_commands_of_every_module() -> None:
+    _, printed = loaded_by("--help")
+    # this module's, the archive's, the registry's, discovery's and the cluster's
+    for command in ("crawl", "search", "export", "sites", "explore", "ingest"):
         assert f"  {command} " in printed
-    assert "portal_spider" in modules and "sqlite_utils" in modules

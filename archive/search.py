@@ -31,16 +31,19 @@ TITLE_FOLDED, BODY_FOLDED, SOURCE_FOLDED = 3, 4, 5
 _OPEN, _CLOSE = "\x02", "\x03"
 _MARKER = re.compile("([\x02\x03])")
 SNIPPET_CHARS = 220
-# Where matches are ranked (docs/READING_ROOM.md, "The ranked window"): first among the most
-# recently archived articles, in the small index RECENT_INDEX (archive.search_index.RECENT_ARTICLES
-# of them); a query with fewer matches there than RECENT_POOL (or the rows to show) is ranked
-# over the whole archive in MAIN_INDEX, where a query matching more articles than RANKED_MATCHES
-# ranks the most recently archived RANKED_MATCHES of them (by rowid): bm25 costs time for every
-# match, and a word found in most of a large archive is no guide to relevance.
+# Where matches are ranked (docs/READING_ROOM.md, "The ranked window"): over the whole archive
+# (MAIN_INDEX) for a query matching at most RANKED_MATCHES articles. A query matching more is
+# ranked among its matches in the most recently archived articles, in the small index
+# RECENT_INDEX (archive.search_index.RECENT_ARTICLES of them; its bm25 word counts are then a
+# sample of the archive's), when at least RECENT_POOL of them match; else among its
+# RANKED_MATCHES most recent matches (by rowid) in MAIN_INDEX. bm25 costs time for every match
+# and, in MAIN_INDEX, for counting every article that holds a query word; a word found in most of
+# a large archive is no guide to relevance.
 RANKED_MATCHES = 20_000
 MAIN_INDEX, RECENT_INDEX = "articles_fts", "articles_recent_fts"
-# The recent index answers when at least this many of its articles match (and pass the filters),
-# and at least as many as the rows asked for: fewer are too few to choose the best from.
+# The recent index answers a query matching more than RANKED_MATCHES articles when at least this
+# many of its articles match (and pass the filters), and as many as the rows asked for: fewer are
+# too few to choose the best from.
 RECENT_POOL = 100
 
 
@@ -233,11 +236,12 @@ def search(
     if where != "1":
         register_functions(conn)
     try:
-        # when the recent index holds every article, its ranking is the whole one
-        pool = 0 if recent_floor(conn) == 0 else max(limit, RECENT_POOL)
-        ranked = ranked_matches(conn, RECENT_INDEX, folded, 0, limit, where, params, pool)
+        floor = ranking_floor(conn, folded, RANKED_MATCHES)  # 0: at most that many match
+        ranked = None
+        if floor > 0:
+            pool = max(limit, RECENT_POOL)
+            ranked = ranked_matches(conn, RECENT_INDEX, folded, 0, limit, where, params, pool)
         if ranked is None:
-            floor = ranking_floor(conn, folded)
             ranked = ranked_matches(conn, MAIN_INDEX, folded, floor, limit, where, params) or []
         rows = shown_rows(conn, folded, break_ties(conn, ranked, limit))
     except sqlite3.OperationalError as error:
@@ -399,11 +403,6 @@ def shown_rows(
     names = [column[0] for column in cursor.description]
     rows = [{**dict(zip(names, row, strict=True)), "score": scores[row[0]]} for row in cursor]
     return _display_order(rows)
-
-
-def recent_floor(conn: sqlite3.Connection) -> int:
-    """The rowid above which articles are in RECENT_INDEX: 0 when it holds every article."""
-    return int(conn.execute("SELECT floor FROM search_recent").fetchone()[0])
 
 
 def ranking_floor(conn: sqlite3.Connection, folded: str, ranked: int = RANKED_MATCHES) -> int:

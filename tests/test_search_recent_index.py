@@ -86,31 +86,52 @@ def test_triggers_keep_the_latest_articles_and_drop_the_oldest_in_batches(
     db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
 
 
-def test_search_ranks_the_latest_and_falls_back_to_the_whole_archive(
-    small_window: None, tmp_path: Path
-) -> None:
-    db = open_archive(tmp_path / "archive.db")
+def old_best_and_newer_weaker(db: Database, newer: int, fillers: int = 0) -> None:
+    """The best match for "tuyen giao" first (the lowest rowid), then ``newer`` weaker ones, each
+    followed by ``fillers`` articles without the words (so that bm25 counts them as rare)."""
     db["portals"].insert_all(PORTALS)
-    insert_article(db, numbered(1, "Hội nghị tuyên giáo tuyên giáo"))  # the best match, oldest
-    for n in range(2, 12):
-        insert_article(db, numbered(n, "Tuyên giáo" if n % 2 else "Tin"))
-    assert floor(db) == 4  # the index holds the articles 5 to 11
-    # 4 of them match (5, 7, 9, 11), equally: ranked among them when 3 hits are asked for ...
+    insert_article(db, numbered(1, "Hội nghị tuyên giáo tuyên giáo"))
+    for n in range(2, newer + 2):
+        insert_article(db, numbered(n, "Tuyên giáo"))
+        for k in range(fillers):
+            insert_article(db, {**numbered(n), "id": f"tramtau-{n}-{k}"})
+
+
+def test_an_old_best_match_is_on_the_first_page_whatever_the_latest_articles_hold(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(migrations_module, "RECENT_ARTICLES", 75)
+    monkeypatch.setattr(migrations_module, "RECENT_STEP", 10)
+    monkeypatch.setattr(search_module, "RECENT_POOL", 3)
+    db = open_archive(tmp_path / "archive.db")
+    old_best_and_newer_weaker(db, 40, fillers=2)
+    assert floor(db) > 1 and len(matching(db, "tuyen giao")) > 20  # 25 weaker ones there
+    hits = search(db, "tuyen giao", limit=20)
+    assert hits[0].id == "tramtau-1" and len(hits) == 20
+
+
+def test_a_query_matching_more_than_the_bound_is_ranked_among_the_latest(
+    small_window: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(search_module, "RANKED_MATCHES", 8)
+    db = open_archive(tmp_path / "archive.db")
+    old_best_and_newer_weaker(db, 10)  # 11 matches: more than 8
+    assert floor(db) == 4  # the ranking index holds the articles 5 to 11
+    # ranked in it (7 matches, more than the pool of 3): equal scores, the newest first
     assert [hit.id for hit in search(db, "tuyen giao", limit=3)] == [
         "tramtau-11",
+        "tramtau-10",
         "tramtau-9",
-        "tramtau-7",
     ]
-    # ... over the whole archive when more are: the oldest, best match comes first
-    ranked = [hit.id for hit in search(db, "tuyen giao", limit=5)]
-    assert ranked[0] == "tramtau-1" and len(ranked) == 5
-    # ... and when fewer than the pool match among the latest, however few are asked for
-    search_module.RECENT_POOL = 5
-    assert [hit.id for hit in search(db, "tuyen giao", limit=1)] == ["tramtau-1"]
-    search_module.RECENT_POOL = 3
-    # a filter that the latest articles do not pass also goes to the whole archive
-    hits = search(db, "tuyen giao", until="2024-01-04", limit=3)
-    assert [hit.id for hit in hits] == ["tramtau-1", "tramtau-3"]
+    # more rows asked for than it holds matches: the 8 most recent matches of the whole index
+    ranked = [hit.id for hit in search(db, "tuyen giao", limit=10)]
+    assert ranked == [f"tramtau-{n}" for n in range(11, 3, -1)]
+    # a bound the query does not pass: every match of the whole archive
+    monkeypatch.setattr(search_module, "RANKED_MATCHES", 11)
+    assert len(search(db, "tuyen giao", limit=20)) == 11
+    # filters apply within the bound: none of the 8 most recent matches is that old
+    monkeypatch.setattr(search_module, "RANKED_MATCHES", 8)
+    assert search(db, "tuyen giao", until="2024-01-04", limit=3) == []
 
 
 def test_the_migration_builds_the_index_on_an_older_archive(

@@ -9,7 +9,8 @@ needs a new migration that rebuilds it.
 ``articles_recent_fts`` (migration m014) indexes only the most recently archived articles, so
 that bm25 there costs time in proportion to those few: FTS5's bm25 counts, for every query word,
 the rows of the whole index that hold it, which over hundreds of thousands of articles costs more
-than ranking itself.
+than ranking itself. The search ranks there only queries that match a great many articles
+(archive.search, docs/READING_ROOM.md "The ranked window").
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ def _trafilatura_html(tree: etree._Element, url: str | None, **options: object) 
 
 def trafilatura_units(tree: etree._Element, url: str | None) -> tuple[list[Unit], str]:
     """Best trafilatura result as units, with the name of the mode that produced it."""
-    precise = fragment_units(_trafilatura_html(tree, url, favor_precision=True))
+    precise = fragment_units(_trafilatura_html(tree, url, favor_precision=True, fast=True))
     precise_words = units_words(precise)
     if precise_words >= SHORT_RESULT_WORDS:
         return precise, "trafilatura"

@@ -32,7 +32,7 @@ MAIN_SHARE = 0.6  # the article block holds at least this share of the page's pr
 WRAPPER_SHARE = 0.5  # a chrome-named element holding this share of the prose is a layout wrapper
 REGION_LEVELS = 3  # the region read by the refining passes: the article block's ancestor this high
 FURNITURE_TAGS = frozenset(
-    {"script", "style", "noscript", "template", "iframe", "form", "nav", "header", "footer"}
+    {"script", "style", "noscript", "template", "iframe", "nav", "header", "footer"}
     | {"aside", "button", "select", "input", "textarea", "svg", "object", "embed", "head"}
     | {"title", "meta", "link"}
 )

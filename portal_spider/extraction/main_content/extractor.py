@@ -102,7 +102,7 @@ def extract_main_content(html: str, url: str | None = None) -> MainContent | Non
     titles = page_titles(tree)
     region = article_region(tree)
     units, method = trafilatura_units(region, url)
-    units, merged = merge_split_chunks(tree, units)
+    units, merged = merge_split_chunks(region, units)
     if merged:
         method += "+chunks"
     units = anchored_units(region, units, titles)

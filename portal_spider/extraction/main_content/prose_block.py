@@ -66,7 +66,7 @@ def _words(text: str | None) -> int:
 
 def find_prose_block(tree: etree._Element) -> ProseBlock | None:
     """The article block of the page, ``None`` when the page has no prose block."""
-    elements = [e for e in tree.iter() if isinstance(e.tag, str)]
+    elements = list(tree.iter(etree.Element))
     inline: dict[etree._Element, int] = {}  # words of the element's inline text
     linked: dict[etree._Element, int] = {}  # ... of which in links
     prose: dict[etree._Element, int] = {}  # prose words of the subtree, furniture left out

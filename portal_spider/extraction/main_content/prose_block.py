@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -55,13 +56,14 @@ class ProseBlock:
     chrome: set[etree._Element]  # chrome elements inside the block, to leave out of the body
 
 
-def _is_chrome_named(element: etree._Element) -> bool:
-    marker = f"{element.get('class', '')} {element.get('id', '')}"
+@lru_cache(maxsize=4096)
+def _chrome_marker(marker: str) -> bool:
+    """Whether a class-and-id string names page chrome (judged once per string)."""
     return bool(marker.strip()) and BOILERPLATE_ATTR_RE.search(marker) is not None
 
 
-def _words(text: str | None) -> int:
-    return len(WORD_RE.findall(text)) if text else 0
+def _is_chrome_named(element: etree._Element) -> bool:
+    return _chrome_marker(f"{element.get('class', '')} {element.get('id', '')}")
 
 
 def find_prose_block(tree: etree._Element) -> ProseBlock | None:
@@ -71,24 +73,27 @@ def find_prose_block(tree: etree._Element) -> ProseBlock | None:
     linked: dict[etree._Element, int] = {}  # ... of which in links
     prose: dict[etree._Element, int] = {}  # prose words of the subtree, furniture left out
     named: list[etree._Element] = []  # chrome-named elements holding prose
+    findall = WORD_RE.findall
     for element in reversed(elements):
         tag = element.tag
         if tag in FURNITURE_TAGS:
             inline[element], linked[element], prose[element] = 0, 0, 0
             continue
-        words = _words(element.text)
-        links = words if tag == "a" else 0
-        subtree = 0
+        text = element.text
+        words = len(findall(text)) if text else 0
+        links = subtree = 0
         for child in element:
-            if isinstance(child.tag, str):
+            child_tag = child.tag
+            if isinstance(child_tag, str):
                 subtree += prose[child]
-                if child.tag in INLINE_TAGS:
+                if child_tag in INLINE_TAGS:
                     words += inline[child]
-                    links += inline[child] if tag == "a" else linked[child]
-            tail = _words(child.tail)
-            words += tail
-            if tag == "a":
-                links += tail
+                    links += linked[child]
+            tail = child.tail
+            if tail:
+                words += len(findall(tail))
+        if tag == "a":
+            links = words  # all of a link's text is link text
         inline[element], linked[element] = words, links
         if tag not in INLINE_TAGS and words >= PROSE_WORDS and links < LINK_SHARE * words:
             subtree += words

@@ -43,6 +43,8 @@ INLINE_TAGS = frozenset(
     | {"sup", "time", "tt", "u", "var", "wbr", "br", "label", "img", "nobr"}
 )
 ROOT_TAGS = frozenset({"html", "body"})
+REGION_DROPPED_TAGS = ("aside", "footer", "nav", "menu", "script", "style", "noscript", "svg")
+REGION_DROPPED_TAGS += ("iframe", "embed", "object", "button", "select", "input", "textarea")
 UNCOUNTED_TAGS = FURNITURE_TAGS | {"a"}  # no prose is counted through these
 
 
@@ -167,4 +169,8 @@ def article_region(tree: etree._Element) -> etree._Element:
     clone = copy.deepcopy(region)
     clone.tail = None
     body.append(clone)
+    # what trafilatura removes first anyway, their tails kept: less tree for its XPath passes
+    for element in list(clone.iter(*REGION_DROPPED_TAGS)):
+        if element is not clone:
+            element.drop_tree()
     return page

@@ -20,6 +20,7 @@ import json
 import logging
 import pickle
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,13 +32,22 @@ from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 from sqlite_utils import Database
 
+from archive.capture_steps import write_capture_step
 from archive.db import open_archive
 from archive.repair import repair_half_written
 from archive.store import ArchiveStore, RunCounts
 from archive.transactions import write_transaction
 from portal_spider.cluster.jobs import Job, JobQueue, new_job_id
 from portal_spider.cluster.keys import WRITER_GROUP, Keys, connect
-from portal_spider.cluster.messages import FINISH, ITEM, MEMORY, Entry, unpack_item
+from portal_spider.cluster.messages import (
+    CAPTURE,
+    FINISH,
+    ITEM,
+    MEMORY,
+    Entry,
+    unpack_capture,
+    unpack_item,
+)
 from portal_spider.cluster.snapshot import read_plan
 from portal_spider.crawl.clock import Clock
 from portal_spider.crawl.lock import ArchiveLock
@@ -55,7 +65,14 @@ MAX_ATTEMPTS = 3  # a portal whose worker was lost this many times in a row is l
 ARTICLE_OUTCOMES = ("new", "updated", "unchanged", "gone")
 DRAIN_MAX = 2000  # entries written before the writer looks at the job lists again
 # an entry no writer could ever read (an archive error is not among them: it stops the writer)
-UNREADABLE = (pickle.UnpicklingError, ValueError, KeyError, TypeError, AttributeError)
+UNREADABLE = (
+    pickle.UnpicklingError,
+    zlib.error,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+)
 
 
 class _NoSignals:
@@ -137,7 +154,7 @@ class RunWriter:
         return row["status"] == "running"
 
     def write(self, entry: Entry) -> None:
-        """Write one item or crawl-memory entry, exactly once."""
+        """Write one item, crawl-memory or capture entry, exactly once."""
         db = self.db
         if ingested(db, entry.entry_id):
             logger.info("entry %s was written before the writer restarted: skipped", entry.entry_id)
@@ -163,6 +180,10 @@ class RunWriter:
                 with write_transaction(db):
                     for step, fields in entry.json():
                         MEMORY_STEPS[step](db, **fields)
+            elif entry.kind == CAPTURE:  # the step a local crawl's capture writer runs
+                step, capture, fields = unpack_capture(entry)
+                mark_ingested(db, entry, None, when)
+                write_capture_step(db, step, capture, **fields)
             else:
                 raise ValueError(f"unknown entry kind {entry.kind!r}")
 

@@ -4,7 +4,9 @@ It holds the archive's lock (as a local crawl does: no ``crawl`` writes to the a
 runs) and loops:
 
 1. reads the result stream (consumer group ``writer``) and writes each entry with the store
-   pipeline of its run, in the same transactions as a local crawl; the entry's id is recorded in
+   pipeline of its run (articles), the crawl-memory steps or the capture steps of
+   :mod:`archive.capture_steps` (every other response, linked files and what became of them), in
+   the same transactions as a local crawl; the entry's id is recorded in
    ``cluster_ingested`` in that transaction, and only then is the entry acknowledged (XACK) and
    deleted. A writer killed at any point loses nothing: an entry not acknowledged is delivered
    again to the restarted writer, which skips it if it was committed already;
@@ -431,10 +433,11 @@ class Writer:
         self.settings_of[run_id] = job_settings
         self.queue.dispatch(job, wanted_raw)
         logger.info(
-            "writer: job for %s queued (run %d, %d articles known)",
+            "writer: job for %s queued (run %d, %d articles known, %d files pending)",
             portal.slug,
             run_id,
             len(plan["known_ids"]),
+            len(plan["files"]["pending"]),
         )
         return job
 

@@ -21,7 +21,7 @@ from archive.db import open_archive
 from portal_spider.cluster.demo import portal_row
 from portal_spider.cluster.local_redis import LocalRedis
 from portal_spider.demo.server import PortalServer
-from portal_spider.demo.yenbai_site import FILE_PATH, IMAGE_PATH, YenBaiSite
+from portal_spider.demo.yenbai_site import FILE_PATH, IMAGE_PATH, YenBaiSite, load_demo_data
 
 pytestmark = [pytest.mark.crawl, needs_redis]
 
@@ -36,8 +36,10 @@ def is_file(target: str) -> bool:
 
 
 def district_site() -> YenBaiSite:
-    """The demo district portal, each article linking a document of its own."""
-    site = YenBaiSite()
+    """The demo district portal (its first 24 articles), each linking a document of its own."""
+    data = load_demo_data()
+    data["articles"] = data["articles"][:24]
+    site = YenBaiSite(data)
     for item_id in site.articles:
         document = {"file": f"van-ban-{item_id}.pdf", "title": "Văn bản kèm theo"}
         site.edit_article(item_id, attachments=[document])

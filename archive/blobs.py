@@ -302,15 +302,14 @@ def file_known(db: Database, url: str) -> bool:
 
 
 def known_file_urls(db: Database, portal: str) -> list[str]:
-    """The file addresses of ``portal`` that :func:`file_known` says are done: kept by one of its
-    runs, or linked from one of its articles and stored or skipped (for a crawl without the
-    archive at hand)."""
+    """The addresses of files linked from ``portal``'s articles that :func:`file_known` says are
+    done: stored (by any run: :func:`keep_file` and :func:`link_files` mark every link to a kept
+    file) or skipped. For a crawl without the archive at hand; read through the portal's
+    articles, never a scan of every capture."""
     rows = db.execute(
-        "select url from captures where portal = ? and kind in ('attachment', 'image') "
-        "and http_status between 200 and 299 union "
-        "select l.url from article_files as l join articles as a on a.id = l.article_id "
+        "select distinct l.url from article_files as l join articles as a on a.id = l.article_id "
         "where a.portal = ? and l.status in ('stored', 'skipped') order by 1",
-        [portal, portal],
+        [portal],
     ).fetchall()
     return [row[0] for row in rows]
 

@@ -284,3 +284,50 @@ def _title_of(item: Any, name: str) -> str | None:
     if isinstance(item, dict):
         return item.get(name)
     return getattr(item, name, None)
+
+
+def keep_file_response(db: Database, capture: Capture, when: str) -> None:
+    """A linked file's response: a 2xx is kept once and linked (:func:`keep_file`); any other
+    status is kept as a capture and recorded ``failed`` on every link to it."""
+    if capture.http_status is not None and 200 <= capture.http_status < 300:
+        keep_file(db, capture, when)
+        return
+    insert_capture(db, capture)
+    file_skipped(db, capture.url, "failed", None, f"HTTP {capture.http_status}", when)
+
+
+def file_known(db: Database, url: str) -> bool:
+    """Whether the file at ``url`` was kept, or skipped as too large, by an earlier run."""
+    row = db.execute(
+        "select 1 from captures where url = ? and kind in ('attachment', 'image') "
+        "and http_status between 200 and 299 union all "
+        "select 1 from article_files where url = ? and status = 'skipped' limit 1",
+        [url, url],
+    ).fetchone()
+    return row is not None
+
+
+def known_file_urls(db: Database, portal: str) -> list[str]:
+    """The addresses of files linked from ``portal``'s articles that :func:`file_known` says are
+    done: stored (by any run: :func:`keep_file` and :func:`link_files` mark every link to a kept
+    file) or skipped. For a crawl without the archive at hand; read through the portal's
+    articles, never a scan of every capture."""
+    rows = db.execute(
+        "select distinct l.url from article_files as l join articles as a on a.id = l.article_id "
+        "where a.portal = ? and l.status in ('stored', 'skipped') order by 1",
+        [portal],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def pending_files(db: Database, portal: str, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(url, kind) of the portal's files still pending: their article was stored by a run that
+    ended (killed, a limit) before fetching them, or images were off then."""
+    marks = ", ".join("?" * len(kinds))
+    rows = db.execute(
+        "select distinct l.url, l.kind from article_files as l "
+        "join articles as a on a.id = l.article_id "
+        f"where a.portal = ? and l.status = 'pending' and l.kind in ({marks}) order by 1, 2",
+        [portal, *kinds],
+    ).fetchall()
+    return [(row[0], row[1]) for row in rows]

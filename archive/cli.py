@@ -6,155 +6,33 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import click
 
 from archive.breakdown import BREAKDOWNS, breakdown, format_breakdown
 from archive.cli_options import ARCHIVE_ENV as ARCHIVE_ENV  # the --db variable, for callers
-from archive.cli_options import _date_bound, capture_selection, db_option, with_options
+from archive.cli_options import (
+    capture_selection,
+    check_portals,
+    db_option,
+    filter_options,
+    with_options,
+)
 from archive.db import open_archive
 from archive.export import FORMATS, export
 from archive.filters import ArticleFilter
 from archive.runs import format_run, latest_runs
-from archive.search import SearchSyntaxError, search
+from archive.search_command import search_command
 from archive.stats import archive_stats, format_stats
-
-
-def filter_options(multiple_portals: bool) -> list[Callable[[Any], Any]]:
-    """--portal, --province, --since, --until, shared by search and export."""
-    portal_help = "Only this portal (its slug, e.g. tramtau)"
-    return [
-        click.option(
-            "--portal",
-            multiple=multiple_portals,
-            help=portal_help + ("; repeat for several." if multiple_portals else "."),
-        ),
-        click.option(
-            "--province", help="Only portals of this province (case and accents ignored)."
-        ),
-        click.option("--since", callback=_date_bound, help="Published on or after YYYY[-MM[-DD]]."),
-        click.option(
-            "--until",
-            callback=_date_bound,
-            help="Published on or before YYYY[-MM[-DD]], inclusive.",
-        ),
-    ]
-
-
-def check_portals(db: Any, portals: tuple[str, ...] | list[str]) -> None:
-    """A usage error (exit 2) naming the portals the archive does not hold, with the known ones."""
-    known = {row["slug"].lower(): row["slug"] for row in db.query("select slug from portals")}
-    unknown = [slug for slug in portals if slug and slug.strip().lower() not in known]
-    if unknown:
-        listed = ", ".join(sorted(known.values())) or "none yet"
-        raise click.BadParameter(
-            f"no portal {', '.join(repr(u) for u in unknown)} in the archive (portals: {listed})",
-            param_hint="--portal",
-        )
-
-
-@click.command("search")
-@click.argument("query")
-@db_option()
-@with_options(filter_options(multiple_portals=False))
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1, max=10_000),
-    default=20,
-    show_default=True,
-    help="How many hits.",
-)
-@click.option("--literal", is_flag=True, help="Search the words as typed, ignoring FTS syntax.")
-@click.option(
-    "--exact",
-    is_flag=True,
-    help="The words as one phrase with their diacritics as typed (case ignored).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON array.")
-@click.option("--csv", "as_csv", is_flag=True, help="Print the hits as CSV (with a header).")
-def search_command(
-    query: str,
-    db_path: Path,
-    portal: str | None,
-    province: str | None,
-    since: str | None,
-    until: str | None,
-    limit: int,
-    literal: bool,
-    exact: bool,
-    as_json: bool,
-    as_csv: bool,
-) -> None:
-    """Search articles' title, body and source; best matches first.
-
-    Words match with or without diacritics: "tuyen giao" finds "tuyên giáo" and "dang uy" finds
-    "Đảng ủy". QUERY uses SQLite FTS5 syntax: "a phrase" in double quotes, AND / OR / NOT in
-    capitals, word* for a prefix, title: to search one field. Matches are shown in [brackets],
-    with the fields they were found in. --exact keeps the diacritics: "tuyên giáo" then does not
-    find "giao nhiệm vụ".
-    """
-    if as_json and as_csv:
-        raise click.UsageError("--json and --csv cannot be combined.")
-    db = open_archive(db_path)
-    if portal:
-        check_portals(db, [portal])
-    try:
-        hits = search(
-            db, query, portal, province, since, until, limit, literal=literal, exact=exact
-        )
-    except SearchSyntaxError as error:
-        hint = "" if literal else " Or use --literal to search the words as typed."
-        # a query that is not valid FTS5 is a usage error, exit 2 like every other one
-        raise click.BadParameter(f"{error}{hint}", param_hint="QUERY") from None
-    if as_json:
-        click.echo(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
-        return
-    if as_csv:
-        write_hits_csv(hits, sys.stdout)
-        return
-    if not hits:
-        click.echo(f"No articles match {query!r}.", err=True)
-        return
-    for rank, hit in enumerate(hits, 1):
-        where = hit.portal or "?"
-        if hit.province:
-            where += f" ({hit.province})"
-        date = (hit.published_at or "undated")[:10]
-        views = "" if hit.views is None else f" · {hit.views} views"
-        matched = f" · matched in {', '.join(hit.matched)}" if hit.matched else ""
-        click.echo(f"{rank}. {hit.title_highlighted or hit.title or '(untitled)'}")
-        click.echo(f"   {where} · {date}{views} · {hit.id}{matched}")
-        if hit.snippet:
-            click.echo(f"   {hit.snippet}")
-        if hit.url:
-            click.echo(f"   {hit.url}")
-        click.echo("")
-
-
-HIT_COLUMNS = (
-    "rank", "id", "title", "portal", "portal_name", "province", "published_at", "views",
-    "source", "matched", "snippet", "url",
-)  # fmt: skip
-
-
-def write_hits_csv(hits: list[Any], stream: TextIO) -> None:
-    """The hits as CSV: one row each, best first; ``matched`` lists fields separated by spaces."""
-    writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(HIT_COLUMNS)
-    for rank, hit in enumerate(hits, 1):
-        row = hit.to_dict()
-        row["rank"], row["matched"] = rank, " ".join(hit.matched)
-        writer.writerow([row[column] for column in HIT_COLUMNS])
 
 
 @contextmanager

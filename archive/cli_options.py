@@ -1,5 +1,6 @@
-"""Options shared by the archive's commands (``--db``, date bounds), in their own module so that
-command modules registered by :mod:`archive.cli` can use them without importing it."""
+"""Options shared by the archive's commands (``--db``, date bounds, filters), in their own module
+so that command modules registered by :mod:`archive.cli` can use them without importing it (and
+what it imports: ``portal-archive search`` loads only this, the search and click)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import click
 
 from archive.db import DEFAULT_ARCHIVE
-from archive.filters import check_date_bound
+from archive.filters import check_date_bound, connection
 
 ARCHIVE_ENV = "PORTAL_ARCHIVE_DB"
 
@@ -74,3 +75,36 @@ def capture_selection(output_help: str) -> Callable[[Any], Any]:
         ),
     ]
     return with_options(options)
+
+
+def filter_options(multiple_portals: bool) -> list[Callable[[Any], Any]]:
+    """--portal, --province, --since, --until, shared by search and export."""
+    portal_help = "Only this portal (its slug, e.g. tramtau)"
+    return [
+        click.option(
+            "--portal",
+            multiple=multiple_portals,
+            help=portal_help + ("; repeat for several." if multiple_portals else "."),
+        ),
+        click.option(
+            "--province", help="Only portals of this province (case and accents ignored)."
+        ),
+        click.option("--since", callback=_date_bound, help="Published on or after YYYY[-MM[-DD]]."),
+        click.option(
+            "--until",
+            callback=_date_bound,
+            help="Published on or before YYYY[-MM[-DD]], inclusive.",
+        ),
+    ]
+
+
+def check_portals(db: Any, portals: tuple[str, ...] | list[str]) -> None:
+    """A usage error (exit 2) naming the portals the archive does not hold, with the known ones."""
+    known = {slug.lower(): slug for (slug,) in connection(db).execute("select slug from portals")}
+    unknown = [slug for slug in portals if slug and slug.strip().lower() not in known]
+    if unknown:
+        listed = ", ".join(sorted(known.values())) or "none yet"
+        raise click.BadParameter(
+            f"no portal {', '.join(repr(u) for u in unknown)} in the archive (portals: {listed})",
+            param_hint="--portal",
+        )

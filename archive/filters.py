@@ -9,15 +9,17 @@ diacritics (``yen bai`` matches ``Yên Bái``).
 from __future__ import annotations
 
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
+from archive.search_index import FOLDED_LETTERS
 
-from archive.migrations import FOLDED_LETTERS
+if TYPE_CHECKING:  # sqlite-utils loads only where a command needs it, not for a search
+    from sqlite_utils import Database
 
 DATE_BOUND = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -38,9 +40,14 @@ def match_key(text: str | None) -> str | None:
     return " ".join(bare.casefold().split())
 
 
-def register_functions(db: Database) -> None:
+def connection(db: Database | sqlite3.Connection) -> sqlite3.Connection:
+    """The sqlite3 connection of ``db``: a sqlite-utils Database, or a connection itself."""
+    return db if isinstance(db, sqlite3.Connection) else db.conn
+
+
+def register_functions(db: Database | sqlite3.Connection) -> None:
     """Make ``archive_match_key(text)`` available to SQL on this connection."""
-    db.register_function(match_key, deterministic=True, replace=True, name="archive_match_key")
+    connection(db).create_function("archive_match_key", 1, match_key, deterministic=True)
 
 
 def check_date_bound(value: str | None) -> str | None:

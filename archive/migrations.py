@@ -10,6 +10,12 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from archive import versions
+from archive.search_index import (
+    FOLDED_LETTERS,
+    FTS_COLUMNS,
+    RECENT_ARTICLES,
+    RECENT_STEP,
+)
 
 migrations = Migrations("portal-archive")
 
@@ -140,13 +146,7 @@ def m001_core_tables(db: Database) -> None:
     db["crawl_runs"].create_index(["portal", "started_at"])
 
 
-# Letters that unicode61's remove_diacritics does not fold, mapped to their plain Latin form.
-# đ/Đ are Vietnamese letters of their own; ð/Ð (Icelandic eth) stand in for them in text that went
-# through old Vietnamese font encodings. archive.search folds queries with the same table. The
-# index built by m002 bakes this table in: changing it needs a new migration that rebuilds it.
-FOLDED_LETTERS = {"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"}
-
-_FTS_COLUMNS = ("title", "body_text", "source")
+_FTS_COLUMNS = FTS_COLUMNS  # indexed twice: as stored, then with FOLDED_LETTERS folded
 
 
 def _fold_sql(expr: str) -> str:
@@ -639,4 +639,65 @@ def m012_site_model(db: Database) -> None:
         },
         pk=("portal", "listing"),
         if_not_exists=True,
+    )
+
+
+@migrations()
+def m014_search_speed(db: Database) -> None:
+    """A second, small search index that ranks the most recently archived articles.
+
+    ``articles_recent_fts``: the columns and tokenizer of ``articles_fts``, contentless
+    (``content=''``: it stores no text, and datasette and sqlite-utils, which look for an index
+    declared on ``articles``, keep using ``articles_fts``), holding the articles whose rowid is
+    above ``search_recent.floor``: the ``RECENT_ARTICLES`` most recently archived ones and up to
+    ``RECENT_STEP`` more. Triggers on ``articles`` add new articles, follow changes and deletions,
+    and, once it holds ``RECENT_ARTICLES + RECENT_STEP``, take the oldest ``RECENT_STEP`` out and
+    raise the floor. ``archive.search`` ranks there first: FTS5's bm25 counts every row of the
+    index that holds a query word, a cost that grows with the archive when it is the whole one.
+    """
+    columns = ", ".join(_FTS_COLUMNS + tuple(f"{c}_folded" for c in _FTS_COLUMNS))
+    db.execute(
+        "CREATE TABLE search_recent (id INTEGER PRIMARY KEY CHECK (id = 1), floor INTEGER NOT NULL)"
+    )
+    (newest,) = db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()
+    floor = max(0, newest - RECENT_ARTICLES)
+    db.execute("INSERT INTO search_recent (id, floor) VALUES (1, ?)", [floor])
+    db.execute(
+        f"CREATE VIRTUAL TABLE articles_recent_fts USING fts5({columns}, content='', "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    db.execute(
+        f"INSERT INTO articles_recent_fts(rowid, {columns}) "
+        f"SELECT a.rowid, {_fts_values('a')} FROM articles AS a WHERE a.rowid > ?",
+        [floor],
+    )
+    recent = "(SELECT floor FROM search_recent)"
+    insert_new = (
+        f"INSERT INTO articles_recent_fts(rowid, {columns}) "
+        f"VALUES (new.rowid, {_fts_values('new')});"
+    )
+    delete_old = (
+        f"INSERT INTO articles_recent_fts(articles_recent_fts, rowid, {columns}) "
+        f"VALUES ('delete', old.rowid, {_fts_values('old')});"
+    )
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in _FTS_COLUMNS)
+    db.execute(
+        "CREATE TRIGGER articles_recent_ai AFTER INSERT ON articles "
+        f"WHEN new.rowid > {recent} BEGIN {insert_new} END"
+    )
+    db.execute(
+        "CREATE TRIGGER articles_recent_prune AFTER INSERT ON articles "
+        f"WHEN new.rowid - {recent} > {RECENT_ARTICLES + RECENT_STEP} BEGIN "
+        f"INSERT INTO articles_recent_fts(articles_recent_fts, rowid, {columns}) "
+        f"SELECT 'delete', a.rowid, {_fts_values('a')} FROM articles AS a "
+        f"WHERE a.rowid > {recent} AND a.rowid <= new.rowid - {RECENT_ARTICLES}; "
+        f"UPDATE search_recent SET floor = new.rowid - {RECENT_ARTICLES}; END"
+    )
+    db.execute(
+        "CREATE TRIGGER articles_recent_ad AFTER DELETE ON articles "
+        f"WHEN old.rowid > {recent} BEGIN {delete_old} END"
+    )
+    db.execute(
+        "CREATE TRIGGER articles_recent_au AFTER UPDATE OF title, body_text, source ON articles "
+        f"WHEN old.rowid > {recent} AND ({changed}) BEGIN {delete_old} {insert_new} END"
     )

@@ -15,10 +15,12 @@ import re
 import sqlite3
 import unicodedata
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+from archive.filters import ArticleFilter, connection, fold_letters, register_functions
 
-from archive.filters import ArticleFilter, fold_letters, register_functions
+if TYPE_CHECKING:  # the search takes a sqlite-utils Database or a plain connection
+    from sqlite_utils import Database
 
 logger = logging.getLogger(__name__)
 
@@ -27,11 +29,22 @@ WEIGHTS = (4.0, 1.0, 1.0, 4.0, 1.0, 1.0)
 TITLE_FOLDED, BODY_FOLDED, SOURCE_FOLDED = 3, 4, 5
 # Internal highlight markers: control characters that do not occur in stored text.
 _OPEN, _CLOSE = "\x02", "\x03"
+_MARKER = re.compile("([\x02\x03])")
 SNIPPET_CHARS = 220
-# A query matching more articles than this ranks the most recently archived RANKED_MATCHES of
-# them (by rowid): bm25 costs time for every match, and a word found in most of a large archive
-# is no guide to relevance. Smaller result sets are ranked whole.
+# Where matches are ranked (docs/READING_ROOM.md, "The ranked window"): over the whole archive
+# (MAIN_INDEX) for a query matching at most RANKED_MATCHES articles. A query matching more is
+# ranked among its matches in the most recently archived articles, in the small index
+# RECENT_INDEX (archive.search_index.RECENT_ARTICLES of them; its bm25 word counts are then a
+# sample of the archive's), when at least RECENT_POOL of them match; else among its
+# RANKED_MATCHES most recent matches (by rowid) in MAIN_INDEX. bm25 costs time for every match
+# and, in MAIN_INDEX, for counting every article that holds a query word; a word found in most of
+# a large archive is no guide to relevance.
 RANKED_MATCHES = 20_000
+MAIN_INDEX, RECENT_INDEX = "articles_fts", "articles_recent_fts"
+# The recent index answers a query matching more than RANKED_MATCHES articles when at least this
+# many of its articles match (and pass the filters), and as many as the rows asked for: fewer are
+# too few to choose the best from.
+RECENT_POOL = 100
 
 
 class SearchSyntaxError(ValueError):
@@ -100,18 +113,19 @@ def _syntax_error(query: str, error: sqlite3.OperationalError) -> SearchSyntaxEr
 def restore_letters(highlighted: str | None, original: str | None) -> str | None:
     """Put the stored letters back into ``highlighted``, a highlight of the folded text.
 
-    Folding maps one character to one character, so outside the markers the two texts align.
+    Folding maps one character to one character, so outside the markers the two texts align:
+    each stretch between markers is replaced by the stored stretch of the same length.
     """
     if highlighted is None or original is None:
         return original
     out: list[str] = []
     position = 0
-    for char in highlighted:
-        if char in (_OPEN, _CLOSE):
-            out.append(char)
+    for piece in _MARKER.split(highlighted):
+        if piece in (_OPEN, _CLOSE):
+            out.append(piece)
             continue
-        out.append(original[position] if position < len(original) else char)
-        position += 1
+        out.append(original[position : position + len(piece)])
+        position += len(piece)
     if position != len(original):
         logger.warning("highlight and stored text differ in length; showing the folded text")
         return highlighted
@@ -150,8 +164,8 @@ def show_markers(text: str | None, start: str, end: str) -> str | None:
 # given, are checked on the ranked rowids in batches, best first, until enough rows passed. Then
 # the highlights and the article rows are read for the shown rows only.
 _RANK_SQL = """
-SELECT rowid, rank FROM articles_fts
-WHERE articles_fts MATCH :query AND rank MATCH :ranking AND rowid >= :floor
+SELECT rowid, rank FROM {index}
+WHERE {index} MATCH :query AND rank MATCH :ranking AND rowid >= :floor
 ORDER BY rank{limit}
 """
 _FILTER_SQL = """
@@ -179,7 +193,7 @@ _EXACT_SQL = (
 
 
 def search(
-    db: Database,
+    db: Database | sqlite3.Connection,
     query: str,
     portal: str | None = None,
     province: str | None = None,
@@ -214,20 +228,22 @@ def search(
         portals=(portal,) if portal else (), province=province, since=since, until=until
     )
     where, params = filters.where()
+    conn = connection(db)
     if exact:
-        db.register_function(
-            contains_exact, deterministic=True, replace=True, name="archive_contains_exact"
-        )
+        conn.create_function("archive_contains_exact", 2, contains_exact, deterministic=True)
         where = f"{where} AND {_EXACT_SQL}"
         params = {**params, "phrase": phrase or ""}
+    if where != "1":
+        register_functions(conn)
     try:
-        floor = ranking_floor(db, folded)
-        if where == "1":
-            ranked = best_matches(db, folded, floor, limit)
-        else:
-            register_functions(db)
-            ranked = best_filtered_matches(db, folded, floor, limit, where, params)
-        rows = shown_rows(db, folded, break_ties(db, ranked, limit))
+        floor = ranking_floor(conn, folded, RANKED_MATCHES)  # 0: at most that many match
+        ranked = None
+        if floor > 0:
+            pool = max(limit, RECENT_POOL)
+            ranked = ranked_matches(conn, RECENT_INDEX, folded, 0, limit, where, params, pool)
+        if ranked is None:
+            ranked = ranked_matches(conn, MAIN_INDEX, folded, floor, limit, where, params) or []
+        rows = shown_rows(conn, folded, break_ties(conn, ranked, limit))
     except sqlite3.OperationalError as error:
         translated = _syntax_error(query, error)
         if translated is None:
@@ -261,25 +277,49 @@ def search(
     return hits
 
 
-def _ranked(db: Database, folded: str, floor: int, limit: int | None) -> sqlite3.Cursor:
+def ranked_matches(
+    conn: sqlite3.Connection,
+    index: str,
+    folded: str,
+    floor: int,
+    limit: int,
+    where: str,
+    params: dict,
+    pool: int = 0,
+) -> list[tuple[int, float]] | None:
+    """The best (rowid, score) of ``index`` at or above rowid ``floor`` passing the filters;
+    None when fewer than ``pool`` rows match (and pass): too few to choose the best from."""
+    if where == "1":
+        return best_matches(conn, index, folded, floor, limit, pool)
+    return best_filtered_matches(conn, index, folded, floor, limit, where, params, pool)
+
+
+def _ranked(
+    conn: sqlite3.Connection, index: str, folded: str, floor: int, limit: int | None
+) -> sqlite3.Cursor:
     """The matches at or above ``floor`` as (rowid, score), best first, at most ``limit``."""
-    sql = _RANK_SQL.format(limit="" if limit is None else " LIMIT :limit")
+    sql = _RANK_SQL.format(index=index, limit="" if limit is None else " LIMIT :limit")
     params = {"query": folded, "ranking": RANKING, "floor": floor, "limit": limit}
-    return db.conn.execute(sql, params)
+    return conn.execute(sql, params)
 
 
-def best_matches(db: Database, folded: str, floor: int, limit: int) -> list[tuple[int, float]]:
-    """The ``limit`` best (rowid, score) by rank, LIMIT in the FTS query itself.
+def best_matches(
+    conn: sqlite3.Connection, index: str, folded: str, floor: int, limit: int, pool: int = 0
+) -> list[tuple[int, float]] | None:
+    """The ``limit`` best (rowid, score) by rank, LIMIT in the FTS query itself; None when
+    fewer than ``pool`` rows match.
 
     One row more than shown is read: if it ties with the last shown one, the rows of that score
     are all read so the tie is broken as the display order says (date, then id).
     """
-    ranked = _ranked(db, folded, floor, limit + 1).fetchall()
+    ranked = _ranked(conn, index, folded, floor, max(limit, pool) + 1).fetchall()
+    if len(ranked) < pool:
+        return None
     if len(ranked) <= limit or ranked[limit][1] != ranked[limit - 1][1]:
         return ranked[:limit]
     boundary = ranked[limit - 1][1]
     tied = []
-    for rowid, score in _ranked(db, folded, floor, None):
+    for rowid, score in _ranked(conn, index, folded, floor, None):
         if score > boundary:
             break
         tied.append((rowid, score))
@@ -287,25 +327,34 @@ def best_matches(db: Database, folded: str, floor: int, limit: int) -> list[tupl
 
 
 def best_filtered_matches(
-    db: Database, folded: str, floor: int, limit: int, where: str, params: dict
-) -> list[tuple[int, float]]:
+    conn: sqlite3.Connection,
+    index: str,
+    folded: str,
+    floor: int,
+    limit: int,
+    where: str,
+    params: dict,
+    pool: int = 0,
+) -> list[tuple[int, float]] | None:
     """The best (rowid, score) that pass the filters: ranked rowids checked in batches, best
-    first, until ``limit`` passed and the score of the last one is passed (ties kept whole)."""
+    first, until ``limit`` (and ``pool``) passed and the score of the last one is passed (ties
+    kept whole). None when fewer than ``pool`` rows pass."""
     kept: list[tuple[int, float]] = []
-    cursor = _ranked(db, folded, floor, None)
+    cursor = _ranked(conn, index, folded, floor, None)
     while True:
         batch = cursor.fetchmany(FILTER_BATCH)
         if not batch:
             break
         rowids = ",".join(str(int(rowid)) for rowid, _ in batch)
         passed = {
-            row[0]
-            for row in db.conn.execute(_FILTER_SQL.format(rowids=rowids, where=where), params)
+            row[0] for row in conn.execute(_FILTER_SQL.format(rowids=rowids, where=where), params)
         }
         kept.extend(pair for pair in batch if pair[0] in passed)
-        if len(kept) > limit and kept[-1][1] != kept[limit - 1][1]:
+        if len(kept) > max(limit, pool) and kept[-1][1] != kept[limit - 1][1]:
             break
     cursor.close()
+    if len(kept) < pool:
+        return None
     if len(kept) > limit:
         boundary = kept[limit - 1][1]
         kept = [pair for pair in kept if pair[1] <= boundary]
@@ -321,7 +370,7 @@ def _display_order(rows: list[dict]) -> list[dict]:
 
 
 def break_ties(
-    db: Database, ranked: list[tuple[int, float]], limit: int
+    conn: sqlite3.Connection, ranked: list[tuple[int, float]], limit: int
 ) -> list[tuple[int, float]]:
     """``ranked`` cut to ``limit`` rows in display order, when a tie runs past the last one."""
     if len(ranked) <= limit:
@@ -330,14 +379,16 @@ def break_ties(
     rowids = ",".join(str(int(rowid)) for rowid in scores)
     rows = [
         {"rid": rid, "id": aid, "published_at": published, "score": scores[rid]}
-        for rid, aid, published in db.conn.execute(
+        for rid, aid, published in conn.execute(
             f"SELECT rowid, id, published_at FROM articles WHERE rowid IN ({rowids})"
         )
     ]
     return [(row["rid"], row["score"]) for row in _display_order(rows)[:limit]]
 
 
-def shown_rows(db: Database, folded: str, ranked: list[tuple[int, float]]) -> list[dict]:
+def shown_rows(
+    conn: sqlite3.Connection, folded: str, ranked: list[tuple[int, float]]
+) -> list[dict]:
     """The article rows and highlights of the ``ranked`` rows, in display order."""
     if not ranked:
         return []
@@ -348,14 +399,16 @@ def shown_rows(db: Database, folded: str, ranked: list[tuple[int, float]]) -> li
         source=SOURCE_FOLDED,
         rowids=",".join(str(int(rowid)) for rowid in scores),
     )
-    rows = [dict(row, score=scores[row["rid"]]) for row in db.query(sql, {"query": folded})]
+    cursor = conn.execute(sql, {"query": folded})
+    names = [column[0] for column in cursor.description]
+    rows = [{**dict(zip(names, row, strict=True)), "score": scores[row[0]]} for row in cursor]
     return _display_order(rows)
 
 
-def ranking_floor(db: Database, folded: str, ranked: int = RANKED_MATCHES) -> int:
+def ranking_floor(conn: sqlite3.Connection, folded: str, ranked: int = RANKED_MATCHES) -> int:
     """The lowest rowid to rank: 0 when the query matches at most ``ranked`` articles, else the
     rowid of the ``ranked``-th most recent match (walking the index without scoring is cheap)."""
-    found = db.execute(
+    found = conn.execute(
         "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC "
         "LIMIT 1 OFFSET ?",
         [folded, ranked - 1],

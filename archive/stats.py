@@ -60,11 +60,21 @@ def archive_stats(db: Database) -> dict[str, Any]:
         None,
     )
     indexed = _scalar(db, "SELECT count(*) FROM articles_fts_docsize")
+    recent = _scalar(db, "SELECT count(*) FROM articles_recent_fts_docsize")
+    above_floor = _scalar(
+        db, "SELECT count(*) FROM articles WHERE rowid > (SELECT floor FROM search_recent)"
+    )
     return {
         "totals": totals,
         "portals": list(db.query(_PER_PORTAL_SQL)),
         "last_crawl": last_run,
         "search_index": {"indexed": indexed, "in_sync": indexed == totals["articles"]},
+        # the index of the latest articles the search ranks in first (docs/SCHEMA.md)
+        "recent_search_index": {
+            "indexed": recent,
+            "articles": above_floor,
+            "in_sync": recent == above_floor,
+        },
     }
 
 
@@ -92,6 +102,13 @@ def format_stats(stats: dict[str, Any]) -> str:
         lines.append(
             f"search index: {index['indexed']} entries for {t['articles']} articles; rebuild it"
             " with INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')"
+        )
+    recent = stats["recent_search_index"]
+    if not recent["in_sync"]:
+        lines.append(
+            f"ranking index of the latest articles: {recent['indexed']} entries for "
+            f"{recent['articles']} articles; rebuild it as docs/SCHEMA.md says"
+            " (articles_recent_fts)"
         )
     lines.append("")
     header = (

@@ -2,30 +2,67 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import sqlite3
 import sys
+from collections.abc import Callable, MutableMapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from archive.cli import db_option
-from portal_spider.discovery.explore_command import explore_command
-from portal_spider.offline.bench_storage import bench_storage_command
-from portal_spider.registry import Portal, adhoc_portal, find_portal
-from portal_spider.registry import commands as registry_commands
-from portal_spider.registry.commands import registry_or_fail
+from archive.cli_options import db_option
 
 if TYPE_CHECKING:  # the page and platform modules load only for the commands that parse
     from portal_spider.normalize.charset import DecodedPage
+    from portal_spider.registry import Portal
+
+# Commands that load on their own when they are the one run, name -> "module:attribute": a search
+# imports the search and nothing of the crawler (no Scrapy, Twisted, trafilatura, numpy).
+LIGHT_COMMANDS = {"search": "archive.search_command:search_command"}
 
 
 class CommandGroup(click.Group):
     """The command group; an archive SQLite cannot open or read (``--db /dev/null``, a file that
-    is no database, a damaged one) is a one-line usage error, not a traceback."""
+    is no database, a damaged one) is a one-line usage error, not a traceback.
+
+    Commands of other modules are registered late (``register_later``): running one of
+    ``LIGHT_COMMANDS`` imports its module alone; anything else that looks a command up, lists
+    them (``--help``) or reads ``commands`` registers them all first.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self._later: list[Callable[[click.Group], None]] = []
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def commands(self) -> MutableMapping[str, click.Command]:  # type: ignore[override]
+        while self._later:
+            self._later.pop(0)(self)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: MutableMapping[str, click.Command]) -> None:
+        self._commands = value
+
+    def register_later(self, register: Callable[[click.Group], None]) -> None:
+        """Call ``register(self)`` the first time every command is needed."""
+        self._later.append(register)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        name = name or cmd.name
+        if name is None:
+            raise TypeError("Command has no name.")
+        self._commands[name] = cmd  # not self.commands: adding one must not load the others
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self._commands and cmd_name in LIGHT_COMMANDS:
+            module, _, attribute = LIGHT_COMMANDS[cmd_name].partition(":")
+            self._commands[cmd_name] = getattr(importlib.import_module(module), attribute)
+        return self._commands.get(cmd_name) or self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -86,6 +123,9 @@ def resolve_targets(targets: tuple[str, ...], crawl_all: bool) -> list[Portal]:
     as the registry portal serving it or, when none does, as an ad-hoc portal named after its host;
     several URLs of one portal make one portal with several entry points.
     """
+    from portal_spider.registry import adhoc_portal, find_portal
+    from portal_spider.registry.commands import registry_or_fail
+
     registry = registry_or_fail()
     if crawl_all:
         return [p for p in registry if p.status == "active"]
@@ -396,22 +436,20 @@ def fixtures_regenerate(root: Path, case_paths: tuple[Path, ...], write: bool) -
         )
 
 
-def _register_archive_commands() -> None:
-    from archive.cli import register
+def _register_other_modules(group: click.Group) -> None:
+    """The commands defined in other modules: the archive's, discovery's, the registry's and the
+    cluster's (see CommandGroup: registered when first needed)."""
+    from archive.cli import register as register_archive
+    from portal_spider.cluster.cli import register as register_cluster
+    from portal_spider.discovery.explore_command import explore_command
+    from portal_spider.offline.bench_storage import bench_storage_command
+    from portal_spider.registry import commands as registry_commands
 
-    register(main)
-    main.add_command(bench_storage_command)
-
-
-_register_archive_commands()
-main.add_command(explore_command)
-registry_commands.register(main)  # sites, registry build-units, discover, check-sites
-
-
-def _register_cluster_commands() -> None:
-    from portal_spider.cluster.cli import register
-
-    register(main)
+    register_archive(group)
+    group.add_command(bench_storage_command)
+    group.add_command(explore_command)
+    registry_commands.register(group)  # sites, registry build-units, discover, check-sites
+    register_cluster(group)
 
 
-_register_cluster_commands()
+main.register_later(_register_other_modules)

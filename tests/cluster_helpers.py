@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import time
 import uuid
+from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -121,3 +122,74 @@ def wait_until(predicate: Any, seconds: float, what: str, logs: Any = None) -> N
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: not within {seconds}s\n{logs() if logs else ''}")
         time.sleep(0.05)
+
+
+def run_rounds(db) -> dict[int, int]:
+    """Each run's round: its rank among its portal's runs (1: the portal's first run)."""
+    return {
+        row["id"]: row["n"]
+        for row in db.query(
+            "select id, row_number() over (partition by portal order by id) as n from crawl_runs"
+        )
+    }
+
+
+def capture_rows(db_path: Path) -> Counter:
+    """Every capture as (round, portal, url, kind, status, sha256, size, mime), counted; its id,
+    time, headers and which capture holds a payload shared by several are left out."""
+    db = open_archive(db_path)
+    rounds = run_rounds(db)
+    return Counter(
+        (
+            rounds.get(row["run_id"]),
+            row["portal"],
+            row["url"],
+            row["kind"],
+            row["http_status"],
+            row["sha256"],
+            row["size"],
+            row["mime"],
+        )
+        for row in db.query("select * from captures")
+    )
+
+
+def payload_holders(db_path: Path) -> Counter:
+    """(round, sha256, holds the bytes): how many captures of a round hold a payload, and how
+    many are revisits of it. Checks on the way that each payload is held once, and that every
+    revisit points at the holder of its own payload."""
+    db = open_archive(db_path)
+    rounds = run_rounds(db)
+    rows = list(
+        db.query("select id, run_id, sha256, revisit_of, body_gz is null as bare from captures")
+    )
+    holders = Counter(row["sha256"] for row in rows if row["revisit_of"] is None)
+    assert set(holders.values()) == {1}, "a payload held twice"
+    holder_of = {row["id"]: row["sha256"] for row in rows if row["revisit_of"] is None}
+    for row in rows:
+        assert bool(row["bare"]) == (row["revisit_of"] is not None), row["id"]
+        if row["revisit_of"] is not None:
+            assert holder_of[row["revisit_of"]] == row["sha256"], row["id"]
+    return Counter(
+        (rounds.get(row["run_id"]), row["sha256"], row["revisit_of"] is None) for row in rows
+    )
+
+
+def file_rows(db_path: Path) -> tuple[set[tuple], set[tuple]]:
+    """``files`` as (sha256, mime, size) and ``article_files`` without the time of each row."""
+    db = open_archive(db_path)
+    files = {(r["sha256"], r["mime"], r["size"]) for r in db["files"].rows}
+    links = {
+        (
+            r["article_id"],
+            r["url"],
+            r["kind"],
+            r["title"],
+            r["status"],
+            r["sha256"],
+            r["size"],
+            r["note"],
+        )
+        for r in db["article_files"].rows
+    }
+    return files, links

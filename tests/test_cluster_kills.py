@@ -6,6 +6,9 @@ portal again from the archive, and the other worker crawls it on from where the 
 stopped. A killed writer is started again: the entries it had read and not acknowledged are
 delivered again (and skipped when they were committed), the rest are written as they come.
 Either way every article ends up archived once, with its own values, one version, one capture.
+The other captures travel the same way: after a killed writer's restart every response the
+portals served (listings, robots.txt, the home page, images, PDFs) is kept exactly once; after a
+killed worker the files its run left pending are fetched by the next run.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import logging
 import os
 import signal
 import time
+from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -55,7 +59,7 @@ def portals():
             slug: stack.enter_context(PortalServer(site, delay=0.05 if slug == DISTRICT else 0))
             for slug, site in sites.items()
         }
-        yield sites, [portal_row(slug, sites[slug], servers[slug].url) for slug in sites]
+        yield sites, [portal_row(slug, sites[slug], servers[slug].url) for slug in sites], servers
 
 
 def district_articles(db_path: Path) -> int:
@@ -109,6 +113,23 @@ def assert_archived_once(db_path: Path, sites: dict) -> None:
     assert doubled_captures == []
 
 
+def assert_no_file_left_pending(db_path: Path) -> None:
+    db = open_archive(db_path)
+    statuses = Counter(row["status"] for row in db["article_files"].rows)
+    assert statuses["stored"] > 0 and statuses["pending"] == 0, statuses
+
+
+def assert_every_response_captured_once(db_path: Path, servers: dict) -> None:
+    """Each response a portal served is one capture row: none lost, none written twice."""
+    served: Counter = Counter()
+    for server in servers.values():
+        served.update(server.url + target for target in server.log.targets)
+    captured = Counter(row["url"] for row in open_archive(db_path)["captures"].rows)
+    kinds = Counter(row["kind"] for row in open_archive(db_path)["captures"].rows)
+    assert all(kinds[kind] > 0 for kind in ("listing", "robots", "home", "image", "attachment"))
+    assert captured == served
+
+
 def worker_of(cluster, slug: str):
     """The worker process that claimed the job of ``slug`` (from the workers' logs)."""
     for number, process in enumerate(cluster.workers):
@@ -119,7 +140,7 @@ def worker_of(cluster, slug: str):
 
 
 def test_a_worker_killed_mid_run_loses_nothing(redis_url, portals, tmp_path):
-    sites, rows = portals
+    sites, rows, _ = portals
     # a lease long enough for a worker starting on a busy machine, short enough for a test
     cluster = new_cluster(redis_url, tmp_path / "worker-kill", lease_seconds=10)
     try:
@@ -140,6 +161,7 @@ def test_a_worker_killed_mid_run_loses_nothing(redis_url, portals, tmp_path):
     finally:
         cluster.stop()
     assert_archived_once(cluster.db_path, sites)
+    assert_no_file_left_pending(cluster.db_path)
     district_runs = list(
         open_archive(cluster.db_path).query(
             "select status, mode, articles_new, error from crawl_runs where portal = ? order by id",
@@ -154,7 +176,7 @@ def test_a_worker_killed_mid_run_loses_nothing(redis_url, portals, tmp_path):
 
 
 def test_a_killed_writer_started_again_loses_nothing(redis_url, portals, tmp_path):
-    sites, rows = portals
+    sites, rows, servers = portals
     cluster = new_cluster(redis_url, tmp_path / "writer-kill")
     try:
         cluster.enqueue(rows, JOB_SETTINGS)
@@ -167,12 +189,16 @@ def test_a_killed_writer_started_again_loses_nothing(redis_url, portals, tmp_pat
         killed_at = district_articles(cluster.db_path)
         assert killed_at < len(sites[DISTRICT].articles), "the run ended before the kill"
         time.sleep(1.0)  # the workers go on sending while no writer reads
+        waiting = connect(redis_url).xrange(Keys(cluster.prefix).results)
+        assert any(fields[b"kind"] == b"capture" for _, fields in waiting)  # captures in flight
         restarted = cluster.start_writer()
         assert restarted.wait(timeout=240) == 0, cluster.logs()
         assert all(worker.wait(timeout=60) == 0 for worker in cluster.workers), cluster.logs()
     finally:
         cluster.stop()
     assert_archived_once(cluster.db_path, sites)
+    assert_every_response_captured_once(cluster.db_path, servers)
+    assert_no_file_left_pending(cluster.db_path)
     db = open_archive(cluster.db_path)
     all_runs = list(db.query("select portal, status, articles_new from crawl_runs order by id"))
     # no run lost its worker: each ends ok, its counts whole across the two writers
@@ -185,7 +211,7 @@ def test_a_worker_that_lost_its_lease_stops_and_nothing_is_doubled(redis_url, po
     """A worker cut off from Redis long enough (here: its lease deleted) finds its lease gone at
     its next renewal and stops; the writer has given the portal to a new run meanwhile. The
     articles both fetched are kept once."""
-    sites, rows = portals
+    sites, rows, _ = portals
     cluster = new_cluster(redis_url, tmp_path / "lease-lost", lease_seconds=10)
     try:
         cluster.enqueue(rows, JOB_SETTINGS)

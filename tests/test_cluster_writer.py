@@ -11,17 +11,30 @@ from __future__ import annotations
 
 import logging
 import pickle
+from dataclasses import replace
 
 import pytest
 from cluster_helpers import needs_redis
 from scrapy.settings import Settings
 
+from archive.blobs import Capture, payload
 from archive.db import open_archive
 from archive.store import ArchiveStore
 from portal_spider.cluster.jobs import JobQueue
 from portal_spider.cluster.keys import Keys, connect
 from portal_spider.cluster.local_redis import LocalRedis
-from portal_spider.cluster.messages import ITEM, MEMORY, Entry, pack_item, pack_json, unpack_item
+from portal_spider.cluster.messages import (
+    CAPTURE,
+    ITEM,
+    MEMORY,
+    Entry,
+    encode_payload,
+    pack_capture,
+    pack_item,
+    pack_json,
+    unpack_capture,
+    unpack_item,
+)
 from portal_spider.cluster.writer import RunWriter, Writer, ingested_counts
 from portal_spider.items import ArticleItem, Image
 from portal_spider.registry import Portal
@@ -116,6 +129,91 @@ def test_a_restarted_writer_counts_on_from_what_was_committed(run_writer):
     again.finish("finished", {})
     row = open_archive(db_path)["crawl_runs"].get(run_id)
     assert (row["status"], row["articles_new"]) == ("ok", 1)
+
+
+LISTING = b"<html><body>" + "<p>Tin tức sự kiện</p>".encode() * 200 + b"</body></html>"
+
+
+def capture_entry(entry_id: str, run_id: int, step: str, capture: Capture | None, **fields):
+    data, body = pack_capture(step, capture, fields)
+    return Entry(entry_id, CAPTURE, run_id, PORTAL.slug, data, body)
+
+
+def listing_capture(url: str = "http://127.0.0.1:9/tin-tuc?page=1") -> Capture:
+    return Capture(
+        portal=PORTAL.slug,
+        run_id=None,
+        url=url,
+        body=LISTING,
+        http_status=200,
+        headers={"Content-Type": "text/html; charset=utf-8"},
+        fetched_at="2026-01-10T02:00:01+00:00",
+        kind="listing",
+    )
+
+
+def test_a_capture_delivered_twice_is_written_once_and_a_copy_is_a_revisit(run_writer):
+    writer, db_path, run_id = run_writer
+    entry = capture_entry("1700000000003-0", run_id, "capture", listing_capture())
+    writer.write(entry)
+    writer.write(entry)  # delivered again after a restart
+    again = listing_capture("http://127.0.0.1:9/tin-tuc?page=1&lang=vi")
+    writer.write(capture_entry("1700000000004-0", run_id, "capture", again))
+    db = open_archive(db_path)
+    rows = list(db.query("select id, run_id, url, revisit_of from captures order by id"))
+    assert [(row["run_id"], row["revisit_of"]) for row in rows] == [
+        (run_id, None),
+        (run_id, rows[0]["id"]),
+    ]
+    assert payload(db, rows[1]["id"]) == LISTING
+
+
+def test_a_file_and_a_file_not_kept_update_the_article_links(run_writer):
+    writer, db_path, run_id = run_writer
+    item = article()
+    item.images = [Image("http://127.0.0.1:9/a.jpg", "Ảnh"), Image("http://127.0.0.1:9/b.jpg")]
+    writer.write(Entry("1700000000005-0", ITEM, run_id, PORTAL.slug, pack_item(item)))
+    jpeg = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
+    image = Capture(
+        PORTAL.slug, None, "http://127.0.0.1:9/a.jpg", jpeg, 200, {}, "2026-01-10", "image"
+    )
+    when = "2026-01-10T02:00:02+00:00"
+    writer.write(capture_entry("1700000000006-0", run_id, "file", image, when=when))
+    writer.write(
+        capture_entry(
+            "1700000000007-0",
+            run_id,
+            "file_not_kept",
+            None,
+            url="http://127.0.0.1:9/b.jpg",
+            status="skipped",
+            size=9_000_000,
+            note="too large: 9000000 bytes announced (limit 5242880)",
+            when=when,
+        )
+    )
+    db = open_archive(db_path)
+    links = {row["url"]: row for row in db["article_files"].rows}
+    assert links["http://127.0.0.1:9/a.jpg"]["status"] == "stored"
+    assert (
+        links["http://127.0.0.1:9/b.jpg"]["status"],
+        links["http://127.0.0.1:9/b.jpg"]["size"],
+    ) == (
+        "skipped",
+        9_000_000,
+    )
+    assert [(row["mime"], row["size"]) for row in db["files"].rows] == [("image/jpeg", len(jpeg))]
+
+
+def test_payloads_travel_compressed_only_when_it_pays():
+    assert encode_payload(LISTING)[0] == "zlib"
+    jpeg = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
+    assert encode_payload(jpeg) == ("identity", jpeg)
+    data, body = pack_capture("capture", listing_capture(), {})
+    assert len(body) < len(LISTING) / 5
+    step, capture, fields = unpack_capture(Entry("1-0", CAPTURE, 7, PORTAL.slug, data, body))
+    assert (step, fields) == ("capture", {})
+    assert capture == replace(listing_capture(), run_id=7)
 
 
 class Smuggled:

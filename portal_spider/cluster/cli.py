@@ -93,7 +93,8 @@ def worker(
     """Crawl the jobs of a cluster, a portal per job (start one or more per machine).
 
     The worker claims the oldest job from Redis, crawls its portal with the plan the writer read
-    from the archive, and sends the articles, raw captures and crawl memory back on a Redis
+    from the archive, and sends the articles, the raw capture of every response (listings,
+    robots.txt, sitemaps, feeds, linked images and documents) and crawl memory back on a Redis
     stream for `portal-archive ingest` to write. It needs no archive file. Requests to one host
     hold a lease from Redis, so the host's concurrency and delay hold for all workers together.
     A worker killed mid-job stops renewing the job's lease; the writer then plans the portal

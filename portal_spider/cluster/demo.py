@@ -3,7 +3,8 @@
 Starts redis-server on 127.0.0.1 in a temporary directory, serves the three bundled demo portals
 (a Yên Bái-family district portal, a WordPress commune site, a vendor ward portal) on 127.0.0.1,
 starts the writer and two workers as child processes, queues the portals, waits for all of them
-to finish, prints what each portal's run archived, and stops everything.
+to finish, prints what each portal's run archived and the raw captures by kind, and stops
+everything.
 """
 
 from __future__ import annotations
@@ -148,8 +149,34 @@ def report(
         )
     total = db["articles"].count
     captures = db["captures"].count
-    click.echo(f"archive {db_path}: {total} articles, {captures} raw captures")
-    click.echo("every article archived once" if ok else "SOME ARTICLES ARE MISSING OR DOUBLED")
+    responses = sum(served.values())
+    click.echo(
+        f"archive {db_path}: {total} articles, {captures} raw captures of the {responses} "
+        "responses the portals served"
+    )
+    ok = ok and captures == responses
+    click.echo(
+        "  captures by kind (revisits of a payload kept already in brackets): "
+        + ", ".join(
+            f"{row['kind']} {row['n']} ({row['revisits']})"
+            for row in db.query(
+                "select kind, count(*) n, count(revisit_of) revisits from captures "
+                "group by kind order by kind"
+            )
+        )
+    )
+    links = ", ".join(
+        f"{row['status']} {row['n']}"
+        for row in db.query(
+            "select status, count(*) n from article_files group by status order by status"
+        )
+    )
+    click.echo(f"  files: {db['files'].count} distinct payloads; article links: {links or 'none'}")
+    click.echo(
+        "every article archived once, every response captured once"
+        if ok
+        else "SOME ARTICLES OR CAPTURES ARE MISSING OR DOUBLED"
+    )
     return 0 if ok else 1
 
 

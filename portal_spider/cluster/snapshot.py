@@ -3,7 +3,8 @@
 Workers never open the archive. The writer, which does, reads each portal's plan when it makes the
 portal's job (the same :meth:`~portal_spider.crawl.plan.CrawlState.plan` a local crawl reads at its
 start: articles archived, listings and their resume points, revisits due, pending pages, and the
-site model discovery learned of a portal in unknown software) and sends it with the job. A plan
+site model discovery learned of a portal in unknown software, the files its runs kept or skipped
+and those still pending) and sends it with the job. A plan
 read at dispatch is as fresh as a local run's, and a portal is crawled by one worker at a time, so
 nothing but that worker changes the portal's state during the run.
 """
@@ -14,11 +15,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from archive.blobs import known_file_urls, pending_files
 from archive.crawl_memory import KnownArticle, ListingState
 from portal_spider.crawl.clock import Clock
 from portal_spider.crawl.plan import CrawlState, PortalPlan
 from portal_spider.crawl.revisits import parse_steps
 from portal_spider.registry import Portal
+
+FILE_KINDS = ("attachment", "image")
 
 
 def read_plan(db_path: str | Path, portal: Portal, settings: Any) -> dict[str, Any]:
@@ -34,6 +38,10 @@ def read_plan(db_path: str | Path, portal: Portal, settings: Any) -> dict[str, A
         steps = parse_steps(portal.revisit_days) if portal.revisit_days is not None else None
         data = plan_to_data(state.plan(portal, steps))
         data["site_model"], data["schedule"] = state.site_model(portal.slug)
+        data["files"] = {
+            "known": known_file_urls(state.db, portal.slug),
+            "pending": pending_files(state.db, portal.slug, FILE_KINDS),
+        }
         return data
     finally:
         state.close()

@@ -37,7 +37,6 @@ OUTBOX_PIPELINE = "portal_spider.cluster.spider.OutboxPipeline"
 LOCK_EXTENSION = "portal_spider.crawl.lock.ArchiveLockExtension"
 HOST_LEASE = "portal_spider.cluster.hostlease.FleetHostLeaseMiddleware"
 HOST_LEASE_ORDER = 960  # last before the download handler
-CAPTURE_MIDDLEWARE = "portal_spider.crawl.capture.CaptureMiddleware"
 
 
 def worker_name() -> str:
@@ -62,9 +61,6 @@ def worker_settings(
     settings.set("EXTENSIONS", extensions, priority="cmdline")
     middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
     middlewares[HOST_LEASE] = HOST_LEASE_ORDER
-    # captures of listings, robots.txt, sitemaps and feeds are written to the archive directly:
-    # a local crawl's only, for now (article pages and their captures go to the writer)
-    middlewares[CAPTURE_MIDDLEWARE] = None
     settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
     settings.set("PORTAL_ARCHIVE_CLUSTER_REDIS", redis_url, priority="cmdline")
     settings.set("PORTAL_ARCHIVE_CLUSTER_PREFIX", prefix, priority="cmdline")

@@ -4,7 +4,9 @@ It holds the archive's lock (as a local crawl does: no ``crawl`` writes to the a
 runs) and loops:
 
 1. reads the result stream (consumer group ``writer``) and writes each entry with the store
-   pipeline of its run, in the same transactions as a local crawl; the entry's id is recorded in
+   pipeline of its run (articles), the crawl-memory steps or the capture steps of
+   :mod:`archive.capture_steps` (every other response, linked files and what became of them), in
+   the same transactions as a local crawl; the entry's id is recorded in
    ``cluster_ingested`` in that transaction, and only then is the entry acknowledged (XACK) and
    deleted. A writer killed at any point loses nothing: an entry not acknowledged is delivered
    again to the restarted writer, which skips it if it was committed already;
@@ -20,6 +22,7 @@ import json
 import logging
 import pickle
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,13 +34,22 @@ from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 from sqlite_utils import Database
 
+from archive.capture_steps import write_capture_step
 from archive.db import open_archive
 from archive.repair import repair_half_written
 from archive.store import ArchiveStore, RunCounts
 from archive.transactions import write_transaction
 from portal_spider.cluster.jobs import Job, JobQueue, new_job_id
 from portal_spider.cluster.keys import WRITER_GROUP, Keys, connect
-from portal_spider.cluster.messages import FINISH, ITEM, MEMORY, Entry, unpack_item
+from portal_spider.cluster.messages import (
+    CAPTURE,
+    FINISH,
+    ITEM,
+    MEMORY,
+    Entry,
+    unpack_capture,
+    unpack_item,
+)
 from portal_spider.cluster.snapshot import read_plan
 from portal_spider.crawl.clock import Clock
 from portal_spider.crawl.lock import ArchiveLock
@@ -55,7 +67,14 @@ MAX_ATTEMPTS = 3  # a portal whose worker was lost this many times in a row is l
 ARTICLE_OUTCOMES = ("new", "updated", "unchanged", "gone")
 DRAIN_MAX = 2000  # entries written before the writer looks at the job lists again
 # an entry no writer could ever read (an archive error is not among them: it stops the writer)
-UNREADABLE = (pickle.UnpicklingError, ValueError, KeyError, TypeError, AttributeError)
+UNREADABLE = (
+    pickle.UnpicklingError,
+    zlib.error,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+)
 
 
 class _NoSignals:
@@ -137,7 +156,7 @@ class RunWriter:
         return row["status"] == "running"
 
     def write(self, entry: Entry) -> None:
-        """Write one item or crawl-memory entry, exactly once."""
+        """Write one item, crawl-memory or capture entry, exactly once."""
         db = self.db
         if ingested(db, entry.entry_id):
             logger.info("entry %s was written before the writer restarted: skipped", entry.entry_id)
@@ -163,6 +182,10 @@ class RunWriter:
                 with write_transaction(db):
                     for step, fields in entry.json():
                         MEMORY_STEPS[step](db, **fields)
+            elif entry.kind == CAPTURE:  # the step a local crawl's capture writer runs
+                step, capture, fields = unpack_capture(entry)
+                mark_ingested(db, entry, None, when)
+                write_capture_step(db, step, capture, **fields)
             else:
                 raise ValueError(f"unknown entry kind {entry.kind!r}")
 
@@ -410,10 +433,11 @@ class Writer:
         self.settings_of[run_id] = job_settings
         self.queue.dispatch(job, wanted_raw)
         logger.info(
-            "writer: job for %s queued (run %d, %d articles known)",
+            "writer: job for %s queued (run %d, %d articles known, %d files pending)",
             portal.slug,
             run_id,
             len(plan["known_ids"]),
+            len(plan["files"]["pending"]),
         )
         return job
 

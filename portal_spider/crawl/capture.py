@@ -18,6 +18,10 @@ is kept here, one transaction a response:
 Bytes already kept anywhere in the archive are recorded as a revisit row (:mod:`archive.blobs`).
 The middleware sits below HttpCompressionMiddleware (590): it sees bodies decoded, as the spider
 does, and after redirects were followed.
+
+What is kept is decided here; how it is written is a step of :mod:`archive.capture_steps`, handed
+to the spider's :class:`CaptureSink`: a local crawl's (:class:`ArchiveCaptureSink`) runs the step
+on the archive at once, a cluster worker's sends it to the writer, which runs the same step.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import scrapy
@@ -34,9 +38,9 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from archive.blobs import Capture, file_skipped, insert_capture, is_attachment_url, keep_file
+from archive.blobs import Capture, file_known, is_attachment_url, pending_files
+from archive.capture_steps import write_capture_step
 from archive.db import open_archive
-from archive.transactions import write_transaction
 from portal_spider.crawl import politeness
 from portal_spider.crawl.clock import Clock
 from portal_spider.crawl.pagesize import too_large_reason
@@ -91,19 +95,71 @@ def capture_kind(request: scrapy.Request, body: bytes = b"") -> str | None:
     return "other"
 
 
+class CaptureSink(Protocol):
+    """Where the captures of a crawl go, and what it knows of the files fetched before."""
+
+    errors: tuple[type[Exception], ...]  # what a failed write raises (logged, the crawl goes on)
+
+    def write(self, step: str, capture: Capture | None = None, **fields: Any) -> None:
+        """Have ``step`` of :mod:`archive.capture_steps` run with ``capture`` and ``fields``."""
+
+    def known_file(self, url: str) -> bool:
+        """Whether the file at ``url`` was kept, or skipped as too large, by an earlier run."""
+
+    def pending_files(self, portal: str, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+        """(url, kind) of the portal's files a run stored the article of but did not fetch."""
+
+    def close(self) -> None: ...
+
+
+class ArchiveCaptureSink:
+    """A local crawl's captures: each step written to the archive in its own transaction."""
+
+    errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+
+    def __init__(self, db_path: str | None) -> None:
+        self.db_path = db_path
+        self.db: Any = None
+
+    def archive(self) -> Any:
+        if self.db is None:
+            self.db = open_archive(self.db_path)
+        return self.db
+
+    def write(self, step: str, capture: Capture | None = None, **fields: Any) -> None:
+        write_capture_step(self.archive(), step, capture, **fields)
+
+    def known_file(self, url: str) -> bool:
+        return file_known(self.archive(), url)
+
+    def pending_files(self, portal: str, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+        return pending_files(self.archive(), portal, kinds)
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
 class CaptureWriter:
-    """One connection to the archive for the captures of this module (opened on first use)."""
+    """The captures of this module, built from responses and handed to the spider's sink."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.clock = Clock(crawler.settings.get("PORTAL_ARCHIVE_NOW"))
-        self.db: Any = None
+        self._sink: CaptureSink | None = None
         crawler.signals.connect(self.close, signal=signals.spider_closed)
 
-    def archive(self) -> Any:
-        if self.db is None:
-            self.db = open_archive(self.crawler.settings.get("PORTAL_ARCHIVE_DB"))
-        return self.db
+    def sink(self) -> CaptureSink:
+        """The spider's sink (opened on first use); the archive of the settings by default."""
+        if self._sink is None:
+            make = getattr(self.crawler.spider, "capture_sink", None)
+            self._sink = (
+                make()
+                if make is not None
+                else ArchiveCaptureSink(self.crawler.settings.get("PORTAL_ARCHIVE_DB"))
+            )
+        return self._sink
 
     def run_id(self, slug: str) -> int | None:
         runs = self.crawler.stats.get_value("archive/run_ids") or {}
@@ -133,24 +189,22 @@ class CaptureWriter:
             request_headers=headers_dict(request.headers),
         )
 
-    def keep(self, request: scrapy.Request, response: Response, kind: str) -> int:
-        db = self.archive()
-        with write_transaction(db):
-            capture_id, _ = insert_capture(db, self.capture(request, response, kind))
+    def keep(self, request: scrapy.Request, response: Response, kind: str) -> None:
+        self.sink().write("capture", self.capture(request, response, kind))
         self.crawler.stats.inc_value(f"captures/{kind}")
-        return capture_id
 
     def keep_logged(self, request: scrapy.Request, response: Response, kind: str) -> None:
-        """:meth:`keep`, an archive error logged rather than raised (the crawl goes on)."""
+        """:meth:`keep`, a write error logged rather than raised (the crawl goes on)."""
+        sink = self.sink()
         try:
             self.keep(request, response, kind)
-        except sqlite3.Error as error:
+        except sink.errors as error:
             logger.warning("could not keep the capture of %s: %s", response.url, error)
 
     def close(self, spider: Any = None) -> None:
-        if self.db is not None:
-            self.db.close()
-            self.db = None
+        if self._sink is not None:
+            self._sink.close()
+            self._sink = None
 
 
 class CaptureMiddleware:
@@ -245,36 +299,15 @@ class FileFetcher:
         """Requests for the portal's files still pending: their article was stored by a run
         that ended (killed, a limit) before fetching them, or images were off then."""
         kinds = ("attachment", "image") if self.images else ("attachment",)
-        marks = ", ".join("?" * len(kinds))
-        rows = (
-            self.writer.archive()
-            .execute(
-                "select distinct l.url, l.kind from article_files as l "
-                "join articles as a on a.id = l.article_id "
-                f"where a.portal = ? and l.status = 'pending' and l.kind in ({marks})",
-                [portal.slug, *kinds],
-            )
-            .fetchall()
-        )
         return [
             request
-            for url, kind in rows
+            for url, kind in self.writer.sink().pending_files(portal.slug, kinds)
             if (request := self.file_request(portal, url, kind, use_delay)) is not None
         ]
 
     def known(self, url: str) -> bool:
         """Whether the file at ``url`` was kept, or skipped as too large, by an earlier run."""
-        row = (
-            self.writer.archive()
-            .execute(
-                "select 1 from captures where url = ? and kind in ('attachment', 'image') "
-                "and http_status between 200 and 299 union all "
-                "select 1 from article_files where url = ? and status = 'skipped' limit 1",
-                [url, url],
-            )
-            .fetchone()
-        )
-        return row is not None
+        return self.writer.sink().known_file(url)
 
     def done(self, response: Response) -> None:
         """A response kept by the middleware: nothing more to do."""
@@ -288,15 +321,8 @@ class FileFetcher:
         request = response.request
         kind = request.meta.get("file_kind", "attachment")
         writer = self.writer
-        db = writer.archive()
-        when = writer.clock.iso()
         capture = writer.capture(request, response, kind)
-        with write_transaction(db):
-            if 200 <= response.status < 300:
-                keep_file(db, capture, when)
-            else:
-                insert_capture(db, capture)
-                file_skipped(db, response.url, "failed", None, f"HTTP {response.status}", when)
+        writer.sink().write("file", capture, when=writer.clock.iso())
         self.crawler.stats.inc_value(f"captures/{kind}")
 
     def failed(self, failure: Failure) -> None:
@@ -304,8 +330,6 @@ class FileFetcher:
         request = failure.request
         kind = request.meta.get("file_kind", "attachment")
         reason = too_large_reason(failure, self.caps[kind])
-        db = self.writer.archive()
-        when = self.writer.clock.iso()
         if reason:
             announced = _ANNOUNCED.search(reason)
             size = int(announced.group(1)) if announced else None
@@ -315,5 +339,11 @@ class FileFetcher:
             status, size, note = "failed", None, failure.getErrorMessage() or repr(failure.value)
             self.crawler.stats.inc_value(f"files/failed/{kind}")
         logger.info("%s %s not kept: %s", kind, request.url, note)
-        with write_transaction(db):
-            file_skipped(db, request.url, status, size, note, when)
+        self.writer.sink().write(
+            "file_not_kept",
+            url=request.url,
+            status=status,
+            size=size,
+            note=note,
+            when=self.writer.clock.iso(),
+        )

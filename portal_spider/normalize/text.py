@@ -36,6 +36,8 @@ _CONTROL_RE = re.compile(f"[{_CONTROLS}]")
 _REMOVED_RE = re.compile(f"[{_INVISIBLE}{_CONTROLS}]")
 # The whitespace controls, which become a space where text is not collapsed.
 _WHITESPACE_CONTROL_RE = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
+# either of the two above
+_ANY_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Whitespace that stays inside one line (everything in \s except the line break itself).
 _INLINE_WHITESPACE_RE = re.compile(r"[^\S\n]+")
 _LINE_BREAK_RE = re.compile("\r\n|[\r\v\f\x85\u2028\u2029]")
@@ -55,6 +57,8 @@ def strip_controls(s: str) -> str:
     NUL, ESC, DEL and the like are removed; vertical tab, form feed, the information separators
     and NEL become a space. For strings not cleaned otherwise (body HTML, raw values, URLs).
     """
+    if _ANY_CONTROL_RE.search(s) is None:
+        return s  # the usual case: one scan instead of two substitutions over a whole page
     return _WHITESPACE_CONTROL_RE.sub(" ", _CONTROL_RE.sub("", s))
 
 

@@ -46,7 +46,7 @@ from twisted.python.failure import Failure
 
 from archive.store import article_id
 from portal_spider.crawl import politeness
-from portal_spider.crawl.capture import FileFetcher, headers_dict
+from portal_spider.crawl.capture import ArchiveCaptureSink, CaptureSink, FileFetcher, headers_dict
 from portal_spider.crawl.clock import Clock
 from portal_spider.crawl.discovery import Discovery
 from portal_spider.crawl.downloader.boundary import LeftPortal, last_redirect, redirect_note
@@ -163,6 +163,10 @@ class PortalSpider(scrapy.Spider):
             if slug in self.platforms:
                 self.platforms[slug] = self.discovery.wrap(slug, self.platforms[slug])
         return state
+
+    def capture_sink(self) -> CaptureSink:
+        """Where the captures of listings, files and other pages go: the archive of the settings."""
+        return ArchiveCaptureSink(self.crawler.settings.get("PORTAL_ARCHIVE_DB"))
 
     def crawl_state(self, settings: Any) -> CrawlState:
         """The run's crawl state, read from and written to the archive of the settings."""

@@ -136,12 +136,21 @@ class TextIndex:
         self._depths: dict[etree._Element, int] = {}  # keys keep the proxies (and ids) alive
         self._order = 0
         pieces = _NodeTexts(tree)
+        depths = self._depths
+        depths[tree] = sum(1 for _ in tree.iterancestors())
+        start_keys: dict[str, str] = {}  # nested blocks often start with the same text
         for element in tree.iter():
+            parent = element.getparent()
+            if element is not tree:
+                depths[element] = depths[parent] + 1
             if not isinstance(element.tag, str) or element.tag in SKIPPED:
                 continue
-            self._add(key(pieces.start(element)), element, best)
+            start = pieces.start(element)
+            start_key = start_keys.get(start)
+            if start_key is None:
+                start_key = start_keys[start] = key(start)
+            self._add(start_key, element, best)
             self._add_node(element.text, element, best)
-            parent = element.getparent()
             if parent is not None and parent.tag not in SKIPPED:
                 self._add_node(element.tail, parent, best)
         self.best = best
@@ -164,6 +173,8 @@ class TextIndex:
         owner: etree._Element,
         best: dict[str, tuple[int, int, etree._Element]],
     ) -> None:
+        if text is None or text.isspace():
+            return  # no key: nothing to add
         text_key = key(text)
         if text_key:
             self.nodes.setdefault(text_key, []).append(owner)

@@ -2,8 +2,10 @@
 
 Strategy, in order:
 
+0. The project's own finder walks the page once and keeps the region around the block holding
+   the page's prose (:mod:`.prose_block`); the passes below that read a tree read that region.
 1. ``trafilatura`` in *precision* mode, or its *fast* (balanced) result when the precise one is
-   suspiciously short (:mod:`.trafilatura_pass`).
+   suspiciously short (:mod:`.trafilatura_pass`), both without its external fallbacks.
 2. Chunks of an article body split into sibling containers are put back (:mod:`.split_chunks`).
 3. Lines located outside the article block are cut from both ends (:mod:`.article_span`).
 4. If too little is left, a small text-density heuristic picks the container whose paragraphs
@@ -25,6 +27,7 @@ from lxml import etree
 
 from portal_spider.extraction.main_content.article_span import article_span
 from portal_spider.extraction.main_content.density import density_units
+from portal_spider.extraction.main_content.prose_block import article_region
 from portal_spider.extraction.main_content.split_chunks import merge_split_chunks
 from portal_spider.extraction.main_content.trafilatura_pass import trafilatura_units
 from portal_spider.extraction.main_content.units import (
@@ -97,11 +100,12 @@ def extract_main_content(html: str, url: str | None = None) -> MainContent | Non
     if tree is None:
         return None
     titles = page_titles(tree)
-    units, method = trafilatura_units(tree, url)
-    units, merged = merge_split_chunks(tree, units)
+    region = article_region(tree)
+    units, method = trafilatura_units(region, url)
+    units, merged = merge_split_chunks(region, units)
     if merged:
         method += "+chunks"
-    units = anchored_units(tree, units, titles)
+    units = anchored_units(region, units, titles)
     if units_words(units) < MIN_WORDS:
         units, method = density_units(tree), "density"
     text, body_html = render_units(units, titles)

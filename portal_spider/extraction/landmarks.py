@@ -74,17 +74,19 @@ def in_logo(element: HtmlElement) -> bool:
     return False
 
 
+# headings() as one XPath: libxml2 walks the tree, not a Python loop over every element
+_HEADINGS_XPATH = etree.XPath(
+    "descendant-or-self::*["
+    + " or ".join(f"self::{tag}" for tag in sorted(HEADING_TAGS))
+    + " or (not(self::a) and not(self::title) and ("
+    + " or ".join(f"contains(@class, '{word}')" for word in TITLE_CLASSES)
+    + "))]"
+)
+
+
 def headings(tree: HtmlElement) -> list[HtmlElement]:
     """``h1``–``h3`` and title-classed elements (not links, not ``<title>``), in document order."""
-    found = []
-    for element in tree.iter(etree.Element):
-        if element.tag in HEADING_TAGS:
-            found.append(element)
-        elif element.tag not in {"a", "title"}:
-            marker = element.get("class")
-            if marker is not None and any(word in marker for word in TITLE_CLASSES):
-                found.append(element)
-    return found
+    return list(_HEADINGS_XPATH(tree))
 
 
 def heading_candidates(

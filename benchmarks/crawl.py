@@ -122,10 +122,16 @@ def measure_crawls(
     results["cpu_ratio"] = (
         results["archive"]["pages_per_cpu_s"] / results["titles"]["pages_per_cpu_s"]
     )
-    # the same CPU ratio over the pages both crawls fetch (listings and articles): the archive's
-    # CPU time also pays for the linked files it fetches and keeps, which the spider does not
+    # the same ratios over the pages both crawls fetch (listings and articles), the ones the goals
+    # are judged on: the archive's time also pays for the linked files it fetches and keeps
+    # (images, attachments), which the spider does not fetch and which are not counted as pages
     html_pages = results["archive"]["pages"] - results["archive"].get("files", 0)
+    results["archive"]["html_pages"] = html_pages
+    results["archive"]["html_pages_per_s"] = html_pages / results["archive"]["seconds"]
     results["archive"]["html_pages_per_cpu_s"] = html_pages / results["archive"]["cpu_s"]
+    results["html_ratio"] = (
+        results["archive"]["html_pages_per_s"] / results["titles"]["pages_per_s"]
+    )
     results["html_cpu_ratio"] = (
         results["archive"]["html_pages_per_cpu_s"] / results["titles"]["pages_per_cpu_s"]
     )

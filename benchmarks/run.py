@@ -76,22 +76,23 @@ def _num(value: float, digits: int = 0) -> str:
 def crawl_rows(crawl: dict[str, Any]) -> list[Row]:
     n = crawl["articles"]
     archive, titles = crawl["archive"], crawl["titles"]
+    files = archive.get("files", 0)
     rows = [
         Row(
-            f"crawl of a local {n:,}-article portal (pages/s)",
-            _num(archive["pages_per_s"], 1),
+            f"crawl of a local {n:,}-article portal (listing and article pages/s)",
+            _num(archive["html_pages_per_s"], 1),
             f"title-only spider {_num(titles['pages_per_s'], 1)}",
-            f"{crawl['ratio']:.2f}",
+            f"{crawl['html_ratio']:.2f}",
             ">= 0.70",
-            crawl["ratio"] >= 0.70,
+            crawl["html_ratio"] >= 0.70,
         ),
         Row(
-            "the same crawls in pages per CPU second of their process",
-            _num(archive["pages_per_cpu_s"], 1),
+            "the same crawls in listing and article pages per CPU second of their process",
+            _num(archive["html_pages_per_cpu_s"], 1),
             f"title-only spider {_num(titles['pages_per_cpu_s'], 1)}",
-            f"{crawl['cpu_ratio']:.2f}",
+            f"{crawl['html_cpu_ratio']:.2f}",
             ">= 0.70",
-            crawl["cpu_ratio"] >= 0.70,
+            crawl["html_cpu_ratio"] >= 0.70,
         ),
         Row(
             "incremental run over the unchanged portal (% of requests)",
@@ -102,12 +103,17 @@ def crawl_rows(crawl: dict[str, Any]) -> list[Row]:
             crawl["incremental_pct"] <= 1.0,
         ),
         Row(
-            "pages per CPU second, counting only the pages both crawls fetch (listings, "
-            f"articles; the archive's CPU time also pays for its {archive.get('files', 0):,} "
-            "linked files)",
-            _num(archive.get("html_pages_per_cpu_s", 0), 1),
+            f"the same crawls counting every response, the archive's {files:,} linked files "
+            "too (responses/s)",
+            _num(archive["pages_per_s"], 1),
+            f"title-only spider {_num(titles['pages_per_s'], 1)}",
+            f"{crawl['ratio']:.2f}",
+        ),
+        Row(
+            "the same, responses per CPU second",
+            _num(archive["pages_per_cpu_s"], 1),
             f"title-only spider {_num(titles['pages_per_cpu_s'], 1)}",
-            f"{crawl.get('html_cpu_ratio', 0):.2f}",
+            f"{crawl['cpu_ratio']:.2f}",
         ),
         Row("crawl into an empty archive: peak RSS (MB)", _num(archive["peak_rss_mb"], 0)),
     ]
@@ -345,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
         "goals": figures["goals"],
         "crawl_ratio": round(figures["crawl"]["ratio"], 3),
         "crawl_cpu_ratio": round(figures["crawl"]["cpu_ratio"], 3),
-        "crawl_html_cpu_ratio": round(figures["crawl"].get("html_cpu_ratio", 0), 3),
+        "crawl_html_ratio": round(figures["crawl"]["html_ratio"], 3),
+        "crawl_html_cpu_ratio": round(figures["crawl"]["html_cpu_ratio"], 3),
         "incremental_pct": round(figures["crawl"]["incremental_pct"], 3),
         "search_p95_s": round(figures["search"]["in_process"]["p95"], 4),
         "search_cli_p95_s": round(figures["search"]["cli"]["p95"], 3),

@@ -28,21 +28,36 @@ def test_linear_parse_time_meets_the_goal_and_quadratic_does_not():
     assert [row.met for row in slow_but_linear if row.met is not None] == [False, False]
 
 
-def test_crawl_ratio_and_incremental_share_decide_their_rows():
-    run = {"pages_per_s": 70.0, "pages_per_cpu_s": 100.0, "requests": 2403, "peak_rss_mb": 110}
+def test_crawl_goals_are_judged_on_the_pages_both_crawls_fetch():
+    # 3,877 responses of which 1,473 are linked files the title-only spider never fetches:
+    # counting them as pages would pass a crawl whose listing and article pace fails
+    run = {
+        "pages_per_s": 120.0,
+        "pages_per_cpu_s": 150.0,
+        "html_pages_per_s": 70.0,
+        "html_pages_per_cpu_s": 90.0,
+        "requests": 3877,
+        "files": 1473,
+        "peak_rss_mb": 110,
+    }
     reference = {"pages_per_s": 100.0, "pages_per_cpu_s": 150.0}
     crawl = {
         "articles": 2000,
         "archive": run,
         "titles": reference,
         "incremental": {"requests": 9},
-        "ratio": 0.70,
-        "cpu_ratio": 100 / 150,
-        "incremental_pct": 100 * 9 / 2403,
+        "ratio": 1.2,
+        "cpu_ratio": 1.0,
+        "html_ratio": 0.70,
+        "html_cpu_ratio": 90 / 150,
+        "incremental_pct": 100 * 9 / 3877,
     }
     rows = crawl_rows(crawl)
     assert [row.met for row in rows[:3]] == [True, False, True]
-    assert rows[0].ratio == "0.70" and rows[1].ratio == "0.67"
+    assert rows[0].ratio == "0.70" and rows[1].ratio == "0.60"
+    every_response = [row for row in rows if "every response" in row.measure]
+    assert every_response[0].ratio == "1.20" and every_response[0].met is None
+    assert "1,473 linked files" in every_response[0].measure
 
 
 def test_search_and_export_goals():

@@ -643,7 +643,7 @@ def m012_site_model(db: Database) -> None:
 
 
 @migrations()
-def m014_search_speed(db: Database) -> None:
+def m013_search_speed(db: Database) -> None:
     """A second, small search index that ranks the most recently archived articles.
 
     ``articles_recent_fts``: the columns and tokenizer of ``articles_fts``, contentless

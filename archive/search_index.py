@@ -6,7 +6,7 @@ Letters that unicode61's remove_diacritics does not fold are mapped to their pla
 through old Vietnamese font encodings. The index built by m002 bakes this table in: changing it
 needs a new migration that rebuilds it.
 
-``articles_recent_fts`` (migration m014) indexes only the most recently archived articles, so
+``articles_recent_fts`` (migration m013) indexes only the most recently archived articles, so
 that bm25 there costs time in proportion to those few: FTS5's bm25 counts, for every query word,
 the rows of the whole index that hold it, which over hundreds of thousands of articles costs more
 than ranking itself. The search ranks there only queries that match a great many articles
@@ -25,4 +25,4 @@ RECENT_ARTICLES = 10_000
 RECENT_STEP = 1_000
 # The newest migration: an archive that has it applied needs none, and a command that only reads
 # (``search``) opens it with plain sqlite3 instead of loading sqlite-utils to check.
-LATEST_MIGRATION = "m014_search_speed"
+LATEST_MIGRATION = "m013_search_speed"

@@ -1,4 +1,4 @@
-"""The ranking index of the latest articles (migration m014): kept in step with ``articles`` by
+"""The ranking index of the latest articles (migration m013): kept in step with ``articles`` by
 its triggers, emptied of its oldest articles in batches, built on an older archive by the
 migration, and used by the search only when it holds enough matches."""
 
@@ -23,7 +23,7 @@ RECENT, STEP = 5, 3  # small enough to watch the batches go
 
 @pytest.fixture
 def small_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    """m014 builds its triggers with a window of RECENT articles and batches of STEP; the search
+    """m013 builds its triggers with a window of RECENT articles and batches of STEP; the search
     ranks there when 3 of them match."""
     monkeypatch.setattr(migrations_module, "RECENT_ARTICLES", RECENT)
     monkeypatch.setattr(migrations_module, "RECENT_STEP", STEP)
@@ -139,7 +139,7 @@ def test_the_migration_builds_the_index_on_an_older_archive(
 ) -> None:
     path = tmp_path / "old.db"
     old = open_archive(path, migrate=False)
-    migrations.apply(old, stop_before="m014_search_speed")
+    migrations.apply(old, stop_before="m013_search_speed")
     old["portals"].insert_all(PORTALS)
     for n in range(1, 9):
         insert_article(old, numbered(n))
@@ -161,7 +161,7 @@ def test_a_current_archive_is_read_without_migrating_an_older_one_is_brought_up(
 ) -> None:
     path = tmp_path / "old.db"
     old = open_archive(path, migrate=False)
-    migrations.apply(old, stop_before="m014_search_speed")
+    migrations.apply(old, stop_before="m013_search_speed")
     old.close()
     conn = open_for_reading(path)  # brings it up to date
     applied = {row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations")}

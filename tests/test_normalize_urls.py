@@ -221,3 +221,39 @@ def test_query_split_as_parse_qsl(pieces: list[str]) -> None:
 
     query = "".join(pieces)
     assert _parse_query(query) == parse_qsl(query, keep_blank_values=True)
+
+
+URL_PIECES = ["http://", "HTTPS://", "x.vn", ":80", "[::1]", "/", "?", "#", "&", "=", "a", "ệ"]
+URL_PIECES += [" ", "\t", "\x01", "%41", "+", "ItemID", "itemid=", "@", ";", "ftp:", "//"]
+
+
+@settings(max_examples=3000, deadline=None)
+@example("http://x.vn/a?b#c?d")
+@example("https://[::1]/a?ItemID=1")
+@example(" http://x.vn/a b?c")
+@given(st.lists(st.sampled_from(URL_PIECES), max_size=12).map("".join))
+def test_path_and_query_as_urlsplit(url: str) -> None:
+    """The one-match split of plain web URLs gives ``urlsplit``'s path and query."""
+    from portal_spider.normalize.urls import path_and_query
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return  # urlsplit refuses it; so does path_and_query, by urlsplit itself
+    assert path_and_query(url) == (parts.path, parts.query)
+
+
+# the Kelvin sign and the dotless i match ASCII letters case-blind in a regex, not by str.lower
+QUERY_PIECES = ["ItemID", "i", "I", "\u0131", "\u0130", "\u212a", "tem", "ID", "=", "&", "1"]
+QUERY_PIECES += ["%49", "+", "ệ", "l=a"]
+
+
+@settings(max_examples=2000, deadline=None)
+@example("ItemID=1&itemid=2&l=x")
+@example("%49temID=3")
+@given(st.lists(st.sampled_from(QUERY_PIECES), max_size=12).map("".join))
+def test_query_value_as_query_params(query: str) -> None:
+    from portal_spider.normalize.urls import query_params, query_value
+
+    url = "https://x.vn/a.aspx?" + query
+    assert query_value(query, "itemid") == query_params(url).get("itemid")

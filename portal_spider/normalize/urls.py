@@ -9,6 +9,7 @@ archive can deduplicate; ``same_site``, ``origin`` and ``host_of`` decide what b
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
@@ -216,6 +217,45 @@ def _parse_query(query: str) -> list[tuple[str, str]]:
     if "%" in query or "+" in query:
         return parse_qsl(query, keep_blank_values=True)
     return [(name, value) for name, _, value in (p.partition("=") for p in query.split("&") if p)]
+
+
+# An http(s) URL that ``urlsplit`` takes as it is: an ASCII host with no brackets (no IPv6
+# literal to check), no space or control character anywhere (none to strip or remove).
+_PLAIN_WEB_URL = re.compile(
+    r"[Hh][Tt][Tt][Pp][Ss]?://[^/?#\[\]\x00-\x20\x7f-\U0010ffff]*"
+    r"(/[^?#\x00-\x20]*)?(?:\?([^#\x00-\x20]*))?"
+    r"(?:#[^\x00-\x20]*)?"
+)
+
+
+def path_and_query(url: str) -> tuple[str, str]:
+    """``urlsplit(url).path`` and ``.query``: by one match for a plain http(s) URL (a related
+    list or a listing links a hundred of them a page), by ``urlsplit`` for any other."""
+    match = _PLAIN_WEB_URL.fullmatch(url)
+    if match is None:
+        parts = urlsplit(url)
+        return parts.path, parts.query
+    return match.group(1) or "", match.group(2) or ""
+
+
+def query_value(query: str, name: str) -> str | None:
+    """The value of the parameter ``name`` (lowercase) in a query string as :func:`query_params`
+    reads it (the last value wins, blanks kept), or None: without a dict of every parameter."""
+    if "%" not in query and "+" not in query and query.isascii():
+        # nothing to unquote, and ASCII letters only: case-blind matching is ``str.lower``'s
+        values = _param_pattern(name).findall(query)  # a name without "=" reads as blank
+        return values[-1] if values else None
+    value = None
+    for key, found in _parse_query(query):
+        if key.lower() == name:
+            value = found
+    return value
+
+
+@lru_cache(maxsize=16)
+def _param_pattern(name: str) -> re.Pattern[str]:
+    """The parameter ``name`` and its value (group 1) in an ASCII query with nothing escaped."""
+    return re.compile(rf"(?:^|&){re.escape(name)}(?:=([^&]*))?(?=&|$)", re.IGNORECASE | re.ASCII)
 
 
 def with_query(url: str, params: Iterable[tuple[str, str]]) -> str:

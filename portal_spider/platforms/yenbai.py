@@ -30,7 +30,9 @@ from portal_spider.normalize.text import clean_text, nfc_without_controls, strip
 from portal_spider.normalize.urls import (
     absolute_url,
     canonical_url,
+    path_and_query,
     query_params,
+    query_value,
     same_origin,
     with_query,
 )
@@ -113,9 +115,10 @@ class YenBaiPlatform(Platform):
     def _article_param(url: str) -> str | None:
         """The ``ItemID`` value of an article URL (the article page path with an ItemID), else
         None: one reading of the URL for both tests, as the links of a related list need."""
-        if not ARTICLE_PAGE.search(urlsplit(url).path):
+        path, query = path_and_query(url)
+        if not ARTICLE_PAGE.search(path):
             return None
-        return query_params(url).get("itemid")
+        return query_value(query, "itemid")
 
     def is_listing_url(self, url: str) -> bool:
         """A paged list: the article page path with ``l=`` and no ItemID."""

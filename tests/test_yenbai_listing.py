@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from lxml import etree
 
 from portal_spider.demo.yenbai_site import ARTICLE_PATH, PAGE_SIZE, YenBaiSite
+from portal_spider.extraction.html_tree import parse_html
 from portal_spider.platforms.yenbai import YenBaiPlatform
 
 BASE = "https://tramtau.yenbai.gov.vn"
+FIXTURES = Path(__file__).parent / "fixtures" / "pages" / "yenbai"
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +82,41 @@ def test_one_canonical_url_per_item(platform, url):
     assert platform.canonical_article_url(url, base_url=BASE + "/") == (
         f"{BASE}{ARTICLE_PATH}?ItemID=4001"
     )
+
+
+def article_pages(site):
+    """Generated article pages and the family's fixture pages: (url, text)."""
+    for article in site.live_articles()[:12]:
+        target = site.article_url(article)
+        yield BASE + target, page(site, target)
+    for folder in sorted(FIXTURES.iterdir()):
+        url = (folder / "url.txt").read_text(encoding="utf-8").strip()
+        yield url, (folder / "page.html").read_text(encoding="utf-8")
+
+
+def test_record_leaves_the_tree_the_related_list_reads_as_parsed(site):
+    """The article's tree is handed to parse_related of the same page: the record's rules must
+    not change it, and the related list read from it is the one read from a fresh parse."""
+    platform = YenBaiPlatform()
+    checked = 0
+    for url, html in article_pages(site):
+        platform.parse_article(url, html)
+        given, tree = platform.spare_trees[url]
+        assert given is html
+        assert etree.tostring(tree) == etree.tostring(parse_html(html))
+        shared = platform.parse_related(url, html)
+        assert url not in platform.spare_trees  # handed over once
+        fresh = platform.parse_related(url, html)
+        assert (shared.article_urls, shared.next_urls) == (fresh.article_urls, fresh.next_urls)
+        checked += bool(fresh.article_urls)
+    assert checked >= 12
+
+
+def test_a_tree_is_handed_over_only_for_the_same_page_text(site, platform):
+    target = site.article_url(site.live_articles()[0])
+    html = page(site, target)
+    platform.parse_article(BASE + target, html)
+    # the same page with its related list gone: read from its own text, not from the tree kept
+    other = html.replace("other-news", "x").replace("Các tin khác", "Xem thêm")
+    assert platform.parse_related(BASE + target, other).article_urls == []
+    assert platform.parse_related(BASE + target, html).article_urls

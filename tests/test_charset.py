@@ -18,6 +18,8 @@ import pytest
 from charset_samples import META_CHARSET, labelled, mislabelled_variants, to_cp1258
 from click.testing import CliRunner
 from hostile_profiles import FULL
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reliability_figures import record
 
 from portal_spider.cli import main
@@ -161,3 +163,22 @@ def test_parse_command_reads_a_page_with_a_byte_order_mark(tmp_path, codec):
     assert result.exit_code == 0, result.output
     expected = parse_page(case.html, case.url)
     assert json.loads(result.output)["title"] == expected.title
+
+
+MOJIBAKE_PIECES = ["Hội", "ươ", "Đà", "\u00a0", "“", "–", "a", " ", "Há»™i", "Ä‘", "Ã©", "â€œ"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(MOJIBAKE_PIECES), max_size=16).map("".join))
+def test_mojibake_test_skips_only_runs_that_cannot_be_utf8(text: str) -> None:
+    """Runs without a character of a UTF-8 continuation byte are not tried: same verdict as
+    trying every run."""
+    from portal_spider.normalize.charset import (
+        MOJIBAKE_RUN_RE,
+        MOJIBAKE_RUNS_CHECKED,
+        _repaired_run,
+        looks_like_mojibake,
+    )
+
+    runs = list(MOJIBAKE_RUN_RE.finditer(text))[:MOJIBAKE_RUNS_CHECKED]
+    assert looks_like_mojibake(text) == any(_repaired_run(run) != run.group(0) for run in runs)

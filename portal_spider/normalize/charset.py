@@ -65,6 +65,14 @@ MOJIBAKE_RUN_RE = re.compile(
     "\u0309\u0323\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013"
     "\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ab\u20ac\u2122]{2,}"
 )
+# what cp1252, windows-1258 and latin-1 give for the bytes 0x80-0xBF, UTF-8's continuation bytes:
+# a run with none of them cannot be UTF-8 read as one of those code pages (every multi-byte
+# sequence holds one), so it is not tried (Vietnamese text is full of such runs: "ươ", "Đà")
+CONTINUATION_CHARS = frozenset(
+    bytes([byte]).decode(source, errors="ignore")
+    for source in MOJIBAKE_SOURCES
+    for byte in range(0x80, 0xC0)
+) - {""}
 VIETNAMESE_LETTERS = frozenset(
     "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
     "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
@@ -118,7 +126,8 @@ def looks_like_mojibake(text: str) -> bool:
     for count, match in enumerate(MOJIBAKE_RUN_RE.finditer(text)):
         if count >= MOJIBAKE_RUNS_CHECKED:
             break
-        if _repaired_run(match) != match.group(0):
+        run = match.group(0)
+        if not CONTINUATION_CHARS.isdisjoint(run) and _repaired_run(match) != run:
             return True
     return False
 

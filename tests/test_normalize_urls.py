@@ -257,3 +257,33 @@ def test_query_value_as_query_params(query: str) -> None:
 
     url = "https://x.vn/a.aspx?" + query
     assert query_value(query, "itemid") == query_params(url).get("itemid")
+
+
+JOIN_PIECES = ["http://", "https://", "HTTP://", "x.vn", ":80", "/", "?", "#", ";", "&", "=", "a"]
+JOIN_PIECES += ["ệ", " ", "..", ".", "//", "%2F", "@", "[::1]", "mailto:"]
+
+
+@settings(max_examples=3000, deadline=None)
+@example("http://x.vn/a?", BASES[0])
+@example("http://x.vn/a#", BASES[1])
+@example("http://x.vn/a;b", BASES[0])
+@example("http://x.vn/a/../b", BASES[0])
+@given(
+    st.lists(st.sampled_from(JOIN_PIECES), max_size=10).map("".join),
+    st.sampled_from(BASES),
+)
+def test_links_kept_as_joined_are_what_urljoin_gives(href: str, base: str) -> None:
+    """An absolute link is taken as it is only where urljoin gives it back unchanged."""
+    from portal_spider.normalize.urls import joins_to_itself
+
+    if joins_to_itself(href):
+        assert urljoin(base, href) == href
+
+
+def test_plain_absolute_links_are_kept_as_joined() -> None:
+    from portal_spider.normalize.urls import joins_to_itself
+
+    assert joins_to_itself("https://x.gov.vn/Pages/a.aspx?ItemID=1&l=TinTuc&page=2")
+    assert joins_to_itself("http://x.gov.vn:8080/tin-tức/bài?x=1#top")
+    assert not joins_to_itself("/Pages/a.aspx?ItemID=1")
+    assert not joins_to_itself("https://x.gov.vn/a?")

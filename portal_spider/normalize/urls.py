@@ -238,6 +238,21 @@ def path_and_query(url: str) -> tuple[str, str]:
     return match.group(1) or "", match.group(2) or ""
 
 
+# An absolute http(s) URL that ``urljoin`` gives back as it is, whatever the base: lowercase
+# scheme, and nothing ``urlunparse`` would drop or move (no ";" parameters, no empty query or
+# fragment), besides what _PLAIN_WEB_URL asks.
+_JOINED_WEB_URL = re.compile(
+    r"https?://[^/?#\[\]\x00-\x20\x7f-\U0010ffff;]+(?:/[^?#;\x00-\x20]*)?"
+    r"(?:\?[^#\x00-\x20]+)?(?:#[^\x00-\x20]+)?"
+)
+
+
+def joins_to_itself(href: str) -> bool:
+    """Whether ``urljoin(base, href)`` is ``href`` whatever the base: an absolute link (as a
+    page object's links are) need not be split and joined again."""
+    return _JOINED_WEB_URL.fullmatch(href) is not None
+
+
 def query_value(query: str, name: str) -> str | None:
     """The value of the parameter ``name`` (lowercase) in a query string as :func:`query_params`
     reads it (the last value wins, blanks kept), or None: without a dict of every parameter."""

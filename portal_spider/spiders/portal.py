@@ -66,7 +66,7 @@ from portal_spider.crawl.safe_parse import (
 from portal_spider.crawl.traps import family_of_key
 from portal_spider.items import ArticleItem, GoneArticle
 from portal_spider.normalize.charset import DecodedPage, decode_page
-from portal_spider.normalize.urls import canonical_url
+from portal_spider.normalize.urls import canonical_url, joins_to_itself
 from portal_spider.platforms import detect_platform, get_platform
 from portal_spider.platforms.base import Platform
 from portal_spider.registry import Portal, adhoc_portal, find_portal, load_registry
@@ -475,7 +475,7 @@ class PortalSpider(scrapy.Spider):
             stats.inc_value(f"portal/{slug}/pages_failed")
             walk.failures += 1
         listing.next_urls += self.discovery.postback_pages(slug, response, page)
-        article_urls = self.on_portal(slug, [response.urljoin(u) for u in listing.article_urls])
+        article_urls = self.on_portal(slug, self.absolute(response, listing.article_urls))
         known = new = 0
         requests: list[scrapy.Request] = []
         for url in article_urls:
@@ -503,7 +503,7 @@ class PortalSpider(scrapy.Spider):
         self.discovery.walked_page(slug, walk.listing, walk.first_url, new, len(article_urls))
         following, others = next_pages(
             here,
-            self.on_portal(slug, [response.urljoin(u) for u in listing.next_urls]),
+            self.on_portal(slug, self.absolute(response, listing.next_urls)),
         )
         links = [
             self.first_page(url, key)
@@ -566,6 +566,12 @@ class PortalSpider(scrapy.Spider):
         next_page = page_number(following) or page + 1
         return ListingLink(following, walk.listing, family, next_page, streak, True)
 
+    @staticmethod
+    def absolute(response: Response, urls: list[str]) -> list[str]:
+        """``urls`` resolved as ``response.urljoin`` does (a listing's links are mostly absolute
+        already, a hundred pager links a page: those are not split and joined again)."""
+        return [url if joins_to_itself(url) else response.urljoin(url) for url in urls]
+
     def on_portal(self, slug: str, urls: list[str]) -> list[str]:
         """The URLs that belong to the portal's own site (links to other portals are left out)."""
         portal = self.portals[slug]
@@ -594,7 +600,7 @@ class PortalSpider(scrapy.Spider):
     def related_requests(self, slug: str, platform: Platform, response: Response) -> Iterator:
         """New articles linked from an article page's related-news list ("Các tin khác")."""
         related = parse_related_safely(platform, response.url, self.page_text(response).text)
-        for url in self.on_portal(slug, [response.urljoin(u) for u in related.article_urls]):
+        for url in self.on_portal(slug, self.absolute(response, related.article_urls)):
             if not self.is_known(slug, platform, url):
                 yield from self.new_article_request(slug, platform, url)
 

@@ -133,8 +133,8 @@ class YenBaiPlatform(Platform):
 
     def is_listing_url(self, url: str) -> bool:
         """A paged list: the article page path with ``l=`` and no ItemID."""
-        query = query_params(url)
-        return bool(ARTICLE_PAGE.search(urlsplit(url).path)) and "itemid" not in query
+        path, query = path_and_query(url)
+        return bool(ARTICLE_PAGE.search(path)) and query_value(query, "itemid") is None
 
     def item_id(self, url: str) -> str | None:
         return _digits(query_params(url).get("itemid", ""))

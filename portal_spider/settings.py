@@ -125,6 +125,10 @@ DOWNLOADER_MIDDLEWARES = {
     # every response that is neither an article nor a linked file kept as a raw capture, decoded
     # (below HttpCompressionMiddleware, 590) and after redirects (600): crawl/capture.py
     "portal_spider.crawl.capture.CaptureMiddleware": 585,
+    # Scrapy's with nothing to do here, off (each ran on every request): the spider names no
+    # allowed_domains (the boundary middleware keeps each portal's hosts) and no http_user
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
 }
 EXTENSIONS = {
     "portal_spider.crawl.lock.ArchiveLockExtension": 0,

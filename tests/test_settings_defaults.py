@@ -43,3 +43,20 @@ def test_callbacks_return_nothing_so_scrapys_per_call_check_can_stay_off(tmp_pat
     ]
     assert any(function.__name__ == "parse_article" for function in generators)
     assert [f.__name__ for f in generators if is_generator_with_return_value(f)] == []
+
+
+def test_middlewares_turned_off_have_nothing_to_do(tmp_path):
+    """Offsite filtering and HTTP auth are off: the spider names no allowed_domains (the boundary
+    middleware keeps each portal's hosts, and stays on) and no http_user."""
+    from scrapy.utils.conf import build_component_list
+
+    from portal_spider.spiders.portal import PortalSpider
+
+    settings = crawl_settings(tmp_path / "a.db")
+    enabled = build_component_list(settings.getwithbase("DOWNLOADER_MIDDLEWARES"))
+    assert "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware" not in enabled
+    assert "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware" not in enabled
+    assert "portal_spider.crawl.downloader.boundary.PortalBoundaryMiddleware" in enabled
+    assert "portal_spider.crawl.downloader.robots.PortalRobotsTxtMiddleware" in enabled
+    assert not getattr(PortalSpider, "allowed_domains", None)
+    assert not getattr(PortalSpider, "http_user", None)

@@ -64,6 +64,8 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 # synchronously, so more than a few only cost task switches (Scrapy's 100: 7 ms a page).
 CONCURRENT_ITEMS = 4
 
+# the same stats as Scrapy's, without a deprecation check wrapped around every call
+STATS_CLASS = "portal_spider.crawl.stats.PlainStatsCollector"
 # Scrapy's DEBUG line for every response and item is not built when no handler shows it
 LOG_FORMATTER = "portal_spider.crawl.log_lines.QuietLogFormatter"
 

@@ -60,3 +60,22 @@ def test_middlewares_turned_off_have_nothing_to_do(tmp_path):
     assert "portal_spider.crawl.downloader.robots.PortalRobotsTxtMiddleware" in enabled
     assert not getattr(PortalSpider, "allowed_domains", None)
     assert not getattr(PortalSpider, "http_user", None)
+
+
+def test_stats_are_scrapys_as_plain_calls(tmp_path):
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.misc import load_object
+    from scrapy.utils.test import get_crawler
+
+    from portal_spider.spiders.portal import PortalSpider
+
+    settings = crawl_settings(tmp_path / "a.db")
+    stats_class = load_object(settings.get("STATS_CLASS"))
+    assert issubclass(stats_class, MemoryStatsCollector)
+    stats = stats_class(get_crawler(PortalSpider))
+    stats.inc_value("pages")
+    stats.inc_value("pages", 2)
+    stats.max_value("depth", 3)
+    stats.set_value("reason", "finished")
+    assert stats.get_stats() == {"pages": 3, "depth": 3, "reason": "finished"}
+    assert stats.inc_value.__func__ is MemoryStatsCollector.inc_value  # no wrapper around it

@@ -14,6 +14,7 @@ import re
 from copy import deepcopy
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from portal_spider.extraction.attribution import read_attribution_line, record_attribution
@@ -39,6 +40,9 @@ from portal_spider.normalize.urls import (
 from portal_spider.platforms.base import SCORE_CERTAIN, Platform
 
 ARTICLE_PAGE = re.compile(r"/noidung/[^?]*/pages/chi-tiet-[^/?]*\.aspx$", re.IGNORECASE)
+
+# the href of every link in and under an element, in document order
+_LINK_HREFS = etree.XPath("descendant-or-self::a/@href", smart_strings=False)
 
 ARTICLE_BLOCKS = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' news-detail ')]",
@@ -320,10 +324,19 @@ class YenBaiPlatform(Platform):
             return listing
         current = self.item_id(url)
         pager: set[str] = set()
-        for link in block.iter("a"):
-            href = absolute_url(link.get("href") or "", url)
-            param = self._article_param(href) if href else None
-            if href is None or param is None:
+        # _article_param for each link, the path test once a path (the list's ~100 links share
+        # one or two), the hrefs read by one XPath call
+        article_paths: dict[str, bool] = {}
+        for raw in _LINK_HREFS(block):
+            href = absolute_url(raw, url)
+            if href is None:
+                continue
+            path, query = path_and_query(href)
+            is_article = article_paths.get(path)
+            if is_article is None:
+                is_article = article_paths[path] = ARTICLE_PAGE.search(path) is not None
+            param = query_value(query, "itemid") if is_article else None
+            if param is None:
                 continue
             if _digits(param) == current:
                 if href not in pager:

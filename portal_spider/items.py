@@ -8,7 +8,8 @@ from its raw capture.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from copy import deepcopy
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
 # The fields a page object extracts from an article page: what the generic rules fill when a
@@ -69,13 +70,9 @@ class ArticleItem:
     refetch_reason: str | None = field(default=None, repr=False)
 
     def to_record(self) -> dict[str, Any]:
-        """The JSON-ready record (no raw capture bytes, no crawl instructions)."""
-        data = asdict(self)
-        data.pop("raw_body")
-        data.pop("raw_headers")
-        data.pop("raw_request_headers")
-        data.pop("refetch_reason")
-        return data
+        """The JSON-ready record (no raw capture bytes, no crawl instructions): ``asdict`` of
+        the record's fields, without copying the raw capture first only to drop it."""
+        return {name: _plain(getattr(self, name)) for name in _RECORD_NAMES}
 
     def note(self, field_name: str, how: str) -> None:
         """Record how a field was found."""
@@ -85,6 +82,27 @@ class ArticleItem:
         """Record why the record is incomplete; the record is kept, not dropped."""
         if reason not in self.problems:
             self.problems.append(reason)
+
+
+# the fields of ArticleItem.to_record: all but the raw capture and the refetch instruction
+_RECORD_NAMES = tuple(
+    f.name
+    for f in fields(ArticleItem)
+    if f.name not in {"raw_body", "raw_headers", "raw_request_headers", "refetch_reason"}
+)
+
+
+def _plain(value: Any) -> Any:
+    """A field value as ``asdict`` gives it: records as dicts, containers copied."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, list):
+        return [_plain(element) for element in value]
+    if isinstance(value, dict):
+        return {_plain(key): _plain(element) for key, element in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return deepcopy(value)
 
 
 @dataclass

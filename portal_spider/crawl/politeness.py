@@ -19,6 +19,7 @@ portal's host, robots.txt included.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -64,7 +65,12 @@ def enforce_delay_floor(settings: Settings) -> None:
 
 def portal_host(portal: Portal) -> str:
     """The host name Scrapy uses as the download slot of a portal's requests."""
-    return urlsplit(portal.base_url).hostname or ""
+    return _hostname(portal.base_url)
+
+
+@lru_cache(maxsize=1024)  # asked on every request of the portal
+def _hostname(url: str) -> str:
+    return urlsplit(url).hostname or ""
 
 
 def portal_slots(portals: list[Portal], *, use_delay: bool = True) -> dict[str, dict[str, Any]]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import socket
+from functools import lru_cache
 from typing import Any, NoReturn
 
 from scrapy import Request
@@ -80,6 +81,8 @@ def last_redirect(meta: dict[str, Any]) -> int | str | None:
     return reasons[-1] if reasons else None
 
 
+# host names and addresses as written are read once a crawl: every request's host is tested
+@lru_cache(maxsize=4096)
 def literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     """The IP address a host written as one stands for (``127.1`` and ``0x7f.1`` too), else None."""
     host = host.strip("[]")
@@ -113,6 +116,7 @@ def local_name(host: str) -> bool:
     return host in LOCAL_NAMES or host.endswith(".localhost")
 
 
+@lru_cache(maxsize=4096)
 def internal_address(host: str) -> bool:
     """Whether ``host`` as written is an internal address or a name for this machine."""
     if local_name(host):

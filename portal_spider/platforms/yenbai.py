@@ -93,6 +93,8 @@ def _last_with_text(blocks: list[HtmlElement], count: int) -> list[HtmlElement]:
 # Article trees kept for the related list of the same page (the crawl reads it right after the
 # record; a few are kept as other pages' callbacks may run in between).
 SPARE_TREES = 8
+# Listing links whose kind (article, listing page, other) is remembered (short strings only).
+LINK_KINDS = 16_384
 
 
 class YenBaiPlatform(Platform):
@@ -106,6 +108,7 @@ class YenBaiPlatform(Platform):
         # the record and read again, unchanged, by parse_related (tests/test_yenbai_listing.py
         # checks the record's rules leave the tree as parsed)
         self.spare_trees: dict[str, tuple[str, HtmlElement]] = {}
+        self.link_kinds: dict[str, str] = {}  # see _link_kind
 
     def detect(self, url: str, html: str | None) -> int:
         host = urlsplit(url).hostname or ""
@@ -169,25 +172,43 @@ class YenBaiPlatform(Platform):
                 is_list = is_list and same_origin(href, url)
                 if is_list and href not in listing.next_urls:
                     listing.next_urls.append(href)
+        here = canonical_url(url)
+        pages: set[str] = set()
         for link in scope.iter("a"):
             href = absolute_url(link.get("href") or "", url)
             # a district or commune subsite linked from another portal is not this portal's
             if not href or not same_origin(href, url):
                 continue
-            if self.is_article_url(href):
+            kind = self._link_kind(href)
+            if kind == "article":
                 key = self.canonical_article_url(href)
                 if key in seen:
                     continue
                 seen.add(key)
                 add_article(listing, link, href, NEWS_ITEM)
             elif (
-                self.is_listing_url(href)
+                kind == "listing"
                 and query_params(href).get("l") == current_list
-                and href not in listing.next_urls
-                and canonical_url(href) != canonical_url(url)
+                and href not in pages
+                and canonical_url(href) != here
             ):
+                pages.add(href)
                 listing.next_urls.append(href)
         return listing
+
+    def _link_kind(self, href: str) -> str:
+        """ "article", "listing" or "" for a link: remembered by URL, as each page of a list
+        links every other page of it."""
+        kind = self.link_kinds.get(href)
+        if kind is None:
+            if len(self.link_kinds) >= LINK_KINDS:
+                self.link_kinds.clear()
+            if self.is_article_url(href):
+                kind = "article"
+            else:
+                kind = "listing" if self.is_listing_url(href) else ""
+            self.link_kinds[href] = kind
+        return kind
 
     # --- articles -----------------------------------------------------------------------------
     def parse_article(self, url: str, html: str) -> ArticleItem:

@@ -71,49 +71,57 @@ def _is_chrome_named(element: etree._Element) -> bool:
 def find_prose_block(tree: etree._Element) -> ProseBlock | None:
     """The article block of the page, ``None`` when the page has no prose block."""
     elements = list(tree.iter(etree.Element))
-    inline: dict[etree._Element, int] = {}  # words of the element's inline text
-    linked: dict[etree._Element, int] = {}  # ... of which in links
+    # only what is not zero is kept (a lookup that misses reads 0): most elements hold no words
+    inline: dict[etree._Element, tuple[int, int]] = {}  # inline element -> (words, link words)
     prose: dict[etree._Element, int] = {}  # prose words of the subtree, furniture left out
     named: list[etree._Element] = []  # chrome-named elements holding prose
     findall = WORD_RE.findall
     for element in reversed(elements):
         tag = element.tag
         if tag in FURNITURE_TAGS:
-            inline[element], linked[element], prose[element] = 0, 0, 0
-            continue
+            continue  # no words, no prose
         text = element.text
-        words = len(findall(text)) if text else 0
+        words = len(findall(text)) if text and not text.isspace() else 0
         links = subtree = 0
         for child in element:
             child_tag = child.tag
-            if isinstance(child_tag, str):
-                subtree += prose[child]
+            if child_tag.__class__ is str:
+                found = prose.get(child)
+                if found:
+                    subtree += found
                 if child_tag in INLINE_TAGS:
-                    words += inline[child]
-                    links += linked[child]
+                    counts = inline.get(child)
+                    if counts:
+                        words += counts[0]
+                        links += counts[1]
             tail = child.tail
-            if tail:
+            if tail and not tail.isspace():
                 words += len(findall(tail))
         if tag == "a":
             links = words  # all of a link's text is link text
-        inline[element], linked[element] = words, links
-        if tag not in INLINE_TAGS and words >= PROSE_WORDS and links < LINK_SHARE * words:
+        if tag in INLINE_TAGS:
+            if words:
+                inline[element] = (words, links)
+        elif words >= PROSE_WORDS and links < LINK_SHARE * words:
             subtree += words
-        prose[element] = 0 if tag == "a" else subtree  # text inside a link is not prose
-        if subtree and tag not in ROOT_TAGS and _is_chrome_named(element):
-            named.append(element)
-    root_prose = prose[elements[0]] if elements else 0
+        if subtree:
+            if tag != "a":  # text inside a link is not prose
+                prose[element] = subtree
+            if tag not in ROOT_TAGS and _is_chrome_named(element):
+                named.append(element)
+    root_prose = prose.get(elements[0], 0) if elements else 0
     if not root_prose:
         return None
     # chrome-named elements holding little of the page's prose are chrome: their prose is taken
     # off every ancestor (innermost first, so nested chrome is not taken off twice)
-    chrome = {e for e in named if prose[e] < WRAPPER_SHARE * root_prose}
+    chrome = {e for e in named if prose.get(e, 0) < WRAPPER_SHARE * root_prose}
     removed: dict[etree._Element, int] = {}
     for element in chrome:
         if any(a in chrome or a.tag in UNCOUNTED_TAGS for a in element.iterancestors()):
             continue  # its prose was never counted above it
+        words = prose.get(element, 0)
         for ancestor in element.iterancestors():
-            removed[ancestor] = removed.get(ancestor, 0) + prose[element]
+            removed[ancestor] = removed.get(ancestor, 0) + words
     total = root_prose - removed.get(elements[0], 0)
     if total <= 0:
         return None
@@ -125,7 +133,7 @@ def find_prose_block(tree: etree._Element) -> ProseBlock | None:
     if best is None:
         return None
     inside = {e for e in chrome if any(a is best for a in e.iterancestors())}
-    return ProseBlock(best, prose[best] - removed.get(best, 0), total, inside)
+    return ProseBlock(best, prose.get(best, 0) - removed.get(best, 0), total, inside)
 
 
 def _holding(

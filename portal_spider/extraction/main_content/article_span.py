@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from lxml import etree
 
 from portal_spider.extraction.landmarks import common_ancestor
-from portal_spider.extraction.vocabulary import KEY_END, key
+from portal_spider.extraction.vocabulary import KEY_END, key, keys
 
 logger = logging.getLogger(__name__)
 
@@ -40,39 +40,57 @@ class _NodeTexts:
 
     def __init__(self, tree: etree._Element) -> None:
         self.nodes = list(tree.iter())
-        self.position = {node: index for index, node in enumerate(self.nodes)}
+        count = len(self.nodes)
+        self.visible: list[bool] = []
         self.texts: list[str | None] = []
         self.tails: list[str | None] = []
         for node in self.nodes:
-            visible = isinstance(node.tag, str) and node.tag not in SKIPPED
+            tag = node.tag
+            visible = tag.__class__ is str and tag not in SKIPPED
+            self.visible.append(visible)
             text, tail = (node.text, node.tail) if visible else (None, None)
-            self.texts.append(text if text and text.strip() else None)
-            self.tails.append(tail if tail and tail.strip() else None)
-        # where each node's subtree ends in the list
-        self.ends = [0] * len(self.nodes)
-        for index in range(len(self.nodes) - 1, -1, -1):
-            node = self.nodes[index]
-            last = node[-1] if len(node) else None
-            self.ends[index] = index + 1 if last is None else self.ends[self.position[last]]
+            self.texts.append(text if text and not text.isspace() else None)
+            self.tails.append(tail if tail and not tail.isspace() else None)
+        # each node's parent (its index) and depth below the document root
+        position = {node: index for index, node in enumerate(self.nodes)}
+        self.parents = [-1] * count
+        self.depths = [sum(1 for _ in tree.iterancestors())] * count
+        for index in range(1, count):
+            parent = position[self.nodes[index].getparent()]
+            self.parents[index] = parent
+            self.depths[index] = self.depths[parent] + 1
+        # where each node's subtree ends in the list: at the next node no deeper than it
+        self.ends = [count] * count
+        depths, ends = self.depths, self.ends
+        open_nodes: list[int] = []
+        for index, depth in enumerate(depths):
+            while open_nodes and depths[open_nodes[-1]] >= depth:
+                ends[open_nodes.pop()] = index
+            open_nodes.append(index)
 
-    def start(self, element: etree._Element, limit: int = MATCH_CHARS * 2) -> str:
-        """The first characters of an element's visible text (scripts skipped), pieces joined
-        by spaces: a node's pieces are read whole, and reading stops once ``limit`` is reached.
+    def start(self, index: int, limit: int = MATCH_CHARS * 2) -> str:
+        """The first characters of the visible text of the node at ``index`` (scripts
+        skipped), pieces joined by spaces: a node's pieces are read whole, and reading stops
+        once ``limit`` is reached.
         """
-        index = self.position[element]
+        texts, tails = self.texts, self.tails
         parts: list[str] = []
         size = 0
-        text = self.texts[index]  # the element's own tail is not its text
+        text = texts[index]  # the element's own tail is not its text
         if text is not None:
             parts.append(text)
             size += len(text)
         for node in range(index + 1, self.ends[index]):
             if size >= limit:
                 break
-            for piece in (self.texts[node], self.tails[node]):
-                if piece is not None:
-                    parts.append(piece)
-                    size += len(piece)
+            piece = texts[node]
+            if piece is not None:
+                parts.append(piece)
+                size += len(piece)
+            piece = tails[node]
+            if piece is not None:
+                parts.append(piece)
+                size += len(piece)
         return " ".join(parts)
 
 
@@ -133,52 +151,41 @@ class TextIndex:
         # the best owner (innermost, then first added) of each start prefix
         best: dict[str, tuple[int, int, etree._Element]] = {}
         self.nodes: dict[str, list[etree._Element]] = {}
-        self._depths: dict[etree._Element, int] = {}  # keys keep the proxies (and ids) alive
-        self._order = 0
         pieces = _NodeTexts(tree)
-        depths = self._depths
-        depths[tree] = sum(1 for _ in tree.iterancestors())
-        start_keys: dict[str, str] = {}  # nested blocks often start with the same text
-        for element in tree.iter():
-            parent = element.getparent()
-            if element is not tree:
-                depths[element] = depths[parent] + 1
-            if not isinstance(element.tag, str) or element.tag in SKIPPED:
+        nodes, parents = pieces.nodes, pieces.parents
+        # keys keep the proxies (and ids) alive
+        self._depths = dict(zip(nodes, pieces.depths, strict=True))
+        # what is indexed, in this order: each visible element's start, its own text, its tail
+        # (a text node of its parent); every key is computed at once
+        entries: list[tuple[bool, str, etree._Element]] = []  # (a text node?, text, owner)
+        for index, element in enumerate(nodes):
+            if not pieces.visible[index]:
                 continue
-            start = pieces.start(element)
-            start_key = start_keys.get(start)
-            if start_key is None:
-                start_key = start_keys[start] = key(start)
-            self._add(start_key, element, best)
-            self._add_node(element.text, element, best)
-            if parent is not None and parent.tag not in SKIPPED:
-                self._add_node(element.tail, parent, best)
+            entries.append((False, pieces.start(index), element))
+            text = pieces.texts[index]
+            if text is not None:
+                entries.append((True, text, element))
+            tail = pieces.tails[index]
+            if tail is not None:
+                parent = nodes[parents[index]] if index else element.getparent()
+                if parent is not None and parent.tag not in SKIPPED:
+                    entries.append((True, tail, parent))
+        texts = list(dict.fromkeys(text for _, text, _ in entries))
+        text_keys = dict(zip(texts, keys(texts), strict=True))
+        order = 0
+        for is_node, text, owner in entries:
+            text_key = text_keys[text]
+            if is_node and text_key:
+                self.nodes.setdefault(text_key, []).append(owner)
+            if len(text_key) >= PREFIX_CHARS:
+                prefix = text_key[:MATCH_CHARS]
+                depth = self.depth(owner)
+                found = best.get(prefix)
+                if found is None or depth > found[0]:
+                    best[prefix] = (depth, order, owner)
+                order += 1
         self.best = best
         self.starts = _BestStarts(best)
-
-    def _add(
-        self, text_key: str, owner: etree._Element, best: dict[str, tuple[int, int, etree._Element]]
-    ) -> None:
-        if len(text_key) >= PREFIX_CHARS:
-            prefix = text_key[:MATCH_CHARS]
-            depth = self.depth(owner)
-            found = best.get(prefix)
-            if found is None or depth > found[0]:
-                best[prefix] = (depth, self._order, owner)
-            self._order += 1
-
-    def _add_node(
-        self,
-        text: str | None,
-        owner: etree._Element,
-        best: dict[str, tuple[int, int, etree._Element]],
-    ) -> None:
-        if text is None or text.isspace():
-            return  # no key: nothing to add
-        text_key = key(text)
-        if text_key:
-            self.nodes.setdefault(text_key, []).append(owner)
-        self._add(text_key, owner, best)
 
     def depth(self, element: etree._Element) -> int:
         found = self._depths.get(element)

@@ -51,6 +51,20 @@ def _path(element: etree._Element, region: etree._Element) -> list[tuple[str, st
     return path
 
 
+def _has_path(element: etree._Element, region: etree._Element, path: list[tuple[str, str]]) -> bool:
+    """``_path(element, region) == path``, read only as far as the first difference."""
+    if _signature(element) != path[0]:
+        return False
+    depth = 1
+    for ancestor in element.iterancestors():
+        if ancestor is region:
+            break
+        if depth == len(path) or _signature(ancestor) != path[depth]:
+            return False
+        depth += 1
+    return depth == len(path)
+
+
 def _chunk_region(parent: etree._Element) -> etree._Element | None:
     """Ancestor of *parent* within which split chunks of the same article are searched."""
     region = parent
@@ -96,7 +110,7 @@ def merge_split_chunks(tree: etree._Element, units: list[Unit]) -> tuple[list[Un
         if element is parent:
             merged.extend(units)
             continue
-        if _path(element, region) != path:
+        if not _has_path(element, region, path):
             continue
         extra = [u for u in _chunk_units(element) if not seen.intersection(u.lines)]
         merged.extend(extra)

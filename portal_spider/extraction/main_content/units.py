@@ -37,6 +37,8 @@ BLOCK_TAGS = (
     }
 )
 LINE_BREAK = "\u2029"
+# an element's string value (the text of its subtree), the XPath compiled once
+string_value = etree.XPath("string()")
 
 
 @dataclass
@@ -61,13 +63,13 @@ def _split_lines(element: etree._Element) -> list[str]:
         element = copy.deepcopy(element)
         for br in element.iter("br"):
             br.tail = LINE_BREAK + (br.tail or "")
-    text = element.xpath("string()")
+    text = string_value(element)
     return [line for line in (normalize_line(part) for part in text.split(LINE_BREAK)) if line]
 
 
 def _row_lines(row: etree._Element) -> list[str]:
     """One line per table row: the non-empty cell texts joined by a space."""
-    cells = [normalize_line(cell.xpath("string()")) for cell in row if isinstance(cell.tag, str)]
+    cells = [normalize_line(string_value(cell)) for cell in row if isinstance(cell.tag, str)]
     line = " ".join(cell for cell in cells if cell)
     return [line] if line else []
 

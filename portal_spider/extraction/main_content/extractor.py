@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 from lxml import etree
 
@@ -35,6 +36,7 @@ from portal_spider.extraction.main_content.units import (
     lines_paragraph,
     parse_page,
     render_units,
+    string_value,
     units_words,
 )
 from portal_spider.extraction.vocabulary import TITLE_SPLIT_RE, normalize_line, word_count
@@ -58,12 +60,15 @@ class MainContent:
 
 def page_titles(tree: etree._Element) -> list[str]:
     """Candidate titles of the page: ``<h1>``, ``og:title`` and ``<title>`` with its parts."""
+    document = tree.getroottree().getroot()  # the whole page, as ``//h1`` reads it
     titles: list[str] = []
-    for xpath in ("//h1", "//title"):
-        titles.extend(normalize_line(e.text_content()) for e in tree.xpath(xpath)[:3])
+    for tag in ("h1", "title"):
+        titles.extend(normalize_line(string_value(e)) for e in islice(document.iter(tag), 3))
     titles.extend(
-        normalize_line(v)
-        for v in tree.xpath('//meta[@property="og:title" or @name="twitter:title"]/@content')
+        normalize_line(value)
+        for meta in document.iter("meta")
+        if meta.get("property") == "og:title" or meta.get("name") == "twitter:title"
+        if (value := meta.get("content")) is not None
     )
     parts = [part for title in titles for part in TITLE_SPLIT_RE.split(title)]
     return [t for t in dict.fromkeys(titles + parts) if word_count(t) >= 2]

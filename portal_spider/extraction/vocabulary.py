@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import islice
 
 # --- text keys -----------------------------------------------------------------------------------
 WORD_RE = re.compile(r"\w+")
@@ -56,6 +57,13 @@ def normalize_line(text: str) -> str:
 def word_count(text: str) -> int:
     """Number of word tokens in *text*."""
     return len(WORD_RE.findall(text))
+
+
+def has_words(text: str, count: int) -> bool:
+    """``word_count(text) >= count``, reading *text* only as far as its ``count``-th word."""
+    if count <= 0:
+        return True
+    return next(islice(WORD_RE.finditer(text), count - 1, None), None) is not None
 
 
 def any_phrase(phrases: tuple[str, ...]) -> str:

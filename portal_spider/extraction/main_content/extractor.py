@@ -39,7 +39,12 @@ from portal_spider.extraction.main_content.units import (
     string_value,
     units_words,
 )
-from portal_spider.extraction.vocabulary import TITLE_SPLIT_RE, normalize_line, word_count
+from portal_spider.extraction.vocabulary import (
+    TITLE_SPLIT_RE,
+    has_words,
+    normalize_line,
+    word_count,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +119,7 @@ def extract_main_content(html: str, url: str | None = None) -> MainContent | Non
     if units_words(units) < MIN_WORDS:
         units, method = density_units(tree), "density"
     text, body_html = render_units(units, titles)
-    if word_count(text) < MIN_WORDS:
+    if not has_words(text, MIN_WORDS):
         logger.debug("no main content found for %s", url)
         return None
     return MainContent(text=text, html=body_html, method=method)

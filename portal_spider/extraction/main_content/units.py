@@ -10,6 +10,7 @@ import copy
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -47,6 +48,11 @@ class Unit:
 
     element: etree._Element
     lines: list[str]
+
+    @cached_property
+    def line_words(self) -> list[int]:
+        """The number of words of each line, counted once (several passes weigh the units)."""
+        return [word_count(line) for line in self.lines]
 
 
 def _has_block_child(element: etree._Element) -> bool:
@@ -241,13 +247,12 @@ def fragment_units(fragment: str) -> list[Unit]:
 
 def units_words(units: list[Unit]) -> int:
     """Total number of words in *units*."""
-    return sum(word_count(line) for unit in units for line in unit.lines)
+    return sum(sum(unit.line_words) for unit in units)
 
 
 def prose_words(units: list[Unit]) -> int:
     """Words in sentence-like lines (at least ``PROSE_LINE_WORDS`` words): menus score ~0."""
-    counts = (word_count(line) for unit in units for line in unit.lines)
-    return sum(count for count in counts if count >= PROSE_LINE_WORDS)
+    return sum(count for unit in units for count in unit.line_words if count >= PROSE_LINE_WORDS)
 
 
 def lines_paragraph(lines: list[str]) -> etree._Element:

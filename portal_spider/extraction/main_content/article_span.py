@@ -67,30 +67,39 @@ class _NodeTexts:
             while open_nodes and depths[open_nodes[-1]] >= depth:
                 ends[open_nodes.pop()] = index
             open_nodes.append(index)
+        # the comparison key of every piece, all computed at once
+        distinct = list(dict.fromkeys(p for p in (*self.texts, *self.tails) if p is not None))
+        piece_keys = dict(zip(distinct, keys(distinct), strict=True))
+        self.text_keys = [piece_keys[p] if p is not None else "" for p in self.texts]
+        self.tail_keys = [piece_keys[p] if p is not None else "" for p in self.tails]
 
-    def start(self, index: int, limit: int = MATCH_CHARS * 2) -> str:
-        """The first characters of the visible text of the node at ``index`` (scripts
-        skipped), pieces joined by spaces: a node's pieces are read whole, and reading stops
-        once ``limit`` is reached.
+    def start_key(self, index: int, limit: int = MATCH_CHARS * 2) -> str:
+        """The key of the first characters of the visible text of the node at ``index``
+        (scripts skipped): its pieces are read whole, and reading stops once ``limit``
+        characters are read. The key of pieces joined by spaces is their keys so joined.
         """
         texts, tails = self.texts, self.tails
+        text_keys, tail_keys = self.text_keys, self.tail_keys
         parts: list[str] = []
         size = 0
         text = texts[index]  # the element's own tail is not its text
         if text is not None:
-            parts.append(text)
             size += len(text)
+            if text_keys[index]:
+                parts.append(text_keys[index])
         for node in range(index + 1, self.ends[index]):
             if size >= limit:
                 break
             piece = texts[node]
             if piece is not None:
-                parts.append(piece)
                 size += len(piece)
+                if text_keys[node]:
+                    parts.append(text_keys[node])
             piece = tails[node]
             if piece is not None:
-                parts.append(piece)
                 size += len(piece)
+                if tail_keys[node]:
+                    parts.append(tail_keys[node])
         return " ".join(parts)
 
 
@@ -156,25 +165,20 @@ class TextIndex:
         # keys keep the proxies (and ids) alive
         self._depths = dict(zip(nodes, pieces.depths, strict=True))
         # what is indexed, in this order: each visible element's start, its own text, its tail
-        # (a text node of its parent); every key is computed at once
-        entries: list[tuple[bool, str, etree._Element]] = []  # (a text node?, text, owner)
+        # (a text node of its parent)
+        entries: list[tuple[bool, str, etree._Element]] = []  # (a text node?, key, owner)
         for index, element in enumerate(nodes):
             if not pieces.visible[index]:
                 continue
-            entries.append((False, pieces.start(index), element))
-            text = pieces.texts[index]
-            if text is not None:
-                entries.append((True, text, element))
-            tail = pieces.tails[index]
-            if tail is not None:
+            entries.append((False, pieces.start_key(index), element))
+            if pieces.texts[index] is not None:
+                entries.append((True, pieces.text_keys[index], element))
+            if pieces.tails[index] is not None:
                 parent = nodes[parents[index]] if index else element.getparent()
                 if parent is not None and parent.tag not in SKIPPED:
-                    entries.append((True, tail, parent))
-        texts = list(dict.fromkeys(text for _, text, _ in entries))
-        text_keys = dict(zip(texts, keys(texts), strict=True))
+                    entries.append((True, pieces.tail_keys[index], parent))
         order = 0
-        for is_node, text, owner in entries:
-            text_key = text_keys[text]
+        for is_node, text_key, owner in entries:
             if is_node and text_key:
                 self.nodes.setdefault(text_key, []).append(owner)
             if len(text_key) >= PREFIX_CHARS:

@@ -55,7 +55,9 @@ class ProseBlock:
     element: etree._Element
     prose_words: int  # prose words of the block
     page_prose_words: int  # prose words of the whole page (chrome left out)
-    chrome: set[etree._Element]  # chrome elements inside the block, to leave out of the body
+    # chrome-named elements inside the block, to leave out of the body (those below page
+    # furniture are not listed: the furniture is left out whole)
+    chrome: set[etree._Element]
 
 
 @lru_cache(maxsize=4096)
@@ -70,7 +72,15 @@ def _is_chrome_named(element: etree._Element) -> bool:
 
 def find_prose_block(tree: etree._Element) -> ProseBlock | None:
     """The article block of the page, ``None`` when the page has no prose block."""
-    elements = list(tree.iter(etree.Element))
+    # the elements in document order, page furniture and all below it left out: no words of
+    # theirs count (a furniture element's tail is read by its parent)
+    elements: list[etree._Element] = []
+    walker = etree.iterwalk(tree, events=("start",), tag=etree.Element)
+    for _, element in walker:
+        if element.tag in FURNITURE_TAGS:
+            walker.skip_subtree()
+        else:
+            elements.append(element)
     # only what is not zero is kept (a lookup that misses reads 0): most elements hold no words
     inline: dict[etree._Element, tuple[int, int]] = {}  # inline element -> (words, link words)
     prose: dict[etree._Element, int] = {}  # prose words of the subtree, furniture left out
@@ -78,8 +88,6 @@ def find_prose_block(tree: etree._Element) -> ProseBlock | None:
     findall = WORD_RE.findall
     for element in reversed(elements):
         tag = element.tag
-        if tag in FURNITURE_TAGS:
-            continue  # no words, no prose
         text = element.text
         words = len(findall(text)) if text and not text.isspace() else 0
         links = subtree = 0
@@ -109,7 +117,7 @@ def find_prose_block(tree: etree._Element) -> ProseBlock | None:
                 prose[element] = subtree
             if tag not in ROOT_TAGS and _is_chrome_named(element):
                 named.append(element)
-    root_prose = prose.get(elements[0], 0) if elements else 0
+    root_prose = prose.get(tree, 0)
     if not root_prose:
         return None
     # chrome-named elements holding little of the page's prose are chrome: their prose is taken
@@ -122,11 +130,11 @@ def find_prose_block(tree: etree._Element) -> ProseBlock | None:
         words = prose.get(element, 0)
         for ancestor in element.iterancestors():
             removed[ancestor] = removed.get(ancestor, 0) + words
-    total = root_prose - removed.get(elements[0], 0)
+    total = root_prose - removed.get(tree, 0)
     if total <= 0:
         return None
     best, best_depth = None, -1
-    for depth_element in _holding(elements[0], prose, removed, chrome, MAIN_SHARE * total):
+    for depth_element in _holding(tree, prose, removed, chrome, MAIN_SHARE * total):
         element, depth = depth_element
         if depth > best_depth:
             best, best_depth = element, depth

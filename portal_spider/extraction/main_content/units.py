@@ -146,9 +146,7 @@ def _append_text(element: etree._Element, text: str) -> None:
 def _unit_html(unit: Unit, keep: list[bool]) -> str:
     """HTML of one unit with only its kept lines."""
     if all(keep):
-        clone = copy.deepcopy(unit.element)
-        clone.tail = None
-        return lxml_html.tostring(clone, encoding="unicode")
+        return lxml_html.tostring(unit.element, encoding="unicode", with_tail=False)
     tag = "p" if unit.element.tag == "tr" else unit.element.tag
     new = etree.Element(tag)
     kept = [line for line, flag in zip(unit.lines, keep, strict=True) if flag]

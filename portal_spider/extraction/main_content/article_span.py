@@ -30,6 +30,15 @@ SKIPPED = {"script", "style", "noscript", "template", "head", "title", "meta", "
 ROOTS = {"html", "body", "form"}
 
 
+def _key_start(text: str) -> str:
+    """``key(text)[:MATCH_CHARS]``, read from the start of a long text only: the key of a
+    text's start is the start of the text's key."""
+    head = key(text[: 2 * MATCH_CHARS])
+    if len(head) >= MATCH_CHARS or len(text) <= 2 * MATCH_CHARS:
+        return head[:MATCH_CHARS]
+    return key(text)[:MATCH_CHARS]
+
+
 class _NodeTexts:
     """The visible text pieces of a tree's nodes, in the order ``element.iter()`` visits them.
 
@@ -200,10 +209,9 @@ class TextIndex:
 
     def locate(self, line: str) -> etree._Element | None:
         """The deepest element whose text, or a text node of which, starts with ``line``."""
-        line_key = key(line)
-        if len(line_key) < PREFIX_CHARS:
+        wanted = _key_start(line)
+        if len(wanted) < PREFIX_CHARS:
             return None
-        wanted = line_key[:MATCH_CHARS]
         # the most specific match: the longest shared start, then the innermost element, then
         # the first added; a start longer than the line's beats every start the line extends
         longer = self.starts.best_extending(wanted)
@@ -290,9 +298,9 @@ def article_span(tree: etree._Element, lines: list[str], titles: Iterable[str]) 
     index = TextIndex(tree)
     places = [index.places(line) for line in lines]
     located = [
-        (found[0], len(line.split()))
+        (found[0], words)
         for line, found in zip(lines, places, strict=True)
-        if len(found) == 1 and len(line.split()) >= PROSE_WORDS
+        if len(found) == 1 and (words := len(line.split())) >= PROSE_WORDS
     ]
     if not located:
         return 0, len(lines)

@@ -22,9 +22,27 @@ class EmptyPage(ValueError):
     """A page with nothing to parse: empty, blank, or only comments or a doctype."""
 
 
+def html_element_classes() -> etree.ElementNamespaceClassLookup:
+    """lxml.html's element classes (``HtmlElement``, ``FormElement`` for ``<form>``...), found
+    by lxml itself: ``lxml.html``'s own parser asks a Python method for the class of every
+    element handed to Python code, a good part of the cost of walking a tree."""
+    fallback = etree.ElementDefaultClassLookup(
+        element=HtmlElement,
+        comment=lxml_html.HtmlComment,
+        pi=lxml_html.HtmlProcessingInstruction,
+        entity=lxml_html.HtmlEntity,
+    )
+    lookup = etree.ElementNamespaceClassLookup(fallback)
+    by_tag = lookup.get_namespace(None)  # the HTML parser gives lower-case tags, no namespace
+    for tag, element_class in lxml_html.HtmlElementClassLookup._default_element_classes.items():
+        by_tag[tag] = element_class
+    return lookup
+
+
 # Comments and processing instructions dropped while parsing, for the main-content extractor:
 # React pages put ``<!-- -->`` inside paragraphs and trafilatura would cut the paragraph there.
-WITHOUT_COMMENTS = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+WITHOUT_COMMENTS = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+WITHOUT_COMMENTS.set_element_class_lookup(html_element_classes())
 
 
 def parse_html(html: str | bytes, drop_comments: bool = False) -> HtmlElement:

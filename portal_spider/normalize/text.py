@@ -23,6 +23,7 @@ __all__ = [
     "nfc_without_controls",
     "strip_controls",
     "strip_label",
+    "utf8_has_control",
 ]
 
 # Characters that carry no text: zero-width space/joiners, word joiner, BOM, soft hyphen.
@@ -62,7 +63,12 @@ def _has_control(s: str) -> bool:
     """Whether ``s`` holds a character of ``_ANY_CONTROL_RE``."""
     if len(s) < _LONG_TEXT:
         return _ANY_CONTROL_RE.search(s) is not None
-    encoded = s.encode("utf-8", "surrogatepass")
+    return utf8_has_control(s.encode("utf-8", "surrogatepass"))
+
+
+def utf8_has_control(encoded: bytes) -> bool:
+    """Whether the text of the UTF-8 bytes ``encoded`` holds a character that
+    :func:`strip_controls` removes or replaces."""
     if len(encoded.translate(None, _C0_CONTROL_BYTES)) != len(encoded):
         return True
     return _C1_CONTROL_UTF8_RE.search(encoded) is not None

@@ -72,51 +72,48 @@ def _is_chrome_named(element: etree._Element) -> bool:
 
 def find_prose_block(tree: etree._Element) -> ProseBlock | None:
     """The article block of the page, ``None`` when the page has no prose block."""
-    # the elements in document order, page furniture and all below it left out: no words of
-    # theirs count (a furniture element's tail is read by its parent)
-    elements: list[etree._Element] = []
-    walker = etree.iterwalk(tree, events=("start",), tag=etree.Element)
-    for _, element in walker:
-        if element.tag in FURNITURE_TAGS:
+    # the nodes in document order, all below page furniture left out: no words of theirs count
+    # (a furniture element's own tail does, for its parent)
+    nodes: list[etree._Element] = []
+    walker = etree.iterwalk(tree, events=("start",))
+    for _, node in walker:
+        nodes.append(node)
+        if node.tag in FURNITURE_TAGS:
             walker.skip_subtree()
-        else:
-            elements.append(element)
-    # only what is not zero is kept (a lookup that misses reads 0): most elements hold no words
-    inline: dict[etree._Element, tuple[int, int]] = {}  # inline element -> (words, link words)
+    # children before parents: each node adds what it holds to its parent's running counts;
+    # only what is not zero is kept (a lookup that misses reads 0), most elements hold no words
+    words_below: dict[etree._Element, int] = {}  # inline words from children: tails, inline ones
+    links_below: dict[etree._Element, int] = {}  # ... of which in links
+    prose_below: dict[etree._Element, int] = {}  # prose words of the children's subtrees
     prose: dict[etree._Element, int] = {}  # prose words of the subtree, furniture left out
     named: list[etree._Element] = []  # chrome-named elements holding prose
     findall = WORD_RE.findall
-    for element in reversed(elements):
-        tag = element.tag
-        text = element.text
+    for node in reversed(nodes):
+        tag = node.tag
+        parent = node.getparent() if node is not tree else None
+        tail = node.tail
+        if parent is not None and tail and not tail.isspace():
+            words_below[parent] = words_below.get(parent, 0) + len(findall(tail))
+        if tag.__class__ is not str or tag in FURNITURE_TAGS:
+            continue  # no words, no prose
+        text = node.text
         words = len(findall(text)) if text and not text.isspace() else 0
-        links = subtree = 0
-        for child in element:
-            child_tag = child.tag
-            if child_tag.__class__ is str:
-                found = prose.get(child)
-                if found:
-                    subtree += found
-                if child_tag in INLINE_TAGS:
-                    counts = inline.get(child)
-                    if counts:
-                        words += counts[0]
-                        links += counts[1]
-            tail = child.tail
-            if tail and not tail.isspace():
-                words += len(findall(tail))
-        if tag == "a":
-            links = words  # all of a link's text is link text
+        words += words_below.get(node, 0)
+        links = words if tag == "a" else links_below.get(node, 0)  # a link's text is link text
+        subtree = prose_below.get(node, 0)
         if tag in INLINE_TAGS:
-            if words:
-                inline[element] = (words, links)
+            if words and parent is not None:  # an inline element's words are its parent's
+                words_below[parent] = words_below.get(parent, 0) + words
+                links_below[parent] = links_below.get(parent, 0) + links
         elif words >= PROSE_WORDS and links < LINK_SHARE * words:
             subtree += words
         if subtree:
             if tag != "a":  # text inside a link is not prose
-                prose[element] = subtree
-            if tag not in ROOT_TAGS and _is_chrome_named(element):
-                named.append(element)
+                prose[node] = subtree
+                if parent is not None:
+                    prose_below[parent] = prose_below.get(parent, 0) + subtree
+            if tag not in ROOT_TAGS and _is_chrome_named(node):
+                named.append(node)
     root_prose = prose.get(tree, 0)
     if not root_prose:
         return None

@@ -48,11 +48,14 @@ def html_element_classes() -> etree.ElementNamespaceClassLookup:
 
 # Comments and processing instructions dropped while parsing, for the main-content extractor:
 # React pages put ``<!-- -->`` inside paragraphs and trafilatura would cut the paragraph there.
-# It reads bytes as UTF-8 (see _clean_utf8) and text as text.
+# It reads bytes as UTF-8 (the page's text, encoded by _clean_utf8) and text as text; bytes
+# given to parse_html go to the second one, which finds their encoding as lxml does.
 WITHOUT_COMMENTS = etree.HTMLParser(
     remove_comments=True, remove_pis=True, collect_ids=False, encoding="utf-8"
 )
-WITHOUT_COMMENTS.set_element_class_lookup(html_element_classes())
+BYTES_WITHOUT_COMMENTS = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+for _parser in (WITHOUT_COMMENTS, BYTES_WITHOUT_COMMENTS):
+    _parser.set_element_class_lookup(html_element_classes())
 
 
 def parse_html(html: str | bytes, drop_comments: bool = False) -> HtmlElement:
@@ -66,6 +69,8 @@ def parse_html(html: str | bytes, drop_comments: bool = False) -> HtmlElement:
     parser = WITHOUT_COMMENTS if drop_comments else None
     try:
         if isinstance(html, bytes):
+            if drop_comments:
+                parser = BYTES_WITHOUT_COMMENTS
             tree = lxml_html.document_fromstring(html, parser=parser)
             nfc_tree(tree)
             return tree

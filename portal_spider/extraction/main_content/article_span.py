@@ -61,7 +61,7 @@ class _NodeTexts:
             self.texts.append(text if text and not text.isspace() else None)
             self.tails.append(tail if tail and not tail.isspace() else None)
         # each node's parent (its index) and depth below the document root
-        position = {node: index for index, node in enumerate(self.nodes)}
+        self.position = position = {node: index for index, node in enumerate(self.nodes)}
         self.parents = [-1] * count
         self.depths = [sum(1 for _ in tree.iterancestors())] * count
         for index in range(1, count):
@@ -171,6 +171,8 @@ class TextIndex:
         self.nodes: dict[str, list[etree._Element]] = {}
         pieces = _NodeTexts(tree)
         nodes, parents = pieces.nodes, pieces.parents
+        self._pieces = pieces
+        self._rooted = tree.getparent() is None  # no element above the tree
         # keys keep the proxies (and ids) alive
         self._depths = dict(zip(nodes, pieces.depths, strict=True))
         # what is indexed, in this order: each visible element's start, its own text, its tail
@@ -207,6 +209,26 @@ class TextIndex:
             self._depths[element] = found
         return found
 
+    def contains(self, block: etree._Element, element: etree._Element) -> bool:
+        """Whether ``element`` is ``block`` or lies below it."""
+        position = self._pieces.position
+        first, inner = position.get(block), position.get(element)
+        if first is None or inner is None:
+            return any(node is block for node in _chain(element))
+        return first <= inner < self._pieces.ends[first]
+
+    def chain(self, element: etree._Element) -> list[etree._Element]:
+        """``element`` and its ancestors, innermost first."""
+        index = self._pieces.position.get(element)
+        if index is None or not self._rooted:
+            return list(_chain(element))
+        found = []
+        nodes, parents = self._pieces.nodes, self._pieces.parents
+        while index != -1:
+            found.append(nodes[index])
+            index = parents[index]
+        return found
+
     def locate(self, line: str) -> etree._Element | None:
         """The deepest element whose text, or a text node of which, starts with ``line``."""
         wanted = _key_start(line)
@@ -238,16 +260,12 @@ def _chain(element: etree._Element) -> Iterator[etree._Element]:
     yield from element.iterancestors()
 
 
-def _inside(element: etree._Element, block: etree._Element) -> bool:
-    return any(node is block for node in _chain(element))
-
-
 def main_block(index: TextIndex, located: list[tuple[etree._Element, int]]) -> etree._Element:
     """The deepest element holding at least ``MAIN_SHARE`` of the located prose words."""
     words: dict[int, int] = {}
     elements: dict[int, etree._Element] = {}
     for element, count in located:
-        for node in _chain(element):
+        for node in index.chain(element):
             words[id(node)] = words.get(id(node), 0) + count
             elements[id(node)] = node
     total = sum(count for _, count in located)
@@ -275,9 +293,9 @@ def article_block(index: TextIndex, body: etree._Element, titles: Iterable[str])
     return parent if parent is not None and parent.tag not in ROOTS else body
 
 
-def _side(places: list[etree._Element], block: etree._Element) -> bool | None:
+def _side(index: TextIndex, places: list[etree._Element], block: etree._Element) -> bool | None:
     """True inside the block, False outside, None when unknown (not found, or both)."""
-    sides = {_inside(place, block) for place in places}
+    sides = {index.contains(block, place) for place in places}
     return sides.pop() if len(sides) == 1 else None
 
 
@@ -305,7 +323,7 @@ def article_span(tree: etree._Element, lines: list[str], titles: Iterable[str]) 
     if not located:
         return 0, len(lines)
     block = article_block(index, main_block(index, located), titles)
-    sides = [_side(found, block) for found in places]
+    sides = [_side(index, found, block) for found in places]
     start = _first_inside(sides)
     end = len(lines) - _first_inside(sides[::-1])
     if start >= end:

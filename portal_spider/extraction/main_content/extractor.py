@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import islice
 
 from lxml import etree
 
@@ -66,12 +65,13 @@ class MainContent:
 def page_titles(tree: etree._Element) -> list[str]:
     """Candidate titles of the page: ``<h1>``, ``og:title`` and ``<title>`` with its parts."""
     document = tree.getroottree().getroot()  # the whole page, as ``//h1`` reads it
-    titles: list[str] = []
-    for tag in ("h1", "title"):
-        titles.extend(normalize_line(string_value(e)) for e in islice(document.iter(tag), 3))
+    found: dict[str, list[etree._Element]] = {"h1": [], "title": [], "meta": []}
+    for element in document.iter(*found):  # one walk for the three tags
+        found[element.tag].append(element)
+    titles = [normalize_line(string_value(e)) for tag in ("h1", "title") for e in found[tag][:3]]
     titles.extend(
         normalize_line(value)
-        for meta in document.iter("meta")
+        for meta in found["meta"]
         if meta.get("property") == "og:title" or meta.get("name") == "twitter:title"
         if (value := meta.get("content")) is not None
     )

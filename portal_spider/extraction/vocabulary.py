@@ -26,23 +26,6 @@ def key(text: str | None) -> str:
     return " ".join(WORD_RE.findall((text or "").casefold()))
 
 
-_KEYS_SEPARATOR = "\x00"  # no text of a parsed page holds it (control characters are dropped)
-_NOT_KEY_RE = re.compile(r"[^\w\x00]+")
-
-
-def keys(texts: list[str]) -> list[str]:
-    """``[key(text) for text in texts]``, computed over all the texts at once.
-
-    Case folding works character by character and a run of non-word characters becomes one
-    space, so the texts are joined, folded and cleaned in one pass each, and split again.
-    """
-    joined = _KEYS_SEPARATOR.join(texts)
-    if joined.count(_KEYS_SEPARATOR) != max(len(texts) - 1, 0):
-        return [key(text) for text in texts]  # a text holds the separator itself
-    cleaned = _NOT_KEY_RE.sub(" ", joined.casefold())
-    return [part.strip(" ") for part in cleaned.split(_KEYS_SEPARATOR)] if texts else []
-
-
 PUNCT_ONLY_RE = re.compile(r"^[\W_]*$")
 
 

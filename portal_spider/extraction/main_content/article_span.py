@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from lxml import etree
 
 from portal_spider.extraction.landmarks import common_ancestor
-from portal_spider.extraction.vocabulary import KEY_END, key, keys
+from portal_spider.extraction.vocabulary import KEY_END, key
 
 logger = logging.getLogger(__name__)
 
@@ -76,9 +76,9 @@ class _NodeTexts:
             while open_nodes and depths[open_nodes[-1]] >= depth:
                 ends[open_nodes.pop()] = index
             open_nodes.append(index)
-        # the comparison key of every piece, all computed at once
+        # the comparison key of every piece, each computed once
         distinct = list(dict.fromkeys(p for p in (*self.texts, *self.tails) if p is not None))
-        piece_keys = dict(zip(distinct, keys(distinct), strict=True))
+        piece_keys = {piece: key(piece) for piece in distinct}
         self.text_keys = [piece_keys[p] if p is not None else "" for p in self.texts]
         self.tail_keys = [piece_keys[p] if p is not None else "" for p in self.tails]
 

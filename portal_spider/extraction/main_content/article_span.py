@@ -82,11 +82,24 @@ class _NodeTexts:
         self.text_keys = [piece_keys[p] if p is not None else "" for p in self.texts]
         self.tail_keys = [piece_keys[p] if p is not None else "" for p in self.tails]
 
-    def start_key(self, index: int, limit: int = MATCH_CHARS * 2) -> str:
-        """The key of the first characters of the visible text of the node at ``index``
-        (scripts skipped): its pieces are read whole, and reading stops once ``limit``
-        characters are read. The key of pieces joined by spaces is their keys so joined.
+    def start(self, element: etree._Element, limit: int = MATCH_CHARS * 2) -> str:
+        """The first characters of an element's visible text (scripts skipped), pieces joined
+        by spaces: a node's pieces are read whole, and reading stops once ``limit`` is reached.
+        The rule itself: the index uses :meth:`start_key`, its key computed from piece keys.
         """
+        index = self.position[element]
+        parts = [self.texts[index]]
+        size = len(parts[0] or "")
+        for node in range(index + 1, self.ends[index]):
+            if size >= limit:
+                break
+            parts += (self.texts[node], self.tails[node])
+            size += len(self.texts[node] or "") + len(self.tails[node] or "")
+        return " ".join(part for part in parts if part is not None)
+
+    def start_key(self, index: int, limit: int = MATCH_CHARS * 2) -> str:
+        """``key(start)`` of the node at ``index`` (see :meth:`start`), from the pieces' keys:
+        the key of texts joined by spaces is their keys so joined."""
         texts, tails = self.texts, self.tails
         text_keys, tail_keys = self.text_keys, self.tail_keys
         parts: list[str] = []

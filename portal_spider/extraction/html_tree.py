@@ -74,7 +74,7 @@ def parse_html(html: str | bytes, drop_comments: bool = False) -> HtmlElement:
             tree = lxml_html.document_fromstring(html, parser=parser)
             nfc_tree(tree)
             return tree
-        if not html.strip():
+        if not html or html.isspace():  # blank (isspace stops at the first other character)
             raise EmptyPage("empty document")
         encoded = _clean_utf8(html) if drop_comments else None
         if encoded is not None:

@@ -30,13 +30,20 @@ SKIPPED = {"script", "style", "noscript", "template", "head", "title", "meta", "
 ROOTS = {"html", "body", "form"}
 
 
+def _key_head(text: str) -> str:
+    """``key(text)``, or, of a long text, the key of its start when that holds at least
+    ``MATCH_CHARS`` characters (the key of a text's start is the start of the text's key):
+    only so many characters of a key are compared."""
+    if len(text) > 2 * MATCH_CHARS:
+        head = key(text[: 2 * MATCH_CHARS])
+        if len(head) >= MATCH_CHARS:
+            return head
+    return key(text)
+
+
 def _key_start(text: str) -> str:
-    """``key(text)[:MATCH_CHARS]``, read from the start of a long text only: the key of a
-    text's start is the start of the text's key."""
-    head = key(text[: 2 * MATCH_CHARS])
-    if len(head) >= MATCH_CHARS or len(text) <= 2 * MATCH_CHARS:
-        return head[:MATCH_CHARS]
-    return key(text)[:MATCH_CHARS]
+    """``key(text)[:MATCH_CHARS]``, read from the start of a long text only."""
+    return _key_head(text)[:MATCH_CHARS]
 
 
 class _NodeTexts:
@@ -76,9 +83,10 @@ class _NodeTexts:
             while open_nodes and depths[open_nodes[-1]] >= depth:
                 ends[open_nodes.pop()] = index
             open_nodes.append(index)
-        # the comparison key of every piece, each computed once
+        # the comparison key of every piece (of a long one, the start: _key_head), each computed
+        # once; a start key joins them, and its first MATCH_CHARS characters are the same
         distinct = list(dict.fromkeys(p for p in (*self.texts, *self.tails) if p is not None))
-        piece_keys = {piece: key(piece) for piece in distinct}
+        piece_keys = {piece: _key_head(piece) for piece in distinct}
         self.text_keys = [piece_keys[p] if p is not None else "" for p in self.texts]
         self.tail_keys = [piece_keys[p] if p is not None else "" for p in self.tails]
 
@@ -181,7 +189,8 @@ class TextIndex:
     def __init__(self, tree: etree._Element) -> None:
         # the best owner (innermost, then first added) of each start prefix
         best: dict[str, tuple[int, int, etree._Element]] = {}
-        self.nodes: dict[str, list[etree._Element]] = {}
+        # text nodes by the start of their key: (text, key or its start, owner)
+        self._text_nodes: dict[str, list[tuple[str, str, etree._Element]]] = {}
         pieces = _NodeTexts(tree)
         nodes, parents = pieces.nodes, pieces.parents
         self._pieces = pieces
@@ -190,21 +199,25 @@ class TextIndex:
         self._depths = dict(zip(nodes, pieces.depths, strict=True))
         # what is indexed, in this order: each visible element's start, its own text, its tail
         # (a text node of its parent)
-        entries: list[tuple[bool, str, etree._Element]] = []  # (a text node?, key, owner)
+        # (a text node's text or None for a start, its key or the key's start, owner)
+        entries: list[tuple[str | None, str, etree._Element]] = []
         for index, element in enumerate(nodes):
             if not pieces.visible[index]:
                 continue
-            entries.append((False, pieces.start_key(index), element))
-            if pieces.texts[index] is not None:
-                entries.append((True, pieces.text_keys[index], element))
-            if pieces.tails[index] is not None:
+            entries.append((None, pieces.start_key(index), element))
+            text = pieces.texts[index]
+            if text is not None:
+                entries.append((text, pieces.text_keys[index], element))
+            tail = pieces.tails[index]
+            if tail is not None:
                 parent = nodes[parents[index]] if index else element.getparent()
                 if parent is not None and parent.tag not in SKIPPED:
-                    entries.append((True, pieces.tail_keys[index], parent))
+                    entries.append((tail, pieces.tail_keys[index], parent))
         order = 0
-        for is_node, text_key, owner in entries:
-            if is_node and text_key:
-                self.nodes.setdefault(text_key, []).append(owner)
+        for text, text_key, owner in entries:
+            if text is not None and text_key:
+                bucket = self._text_nodes.setdefault(text_key[:MATCH_CHARS], [])
+                bucket.append((text, text_key, owner))
             if len(text_key) >= PREFIX_CHARS:
                 prefix = text_key[:MATCH_CHARS]
                 depth = self.depth(owner)
@@ -260,7 +273,12 @@ class TextIndex:
 
     def exact(self, text: str) -> list[etree._Element]:
         """Elements holding a text node whose whole text is ``text``."""
-        return list(self.nodes.get(key(text), []))
+        wanted = key(text)
+        return [
+            owner
+            for node_text, node_key, owner in self._text_nodes.get(wanted[:MATCH_CHARS], ())
+            if (node_key if len(node_text) <= 2 * MATCH_CHARS else key(node_text)) == wanted
+        ]
 
     def places(self, line: str) -> list[etree._Element]:
         """Where a line may come from: its located element, else every text node equal to it."""

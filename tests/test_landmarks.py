@@ -38,3 +38,20 @@ def test_headings_skip_links_titles_and_comments() -> None:
         "<a class='title'>x</a><h2>a</h2><div class='news-title'>b</div><p>c</p></body></html>"
     )
     assert [element.text for element in headings(tree)] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "path", PAGES, ids=lambda path: f"{path.parent.parent.name}/{path.parent.name}"
+)
+def test_page_tree_as_lxml_html_parses_it(path: Path) -> None:
+    """parse_html's parser finds lxml.html's element classes in C: the same tree, the same
+    classes (HtmlElement, FormElement, HtmlComment ...) as lxml.html's own parser gives."""
+    from lxml import html as lxml_html
+
+    from portal_spider.normalize.text import nfc_without_controls
+
+    text = path.read_text(encoding="utf-8", errors="replace")
+    tree = parse_html(text)
+    expected = lxml_html.document_fromstring(nfc_without_controls(text))
+    assert etree.tostring(tree) == etree.tostring(expected)
+    assert [type(node) for node in tree.iter()] == [type(node) for node in expected.iter()]

@@ -54,7 +54,9 @@ WITHOUT_COMMENTS = etree.HTMLParser(
     remove_comments=True, remove_pis=True, collect_ids=False, encoding="utf-8"
 )
 BYTES_WITHOUT_COMMENTS = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
-for _parser in (WITHOUT_COMMENTS, BYTES_WITHOUT_COMMENTS):
+# lxml.html's own parser (the same options: comments kept), its element classes found in C too
+WITH_COMMENTS = etree.HTMLParser()
+for _parser in (WITHOUT_COMMENTS, BYTES_WITHOUT_COMMENTS, WITH_COMMENTS):
     _parser.set_element_class_lookup(html_element_classes())
 
 
@@ -66,7 +68,7 @@ def parse_html(html: str | bytes, drop_comments: bool = False) -> HtmlElement:
     refuses NUL and the like in text). A page with no element raises :class:`EmptyPage`.
     ``drop_comments`` leaves comments and processing instructions out of the tree.
     """
-    parser = WITHOUT_COMMENTS if drop_comments else None
+    parser = WITHOUT_COMMENTS if drop_comments else WITH_COMMENTS
     try:
         if isinstance(html, bytes):
             if drop_comments:

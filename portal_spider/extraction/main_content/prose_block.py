@@ -46,6 +46,17 @@ ROOT_TAGS = frozenset({"html", "body"})
 REGION_DROPPED_TAGS = ("aside", "footer", "nav", "menu", "script", "style", "noscript", "svg")
 REGION_DROPPED_TAGS += ("iframe", "embed", "object", "button", "select", "input", "textarea")
 UNCOUNTED_TAGS = FURNITURE_TAGS | {"a"}  # no prose is counted through these
+# The region page's elements are all plain HtmlElement (lxml.html's default lookup picks form
+# classes by tag, in Python, for every element the later passes touch).
+REGION_PARSER = lxml_html.HTMLParser()
+REGION_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=lxml_html.HtmlElement,
+        comment=lxml_html.HtmlComment,
+        pi=lxml_html.HtmlProcessingInstruction,
+        entity=lxml_html.HtmlEntity,
+    )
+)
 
 
 @dataclass
@@ -163,7 +174,7 @@ def article_region(tree: etree._Element) -> etree._Element:
         if parent is None or parent.tag in ROOT_TAGS:
             break
         region = parent
-    page = lxml_html.document_fromstring("<html><body><p>.</p></body></html>")
+    page = lxml_html.document_fromstring("<html><body><p>.</p></body></html>", parser=REGION_PARSER)
     body = page.find("body")
     body.remove(body[0])
     clone = copy.deepcopy(region)

@@ -13,9 +13,11 @@ from trafilatura.xpaths import (
     REMOVE_COMMENTS_XPATH,
 )
 
+from portal_spider.extraction.main_content import trafilatura_pass
 from portal_spider.extraction.main_content.prose_block import article_region
 from portal_spider.extraction.main_content.trafilatura_pass import _precise_body, possible_prunes
-from portal_spider.extraction.main_content.units import parse_page
+from portal_spider.extraction.main_content.units import parse_page, units_words
+from portal_spider.extraction.vocabulary import word_count
 
 FIXTURE_PAGES = sorted((Path(__file__).parent / "fixtures" / "pages").glob("**/page.html"))
 SENTENCE = (
@@ -110,3 +112,34 @@ def test_precise_body_matches_bare_extraction_on_fixture_regions(page: Path) -> 
 
 def test_fixture_pages_found() -> None:
     assert len(FIXTURE_PAGES) >= 20
+
+
+def test_balanced_run_skipped_only_when_it_cannot_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = trafilatura_pass._balanced_body
+
+    def counting(tree: etree._Element, url: str | None) -> etree._Element | None:
+        calls.append("balanced")
+        return real(tree, url)
+
+    monkeypatch.setattr(trafilatura_pass, "_balanced_body", counting)
+    short = parse_page(f"<html><body><div><p>{SENTENCE}</p><p>Một dòng.</p></div></body></html>")
+    assert short is not None
+    units, method = trafilatura_pass.trafilatura_units(short, None)
+    assert (method, calls) == ("trafilatura", [])  # 41 words: no result triples its 39 of prose
+    assert units_words(units) == word_count(SENTENCE) + 2
+    menu = "".join(f"<li><a href='/tin/{n}'>{SENTENCE}</a></li>" for n in range(8))
+    long = parse_page(f"<html><body><p>{SENTENCE}</p><ul class='menu'>{menu}</ul></body></html>")
+    assert long is not None
+    trafilatura_pass.trafilatura_units(long, None)
+    assert calls == ["balanced"]
+
+
+def test_words_at_most_counts_every_text_node() -> None:
+    tree = parse_page("<html><body><p>hai<b>từ</b> ba</p><script>x y</script></body></html>")
+    assert tree is not None
+    assert trafilatura_pass._words_at_most(tree, 5)
+    assert not trafilatura_pass._words_at_most(tree, 4)
+    math = parse_page("<html><body><p>một</p><math alttext='x + y'><mi>x</mi></math></body></html>")
+    assert math is not None
+    assert not trafilatura_pass._words_at_most(math, 100)

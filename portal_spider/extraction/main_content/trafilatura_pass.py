@@ -38,6 +38,7 @@ from portal_spider.extraction.main_content.units import (
     prose_words,
     units_words,
 )
+from portal_spider.extraction.vocabulary import word_count
 
 logger = logging.getLogger(__name__)
 SHORT_RESULT_WORDS = 150  # a precise result of fewer words is checked against the balanced one
@@ -69,6 +70,10 @@ SCROLL_PRUNE_CLASS_RE = re.compile(r"elementor-share-buttons")
 COMMENTS_PRUNE_ID_RE = re.compile(r"^(?:[Cc]omment|comol|disqus_thread|dsq-comments)", re.M)
 COMMENTS_PRUNE_CLASS_RE = re.compile(r"^[Cc]omment|(?:article|post)-comments", re.M)
 FORUM_SCRIPTS = etree.XPath('//script[@type="application/ld+json"]')
+# Every text node of a tree, and whether it has MathML (whose formulas trafilatura turns into
+# text from attributes): the balanced run finds no more words than the text nodes hold.
+TEXT_NODES = etree.XPath("//text()", smart_strings=False)
+HAS_MATH = etree.XPath("boolean(//math)")
 
 
 def _with_url(options: Extractor, url: str | None) -> Extractor:
@@ -146,7 +151,21 @@ def trafilatura_units(tree: etree._Element, url: str | None) -> tuple[list[Unit]
     precise_words = units_words(precise)
     if precise_words >= SHORT_RESULT_WORDS:
         return precise, "trafilatura"
+    needed = LONGER_RATIO * max(prose_words(precise), 1)
+    if _words_at_most(tree, needed):
+        return precise, "trafilatura"  # the balanced result could not hold more prose words
     balanced = fragment_units(_trafilatura_html(tree, url, precise=False))
-    if prose_words(balanced) > LONGER_RATIO * max(prose_words(precise), 1):
+    if prose_words(balanced) > needed:
         return balanced, "trafilatura-fast"
     return precise, "trafilatura"
+
+
+def _words_at_most(tree: etree._Element, limit: float) -> bool:
+    """Whether *tree*'s text holds at most *limit* words, so that no extraction of it holds more.
+
+    The text nodes are counted apart: a word an extraction joins from two nodes counts twice
+    here, never the other way round. A tree with MathML is never small (see :data:`HAS_MATH`).
+    """
+    if HAS_MATH(tree):
+        return False
+    return word_count(" ".join(TEXT_NODES(tree))) <= limit

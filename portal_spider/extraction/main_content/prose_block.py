@@ -24,6 +24,7 @@ from functools import lru_cache
 from lxml import etree
 from lxml import html as lxml_html
 
+from portal_spider.extraction.html_tree import WITHOUT_COMMENTS
 from portal_spider.extraction.vocabulary import BOILERPLATE_ATTR_RE
 
 WORD_RE = re.compile(r"\w+")
@@ -46,17 +47,6 @@ ROOT_TAGS = frozenset({"html", "body"})
 REGION_DROPPED_TAGS = ("aside", "footer", "nav", "menu", "script", "style", "noscript", "svg")
 REGION_DROPPED_TAGS += ("iframe", "embed", "object", "button", "select", "input", "textarea")
 UNCOUNTED_TAGS = FURNITURE_TAGS | {"a"}  # no prose is counted through these
-# The region page's elements are all plain HtmlElement (lxml.html's default lookup picks form
-# classes by tag, in Python, for every element the later passes touch).
-REGION_PARSER = lxml_html.HTMLParser()
-REGION_PARSER.set_element_class_lookup(
-    etree.ElementDefaultClassLookup(
-        element=lxml_html.HtmlElement,
-        comment=lxml_html.HtmlComment,
-        pi=lxml_html.HtmlProcessingInstruction,
-        entity=lxml_html.HtmlEntity,
-    )
-)
 
 
 @dataclass
@@ -174,7 +164,10 @@ def article_region(tree: etree._Element) -> etree._Element:
         if parent is None or parent.tag in ROOT_TAGS:
             break
         region = parent
-    page = lxml_html.document_fromstring("<html><body><p>.</p></body></html>", parser=REGION_PARSER)
+    # the page parser's element classes, and its way of finding them (see parse_html)
+    page = lxml_html.document_fromstring(
+        "<html><body><p>.</p></body></html>", parser=WITHOUT_COMMENTS
+    )
     body = page.find("body")
     body.remove(body[0])
     clone = copy.deepcopy(region)

@@ -26,8 +26,10 @@ from trafilatura.main_extractor import extract_content
 from trafilatura.metadata import Document
 from trafilatura.settings import Extractor
 from trafilatura.utils import normalize_unicode
+from trafilatura.xml import delete_element
 from trafilatura.xpaths import (
     RAW_TREE_PRUNE_XPATH,
+    REGEXP_NS,
     REMOVE_COMMENTS_AND_LISTS_XPATH,
     REMOVE_COMMENTS_XPATH,
 )
@@ -70,6 +72,24 @@ SCROLL_PRUNE_CLASS_RE = re.compile(r"elementor-share-buttons")
 COMMENTS_PRUNE_ID_RE = re.compile(r"^(?:[Cc]omment|comol|disqus_thread|dsq-comments)", re.M)
 COMMENTS_PRUNE_CLASS_RE = re.compile(r"^[Cc]omment|(?:article|post)-comments", re.M)
 FORUM_SCRIPTS = etree.XPath('//script[@type="application/ld+json"]')
+# Elements whose id or class is like one of trafilatura's comment containers (wider than its
+# own tests, as above): its comment prunes can only match these.
+ELEMENTS_WITH_NAMES = etree.XPath("//*[@id or @class]")
+COMMENT_NAME_RE = re.compile(
+    r"^(?:[Cc]omment|comol|disqus_thread|dsq-comments)|(?:article|post)-comments"
+)
+
+
+def _as_element_test(xpath: etree.XPath) -> etree.XPath:
+    """trafilatura's prune *xpath* (``.//*[tests]``) as the same tests of one element."""
+    path = xpath.path.strip()
+    if not path.startswith(".//*["):
+        raise ValueError(f"unexpected trafilatura prune expression: {path[:40]}")
+    return etree.XPath(f"self::{path[3:]}", namespaces={"re": REGEXP_NS})
+
+
+COMMENT_PRUNES_RAW = [_as_element_test(xpath) for xpath in REMOVE_COMMENTS_AND_LISTS_XPATH]
+COMMENT_PRUNES_CONVERTED = [_as_element_test(xpath) for xpath in REMOVE_COMMENTS_XPATH]
 # Every text node of a tree, and whether it has MathML (whose formulas trafilatura turns into
 # text from attributes): the balanced run finds no more words than the text nodes hold.
 TEXT_NODES = etree.XPath("//text()", smart_strings=False)
@@ -114,12 +134,27 @@ def _precise_body(tree: etree._Element, url: str | None) -> etree._Element | Non
     if scroll:
         tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
     if comments:
-        tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
+        tree = _prune_comments(tree, COMMENT_PRUNES_RAW)
     cleaned = convert_tags(tree_cleaning(tree, options), options, url)
     if comments:
-        cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
+        cleaned = _prune_comments(cleaned, COMMENT_PRUNES_CONVERTED)
     body, text = extract_content(cleaned, options)
     return body if len(text) >= options.min_output_size else None
+
+
+def _prune_comments(tree: etree._Element, tests: list[etree.XPath]) -> etree._Element:
+    """What ``prune_unwanted_nodes`` does with trafilatura's comment prunes, each prune's tests
+    tried only on the elements named like comments instead of on every element."""
+    for test in tests:
+        named = [
+            element
+            for element in ELEMENTS_WITH_NAMES(tree)
+            if COMMENT_NAME_RE.search(element.get("id", ""))
+            or COMMENT_NAME_RE.search(element.get("class", ""))
+        ]
+        for element in [element for element in named if test(element)]:
+            delete_element(element)  # in document order, its tail kept, as the prune does
+    return tree
 
 
 def _balanced_body(tree: etree._Element, url: str | None) -> etree._Element | None:

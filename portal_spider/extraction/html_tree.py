@@ -13,7 +13,14 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from portal_spider.normalize.html import element_text
-from portal_spider.normalize.text import clean_text, nfc, nfc_without_controls, strip_controls
+from portal_spider.normalize.text import (
+    CleanText,
+    clean_text,
+    nfc,
+    nfc_without_controls,
+    strip_controls,
+    utf8_has_control,
+)
 
 XML_DECLARATIONS = re.compile(r"^(?:\s*<\?xml[^>]*>?)+")
 
@@ -22,9 +29,33 @@ class EmptyPage(ValueError):
     """A page with nothing to parse: empty, blank, or only comments or a doctype."""
 
 
+def html_element_classes() -> etree.ElementNamespaceClassLookup:
+    """lxml.html's element classes (``HtmlElement``, ``FormElement`` for ``<form>``...), found
+    by lxml itself: ``lxml.html``'s own parser asks a Python method for the class of every
+    element handed to Python code, a good part of the cost of walking a tree."""
+    fallback = etree.ElementDefaultClassLookup(
+        element=HtmlElement,
+        comment=lxml_html.HtmlComment,
+        pi=lxml_html.HtmlProcessingInstruction,
+        entity=lxml_html.HtmlEntity,
+    )
+    lookup = etree.ElementNamespaceClassLookup(fallback)
+    by_tag = lookup.get_namespace(None)  # the HTML parser gives lower-case tags, no namespace
+    for tag, element_class in lxml_html.HtmlElementClassLookup._default_element_classes.items():
+        by_tag[tag] = element_class
+    return lookup
+
+
 # Comments and processing instructions dropped while parsing, for the main-content extractor:
 # React pages put ``<!-- -->`` inside paragraphs and trafilatura would cut the paragraph there.
-WITHOUT_COMMENTS = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+# It reads bytes as UTF-8 (the page's text, encoded by _clean_utf8) and text as text; bytes
+# given to parse_html go to the second one, which finds their encoding as lxml does.
+WITHOUT_COMMENTS = etree.HTMLParser(
+    remove_comments=True, remove_pis=True, collect_ids=False, encoding="utf-8"
+)
+BYTES_WITHOUT_COMMENTS = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+for _parser in (WITHOUT_COMMENTS, BYTES_WITHOUT_COMMENTS):
+    _parser.set_element_class_lookup(html_element_classes())
 
 
 def parse_html(html: str | bytes, drop_comments: bool = False) -> HtmlElement:
@@ -38,16 +69,39 @@ def parse_html(html: str | bytes, drop_comments: bool = False) -> HtmlElement:
     parser = WITHOUT_COMMENTS if drop_comments else None
     try:
         if isinstance(html, bytes):
+            if drop_comments:
+                parser = BYTES_WITHOUT_COMMENTS
             tree = lxml_html.document_fromstring(html, parser=parser)
             nfc_tree(tree)
             return tree
-        if not html.strip():
+        if not html or html.isspace():  # blank (isspace stops at the first other character)
             raise EmptyPage("empty document")
+        encoded = _clean_utf8(html) if drop_comments else None
+        if encoded is not None:
+            return lxml_html.document_fromstring(encoded, parser=parser)
         # lxml refuses str input that starts with an XML encoding declaration (one or several)
         html = XML_DECLARATIONS.sub("", nfc_without_controls(html))
         return lxml_html.document_fromstring(html, parser=parser)
     except etree.ParserError as error:
         raise EmptyPage(f"no HTML element on the page ({error})") from error
+
+
+def _clean_utf8(html: str) -> bytes | None:
+    """The UTF-8 bytes of the text :func:`parse_html` parses, when the page has no control
+    character to drop; ``None`` otherwise (or when it cannot be encoded).
+
+    The page is encoded once: the control characters are looked for in those bytes, and lxml
+    reads UTF-8 bytes faster than text (the same tree: its parser is told the encoding).
+    """
+    text = html if type(html) is CleanText else nfc(html)
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: left to the text path
+        return None
+    if utf8_has_control(encoded):
+        return None
+    stripped = XML_DECLARATIONS.sub("", text)
+    return encoded if len(stripped) == len(text) else stripped.encode("utf-8")
 
 
 def nfc_tree(tree: HtmlElement) -> None:

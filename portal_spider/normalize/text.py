@@ -23,6 +23,7 @@ __all__ = [
     "nfc_without_controls",
     "strip_controls",
     "strip_label",
+    "utf8_has_control",
 ]
 
 # Characters that carry no text: zero-width space/joiners, word joiner, BOM, soft hyphen.
@@ -38,6 +39,13 @@ _REMOVED_RE = re.compile(f"[{_INVISIBLE}{_CONTROLS}]")
 _WHITESPACE_CONTROL_RE = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
 # either of the two above
 _ANY_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The same characters in UTF-8: the C0 ones and DEL are single bytes (no other character's
+# encoding holds a byte below 0x80), the C1 ones are 0xC2 followed by 0x80-0x9F (0xC2 only ever
+# starts a character). Looked for in the bytes of a long text: deleting bytes and finding a
+# literal are fast scans, a character class over a whole page is not.
+_C0_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_C1_CONTROL_UTF8_RE = re.compile(b"\xc2[\x80-\x9f]")
+_LONG_TEXT = 512  # characters; below, one scan of the text is cheaper than encoding it
 # Whitespace that stays inside one line (everything in \s except the line break itself).
 _INLINE_WHITESPACE_RE = re.compile(r"[^\S\n]+")
 _LINE_BREAK_RE = re.compile("\r\n|[\r\v\f\x85\u2028\u2029]")
@@ -51,13 +59,28 @@ def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
+def _has_control(s: str) -> bool:
+    """Whether ``s`` holds a character of ``_ANY_CONTROL_RE``."""
+    if len(s) < _LONG_TEXT:
+        return _ANY_CONTROL_RE.search(s) is not None
+    return utf8_has_control(s.encode("utf-8", "surrogatepass"))
+
+
+def utf8_has_control(encoded: bytes) -> bool:
+    """Whether the text of the UTF-8 bytes ``encoded`` holds a character that
+    :func:`strip_controls` removes or replaces."""
+    if len(encoded.translate(None, _C0_CONTROL_BYTES)) != len(encoded):
+        return True
+    return _C1_CONTROL_UTF8_RE.search(encoded) is not None
+
+
 def strip_controls(s: str) -> str:
     """``s`` with no C0 or C1 control character but tab, line feed and carriage return.
 
     NUL, ESC, DEL and the like are removed; vertical tab, form feed, the information separators
     and NEL become a space. For strings not cleaned otherwise (body HTML, raw values, URLs).
     """
-    if _ANY_CONTROL_RE.search(s) is None:
+    if not _has_control(s):
         return s  # the usual case: one scan instead of two substitutions over a whole page
     return _WHITESPACE_CONTROL_RE.sub(" ", _CONTROL_RE.sub("", s))
 

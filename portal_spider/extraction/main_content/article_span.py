@@ -30,6 +30,22 @@ SKIPPED = {"script", "style", "noscript", "template", "head", "title", "meta", "
 ROOTS = {"html", "body", "form"}
 
 
+def _key_head(text: str) -> str:
+    """``key(text)``, or, of a long text, the key of its start when that holds at least
+    ``MATCH_CHARS`` characters (the key of a text's start is the start of the text's key):
+    only so many characters of a key are compared."""
+    if len(text) > 2 * MATCH_CHARS:
+        head = key(text[: 2 * MATCH_CHARS])
+        if len(head) >= MATCH_CHARS:
+            return head
+    return key(text)
+
+
+def _key_start(text: str) -> str:
+    """``key(text)[:MATCH_CHARS]``, read from the start of a long text only."""
+    return _key_head(text)[:MATCH_CHARS]
+
+
 class _NodeTexts:
     """The visible text pieces of a tree's nodes, in the order ``element.iter()`` visits them.
 
@@ -40,39 +56,80 @@ class _NodeTexts:
 
     def __init__(self, tree: etree._Element) -> None:
         self.nodes = list(tree.iter())
-        self.position = {node: index for index, node in enumerate(self.nodes)}
+        count = len(self.nodes)
+        self.visible: list[bool] = []
         self.texts: list[str | None] = []
         self.tails: list[str | None] = []
         for node in self.nodes:
-            visible = isinstance(node.tag, str) and node.tag not in SKIPPED
+            tag = node.tag
+            visible = tag.__class__ is str and tag not in SKIPPED
+            self.visible.append(visible)
             text, tail = (node.text, node.tail) if visible else (None, None)
-            self.texts.append(text if text and text.strip() else None)
-            self.tails.append(tail if tail and tail.strip() else None)
-        # where each node's subtree ends in the list
-        self.ends = [0] * len(self.nodes)
-        for index in range(len(self.nodes) - 1, -1, -1):
-            node = self.nodes[index]
-            last = node[-1] if len(node) else None
-            self.ends[index] = index + 1 if last is None else self.ends[self.position[last]]
+            self.texts.append(text if text and not text.isspace() else None)
+            self.tails.append(tail if tail and not tail.isspace() else None)
+        # each node's parent (its index) and depth below the document root
+        self.position = position = {node: index for index, node in enumerate(self.nodes)}
+        self.parents = [-1] * count
+        self.depths = [sum(1 for _ in tree.iterancestors())] * count
+        for index in range(1, count):
+            parent = position[self.nodes[index].getparent()]
+            self.parents[index] = parent
+            self.depths[index] = self.depths[parent] + 1
+        # where each node's subtree ends in the list: at the next node no deeper than it
+        self.ends = [count] * count
+        depths, ends = self.depths, self.ends
+        open_nodes: list[int] = []
+        for index, depth in enumerate(depths):
+            while open_nodes and depths[open_nodes[-1]] >= depth:
+                ends[open_nodes.pop()] = index
+            open_nodes.append(index)
+        # the comparison key of every piece (of a long one, the start: _key_head), each computed
+        # once; a start key joins them, and its first MATCH_CHARS characters are the same
+        distinct = list(dict.fromkeys(p for p in (*self.texts, *self.tails) if p is not None))
+        piece_keys = {piece: _key_head(piece) for piece in distinct}
+        self.text_keys = [piece_keys[p] if p is not None else "" for p in self.texts]
+        self.tail_keys = [piece_keys[p] if p is not None else "" for p in self.tails]
 
     def start(self, element: etree._Element, limit: int = MATCH_CHARS * 2) -> str:
         """The first characters of an element's visible text (scripts skipped), pieces joined
         by spaces: a node's pieces are read whole, and reading stops once ``limit`` is reached.
+        The rule itself: the index uses :meth:`start_key`, its key computed from piece keys.
         """
         index = self.position[element]
-        parts: list[str] = []
-        size = 0
-        text = self.texts[index]  # the element's own tail is not its text
-        if text is not None:
-            parts.append(text)
-            size += len(text)
+        parts = [self.texts[index]]
+        size = len(parts[0] or "")
         for node in range(index + 1, self.ends[index]):
             if size >= limit:
                 break
-            for piece in (self.texts[node], self.tails[node]):
-                if piece is not None:
-                    parts.append(piece)
-                    size += len(piece)
+            parts += (self.texts[node], self.tails[node])
+            size += len(self.texts[node] or "") + len(self.tails[node] or "")
+        return " ".join(part for part in parts if part is not None)
+
+    def start_key(self, index: int, limit: int = MATCH_CHARS * 2) -> str:
+        """``key(start)`` of the node at ``index`` (see :meth:`start`), from the pieces' keys:
+        the key of texts joined by spaces is their keys so joined."""
+        texts, tails = self.texts, self.tails
+        text_keys, tail_keys = self.text_keys, self.tail_keys
+        parts: list[str] = []
+        size = 0
+        text = texts[index]  # the element's own tail is not its text
+        if text is not None:
+            size += len(text)
+            if text_keys[index]:
+                parts.append(text_keys[index])
+        for node in range(index + 1, self.ends[index]):
+            if size >= limit:
+                break
+            piece = texts[node]
+            if piece is not None:
+                size += len(piece)
+                if text_keys[node]:
+                    parts.append(text_keys[node])
+            piece = tails[node]
+            if piece is not None:
+                size += len(piece)
+                if tail_keys[node]:
+                    parts.append(tail_keys[node])
         return " ".join(parts)
 
 
@@ -132,53 +189,44 @@ class TextIndex:
     def __init__(self, tree: etree._Element) -> None:
         # the best owner (innermost, then first added) of each start prefix
         best: dict[str, tuple[int, int, etree._Element]] = {}
-        self.nodes: dict[str, list[etree._Element]] = {}
-        self._depths: dict[etree._Element, int] = {}  # keys keep the proxies (and ids) alive
-        self._order = 0
+        # text nodes by the start of their key: (text, key or its start, owner)
+        self._text_nodes: dict[str, list[tuple[str, str, etree._Element]]] = {}
         pieces = _NodeTexts(tree)
-        depths = self._depths
-        depths[tree] = sum(1 for _ in tree.iterancestors())
-        start_keys: dict[str, str] = {}  # nested blocks often start with the same text
-        for element in tree.iter():
-            parent = element.getparent()
-            if element is not tree:
-                depths[element] = depths[parent] + 1
-            if not isinstance(element.tag, str) or element.tag in SKIPPED:
+        nodes, parents = pieces.nodes, pieces.parents
+        self._pieces = pieces
+        self._rooted = tree.getparent() is None  # no element above the tree
+        # keys keep the proxies (and ids) alive
+        self._depths = dict(zip(nodes, pieces.depths, strict=True))
+        # what is indexed, in this order: each visible element's start, its own text, its tail
+        # (a text node of its parent)
+        # (a text node's text or None for a start, its key or the key's start, owner)
+        entries: list[tuple[str | None, str, etree._Element]] = []
+        for index, element in enumerate(nodes):
+            if not pieces.visible[index]:
                 continue
-            start = pieces.start(element)
-            start_key = start_keys.get(start)
-            if start_key is None:
-                start_key = start_keys[start] = key(start)
-            self._add(start_key, element, best)
-            self._add_node(element.text, element, best)
-            if parent is not None and parent.tag not in SKIPPED:
-                self._add_node(element.tail, parent, best)
+            entries.append((None, pieces.start_key(index), element))
+            text = pieces.texts[index]
+            if text is not None:
+                entries.append((text, pieces.text_keys[index], element))
+            tail = pieces.tails[index]
+            if tail is not None:
+                parent = nodes[parents[index]] if index else element.getparent()
+                if parent is not None and parent.tag not in SKIPPED:
+                    entries.append((tail, pieces.tail_keys[index], parent))
+        order = 0
+        for text, text_key, owner in entries:
+            if text is not None and text_key:
+                bucket = self._text_nodes.setdefault(text_key[:MATCH_CHARS], [])
+                bucket.append((text, text_key, owner))
+            if len(text_key) >= PREFIX_CHARS:
+                prefix = text_key[:MATCH_CHARS]
+                depth = self.depth(owner)
+                found = best.get(prefix)
+                if found is None or depth > found[0]:
+                    best[prefix] = (depth, order, owner)
+                order += 1
         self.best = best
         self.starts = _BestStarts(best)
-
-    def _add(
-        self, text_key: str, owner: etree._Element, best: dict[str, tuple[int, int, etree._Element]]
-    ) -> None:
-        if len(text_key) >= PREFIX_CHARS:
-            prefix = text_key[:MATCH_CHARS]
-            depth = self.depth(owner)
-            found = best.get(prefix)
-            if found is None or depth > found[0]:
-                best[prefix] = (depth, self._order, owner)
-            self._order += 1
-
-    def _add_node(
-        self,
-        text: str | None,
-        owner: etree._Element,
-        best: dict[str, tuple[int, int, etree._Element]],
-    ) -> None:
-        if text is None or text.isspace():
-            return  # no key: nothing to add
-        text_key = key(text)
-        if text_key:
-            self.nodes.setdefault(text_key, []).append(owner)
-        self._add(text_key, owner, best)
 
     def depth(self, element: etree._Element) -> int:
         found = self._depths.get(element)
@@ -187,12 +235,31 @@ class TextIndex:
             self._depths[element] = found
         return found
 
+    def contains(self, block: etree._Element, element: etree._Element) -> bool:
+        """Whether ``element`` is ``block`` or lies below it."""
+        position = self._pieces.position
+        first, inner = position.get(block), position.get(element)
+        if first is None or inner is None:
+            return any(node is block for node in _chain(element))
+        return first <= inner < self._pieces.ends[first]
+
+    def chain(self, element: etree._Element) -> list[etree._Element]:
+        """``element`` and its ancestors, innermost first."""
+        index = self._pieces.position.get(element)
+        if index is None or not self._rooted:
+            return list(_chain(element))
+        found = []
+        nodes, parents = self._pieces.nodes, self._pieces.parents
+        while index != -1:
+            found.append(nodes[index])
+            index = parents[index]
+        return found
+
     def locate(self, line: str) -> etree._Element | None:
         """The deepest element whose text, or a text node of which, starts with ``line``."""
-        line_key = key(line)
-        if len(line_key) < PREFIX_CHARS:
+        wanted = _key_start(line)
+        if len(wanted) < PREFIX_CHARS:
             return None
-        wanted = line_key[:MATCH_CHARS]
         # the most specific match: the longest shared start, then the innermost element, then
         # the first added; a start longer than the line's beats every start the line extends
         longer = self.starts.best_extending(wanted)
@@ -206,7 +273,12 @@ class TextIndex:
 
     def exact(self, text: str) -> list[etree._Element]:
         """Elements holding a text node whose whole text is ``text``."""
-        return list(self.nodes.get(key(text), []))
+        wanted = key(text)
+        return [
+            owner
+            for node_text, node_key, owner in self._text_nodes.get(wanted[:MATCH_CHARS], ())
+            if (node_key if len(node_text) <= 2 * MATCH_CHARS else key(node_text)) == wanted
+        ]
 
     def places(self, line: str) -> list[etree._Element]:
         """Where a line may come from: its located element, else every text node equal to it."""
@@ -219,16 +291,12 @@ def _chain(element: etree._Element) -> Iterator[etree._Element]:
     yield from element.iterancestors()
 
 
-def _inside(element: etree._Element, block: etree._Element) -> bool:
-    return any(node is block for node in _chain(element))
-
-
 def main_block(index: TextIndex, located: list[tuple[etree._Element, int]]) -> etree._Element:
     """The deepest element holding at least ``MAIN_SHARE`` of the located prose words."""
     words: dict[int, int] = {}
     elements: dict[int, etree._Element] = {}
     for element, count in located:
-        for node in _chain(element):
+        for node in index.chain(element):
             words[id(node)] = words.get(id(node), 0) + count
             elements[id(node)] = node
     total = sum(count for _, count in located)
@@ -256,9 +324,9 @@ def article_block(index: TextIndex, body: etree._Element, titles: Iterable[str])
     return parent if parent is not None and parent.tag not in ROOTS else body
 
 
-def _side(places: list[etree._Element], block: etree._Element) -> bool | None:
+def _side(index: TextIndex, places: list[etree._Element], block: etree._Element) -> bool | None:
     """True inside the block, False outside, None when unknown (not found, or both)."""
-    sides = {_inside(place, block) for place in places}
+    sides = {index.contains(block, place) for place in places}
     return sides.pop() if len(sides) == 1 else None
 
 
@@ -279,14 +347,14 @@ def article_span(tree: etree._Element, lines: list[str], titles: Iterable[str]) 
     index = TextIndex(tree)
     places = [index.places(line) for line in lines]
     located = [
-        (found[0], len(line.split()))
+        (found[0], words)
         for line, found in zip(lines, places, strict=True)
-        if len(found) == 1 and len(line.split()) >= PROSE_WORDS
+        if len(found) == 1 and (words := len(line.split())) >= PROSE_WORDS
     ]
     if not located:
         return 0, len(lines)
     block = article_block(index, main_block(index, located), titles)
-    sides = [_side(found, block) for found in places]
+    sides = [_side(index, found, block) for found in places]
     start = _first_inside(sides)
     end = len(lines) - _first_inside(sides[::-1])
     if start >= end:

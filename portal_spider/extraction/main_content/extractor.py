@@ -35,9 +35,15 @@ from portal_spider.extraction.main_content.units import (
     lines_paragraph,
     parse_page,
     render_units,
+    string_value,
     units_words,
 )
-from portal_spider.extraction.vocabulary import TITLE_SPLIT_RE, normalize_line, word_count
+from portal_spider.extraction.vocabulary import (
+    TITLE_SPLIT_RE,
+    has_words,
+    normalize_line,
+    word_count,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +64,16 @@ class MainContent:
 
 def page_titles(tree: etree._Element) -> list[str]:
     """Candidate titles of the page: ``<h1>``, ``og:title`` and ``<title>`` with its parts."""
-    titles: list[str] = []
-    for xpath in ("//h1", "//title"):
-        titles.extend(normalize_line(e.text_content()) for e in tree.xpath(xpath)[:3])
+    document = tree.getroottree().getroot()  # the whole page, as ``//h1`` reads it
+    found: dict[str, list[etree._Element]] = {"h1": [], "title": [], "meta": []}
+    for element in document.iter(*found):  # one walk for the three tags
+        found[element.tag].append(element)
+    titles = [normalize_line(string_value(e)) for tag in ("h1", "title") for e in found[tag][:3]]
     titles.extend(
-        normalize_line(v)
-        for v in tree.xpath('//meta[@property="og:title" or @name="twitter:title"]/@content')
+        normalize_line(value)
+        for meta in found["meta"]
+        if meta.get("property") == "og:title" or meta.get("name") == "twitter:title"
+        if (value := meta.get("content")) is not None
     )
     parts = [part for title in titles for part in TITLE_SPLIT_RE.split(title)]
     return [t for t in dict.fromkeys(titles + parts) if word_count(t) >= 2]
@@ -109,7 +119,7 @@ def extract_main_content(html: str, url: str | None = None) -> MainContent | Non
     if units_words(units) < MIN_WORDS:
         units, method = density_units(tree), "density"
     text, body_html = render_units(units, titles)
-    if word_count(text) < MIN_WORDS:
+    if not has_words(text, MIN_WORDS):
         logger.debug("no main content found for %s", url)
         return None
     return MainContent(text=text, html=body_html, method=method)

@@ -24,7 +24,9 @@ from portal_spider.extraction.vocabulary import (
     normalize_line,
 )
 
-_WIDGETS_LONGEST_FIRST = sorted(WIDGET_PHRASES, key=len, reverse=True)
+# the widget phrases between spaces, as they are looked for in a line, longest first
+_WIDGETS_LONGEST_FIRST = [f" {phrase} " for phrase in sorted(WIDGET_PHRASES, key=len, reverse=True)]
+_WIDGET_PUNCTUATION_RE = re.compile(r"[|/•·,;:：()\[\]]")
 WIDGET_LINE_CHARS = 80  # a line of widget labels is shorter than this
 HEAD_LINES = 4  # title, date and widget lines are dropped among the first this many lines
 
@@ -37,10 +39,10 @@ def _is_widget_line(line: str) -> bool:
     if len(line) >= WIDGET_LINE_CHARS:
         return False
     rest = f" {BUTTON_ROW_VIEWS_RE.sub(' ', line.casefold())} "
-    rest = re.sub(r"[|/•·,;:：()\[\]]", " ", rest)
+    rest = _WIDGET_PUNCTUATION_RE.sub(" ", rest)
     for phrase in _WIDGETS_LONGEST_FIRST:
-        while f" {phrase} " in rest:
-            rest = rest.replace(f" {phrase} ", " ")
+        while phrase in rest:
+            rest = rest.replace(phrase, " ")
     return PUNCT_ONLY_RE.match(rest.strip()) is not None
 
 

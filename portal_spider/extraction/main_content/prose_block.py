@@ -56,7 +56,9 @@ class ProseBlock:
     element: etree._Element
     prose_words: int  # prose words of the block
     page_prose_words: int  # prose words of the whole page (chrome left out)
-    chrome: set[etree._Element]  # chrome elements inside the block, to leave out of the body
+    # chrome-named elements inside the block, to leave out of the body (those below page
+    # furniture are not listed: the furniture is left out whole)
+    chrome: set[etree._Element]
 
 
 @lru_cache(maxsize=4096)
@@ -71,62 +73,73 @@ def _is_chrome_named(element: etree._Element) -> bool:
 
 def find_prose_block(tree: etree._Element) -> ProseBlock | None:
     """The article block of the page, ``None`` when the page has no prose block."""
-    elements = list(tree.iter(etree.Element))
-    inline: dict[etree._Element, int] = {}  # words of the element's inline text
-    linked: dict[etree._Element, int] = {}  # ... of which in links
+    # the nodes in document order, all below page furniture left out: no words of theirs count
+    # (a furniture element's own tail does, for its parent)
+    nodes: list[etree._Element] = []
+    walker = etree.iterwalk(tree, events=("start",))
+    for _, node in walker:
+        nodes.append(node)
+        if node.tag in FURNITURE_TAGS:
+            walker.skip_subtree()
+    # children before parents: each node adds what it holds to its parent's running counts;
+    # only what is not zero is kept (a lookup that misses reads 0), most elements hold no words
+    words_below: dict[etree._Element, int] = {}  # inline words from children: tails, inline ones
+    links_below: dict[etree._Element, int] = {}  # ... of which in links
+    prose_below: dict[etree._Element, int] = {}  # prose words of the children's subtrees
     prose: dict[etree._Element, int] = {}  # prose words of the subtree, furniture left out
     named: list[etree._Element] = []  # chrome-named elements holding prose
     findall = WORD_RE.findall
-    for element in reversed(elements):
-        tag = element.tag
-        if tag in FURNITURE_TAGS:
-            inline[element], linked[element], prose[element] = 0, 0, 0
-            continue
-        text = element.text
-        words = len(findall(text)) if text else 0
-        links = subtree = 0
-        for child in element:
-            child_tag = child.tag
-            if isinstance(child_tag, str):
-                subtree += prose[child]
-                if child_tag in INLINE_TAGS:
-                    words += inline[child]
-                    links += linked[child]
-            tail = child.tail
-            if tail:
-                words += len(findall(tail))
-        if tag == "a":
-            links = words  # all of a link's text is link text
-        inline[element], linked[element] = words, links
-        if tag not in INLINE_TAGS and words >= PROSE_WORDS and links < LINK_SHARE * words:
+    for node in reversed(nodes):
+        tag = node.tag
+        parent = node.getparent() if node is not tree else None
+        tail = node.tail
+        if parent is not None and tail and not tail.isspace():
+            words_below[parent] = words_below.get(parent, 0) + len(findall(tail))
+        if tag.__class__ is not str or tag in FURNITURE_TAGS:
+            continue  # no words, no prose
+        text = node.text
+        words = len(findall(text)) if text and not text.isspace() else 0
+        words += words_below.get(node, 0)
+        links = words if tag == "a" else links_below.get(node, 0)  # a link's text is link text
+        subtree = prose_below.get(node, 0)
+        if tag in INLINE_TAGS:
+            if words and parent is not None:  # an inline element's words are its parent's
+                words_below[parent] = words_below.get(parent, 0) + words
+                links_below[parent] = links_below.get(parent, 0) + links
+        elif words >= PROSE_WORDS and links < LINK_SHARE * words:
             subtree += words
-        prose[element] = 0 if tag == "a" else subtree  # text inside a link is not prose
-        if subtree and tag not in ROOT_TAGS and _is_chrome_named(element):
-            named.append(element)
-    root_prose = prose[elements[0]] if elements else 0
+        if subtree:
+            if tag != "a":  # text inside a link is not prose
+                prose[node] = subtree
+                if parent is not None:
+                    prose_below[parent] = prose_below.get(parent, 0) + subtree
+            if tag not in ROOT_TAGS and _is_chrome_named(node):
+                named.append(node)
+    root_prose = prose.get(tree, 0)
     if not root_prose:
         return None
     # chrome-named elements holding little of the page's prose are chrome: their prose is taken
     # off every ancestor (innermost first, so nested chrome is not taken off twice)
-    chrome = {e for e in named if prose[e] < WRAPPER_SHARE * root_prose}
+    chrome = {e for e in named if prose.get(e, 0) < WRAPPER_SHARE * root_prose}
     removed: dict[etree._Element, int] = {}
     for element in chrome:
         if any(a in chrome or a.tag in UNCOUNTED_TAGS for a in element.iterancestors()):
             continue  # its prose was never counted above it
+        words = prose.get(element, 0)
         for ancestor in element.iterancestors():
-            removed[ancestor] = removed.get(ancestor, 0) + prose[element]
-    total = root_prose - removed.get(elements[0], 0)
+            removed[ancestor] = removed.get(ancestor, 0) + words
+    total = root_prose - removed.get(tree, 0)
     if total <= 0:
         return None
     best, best_depth = None, -1
-    for depth_element in _holding(elements[0], prose, removed, chrome, MAIN_SHARE * total):
+    for depth_element in _holding(tree, prose, removed, chrome, MAIN_SHARE * total):
         element, depth = depth_element
         if depth > best_depth:
             best, best_depth = element, depth
     if best is None:
         return None
     inside = {e for e in chrome if any(a is best for a in e.iterancestors())}
-    return ProseBlock(best, prose[best] - removed.get(best, 0), total, inside)
+    return ProseBlock(best, prose.get(best, 0) - removed.get(best, 0), total, inside)
 
 
 def _holding(

@@ -14,7 +14,7 @@ from portal_spider.extraction.main_content.units import (
     prose_words,
     units_words,
 )
-from portal_spider.extraction.vocabulary import normalize_line, word_count
+from portal_spider.extraction.vocabulary import normalize_line
 
 MIN_CHUNK_WORDS = 60  # a repeated container holds at least this many prose words to be a chunk
 PROSE_SHARE = 0.8  # ... and prose is at least this share of its words
@@ -23,7 +23,12 @@ CHUNK_ANCESTOR_LEVELS = 3  # chunks are searched this many levels above the body
 
 def _body_parent(tree: etree._Element, units: list[Unit]) -> etree._Element | None:
     """The element of *tree* that holds most of the extracted prose paragraphs."""
-    prose = {line for unit in units for line in unit.lines if word_count(line) >= PROSE_LINE_WORDS}
+    prose = {
+        line
+        for unit in units
+        for line, words in zip(unit.lines, unit.line_words, strict=True)
+        if words >= PROSE_LINE_WORDS
+    }
     if not prose:
         return None
     parents: dict[etree._Element, int] = {}
@@ -49,6 +54,20 @@ def _path(element: etree._Element, region: etree._Element) -> list[tuple[str, st
             break
         path.append(_signature(ancestor))
     return path
+
+
+def _has_path(element: etree._Element, region: etree._Element, path: list[tuple[str, str]]) -> bool:
+    """``_path(element, region) == path``, read only as far as the first difference."""
+    if _signature(element) != path[0]:
+        return False
+    depth = 1
+    for ancestor in element.iterancestors():
+        if ancestor is region:
+            break
+        if depth == len(path) or _signature(ancestor) != path[depth]:
+            return False
+        depth += 1
+    return depth == len(path)
 
 
 def _chunk_region(parent: etree._Element) -> etree._Element | None:
@@ -96,7 +115,7 @@ def merge_split_chunks(tree: etree._Element, units: list[Unit]) -> tuple[list[Un
         if element is parent:
             merged.extend(units)
             continue
-        if _path(element, region) != path:
+        if not _has_path(element, region, path):
             continue
         extra = [u for u in _chunk_units(element) if not seen.intersection(u.lines)]
         merged.extend(extra)

@@ -10,6 +10,7 @@ import copy
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -37,6 +38,8 @@ BLOCK_TAGS = (
     }
 )
 LINE_BREAK = "\u2029"
+# an element's string value (the text of its subtree), the XPath compiled once
+string_value = etree.XPath("string()")
 
 
 @dataclass
@@ -45,6 +48,11 @@ class Unit:
 
     element: etree._Element
     lines: list[str]
+
+    @cached_property
+    def line_words(self) -> list[int]:
+        """The number of words of each line, counted once (several passes weigh the units)."""
+        return [word_count(line) for line in self.lines]
 
 
 def _has_block_child(element: etree._Element) -> bool:
@@ -61,13 +69,13 @@ def _split_lines(element: etree._Element) -> list[str]:
         element = copy.deepcopy(element)
         for br in element.iter("br"):
             br.tail = LINE_BREAK + (br.tail or "")
-    text = element.xpath("string()")
+    text = string_value(element)
     return [line for line in (normalize_line(part) for part in text.split(LINE_BREAK)) if line]
 
 
 def _row_lines(row: etree._Element) -> list[str]:
     """One line per table row: the non-empty cell texts joined by a space."""
-    cells = [normalize_line(cell.xpath("string()")) for cell in row if isinstance(cell.tag, str)]
+    cells = [normalize_line(string_value(cell)) for cell in row if isinstance(cell.tag, str)]
     line = " ".join(cell for cell in cells if cell)
     return [line] if line else []
 
@@ -138,9 +146,7 @@ def _append_text(element: etree._Element, text: str) -> None:
 def _unit_html(unit: Unit, keep: list[bool]) -> str:
     """HTML of one unit with only its kept lines."""
     if all(keep):
-        clone = copy.deepcopy(unit.element)
-        clone.tail = None
-        return lxml_html.tostring(clone, encoding="unicode")
+        return lxml_html.tostring(unit.element, encoding="unicode", with_tail=False)
     tag = "p" if unit.element.tag == "tr" else unit.element.tag
     new = etree.Element(tag)
     kept = [line for line, flag in zip(unit.lines, keep, strict=True) if flag]
@@ -239,13 +245,12 @@ def fragment_units(fragment: str) -> list[Unit]:
 
 def units_words(units: list[Unit]) -> int:
     """Total number of words in *units*."""
-    return sum(word_count(line) for unit in units for line in unit.lines)
+    return sum(sum(unit.line_words) for unit in units)
 
 
 def prose_words(units: list[Unit]) -> int:
     """Words in sentence-like lines (at least ``PROSE_LINE_WORDS`` words): menus score ~0."""
-    counts = (word_count(line) for unit in units for line in unit.lines)
-    return sum(count for count in counts if count >= PROSE_LINE_WORDS)
+    return sum(count for unit in units for count in unit.line_words if count >= PROSE_LINE_WORDS)
 
 
 def lines_paragraph(lines: list[str]) -> etree._Element:

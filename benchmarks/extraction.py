@@ -15,7 +15,7 @@ from typing import Any
 
 import lxml.html
 
-from portal_spider.offline.bench_extract import run_benchmark
+from portal_spider.offline.bench_extract import default_extractor, run_benchmark
 from portal_spider.offline.bench_parse import run_parse_bench
 from portal_spider.platforms import get_platform
 
@@ -85,30 +85,55 @@ def trafilatura_extractor(html: str, url: str | None) -> str | None:
     return trafilatura.extract(html, url=url)
 
 
-def measure_generic(dataset: Path, rounds: int = 2) -> dict[str, Any] | None:
+class TimedExtractor:
+    """An extractor that adds up the CPU time (``time.process_time``) spent in its calls."""
+
+    def __init__(self, extractor: Callable[[str, str | None], str | None]) -> None:
+        self.extractor = extractor
+        self.cpu_s = 0.0
+
+    def __call__(self, html: str, url: str | None) -> str | None:
+        started = time.process_time()
+        try:
+            return self.extractor(html, url)
+        finally:
+            self.cpu_s += time.process_time() - started
+
+
+def measure_generic(dataset: Path, rounds: int = 3) -> dict[str, Any] | None:
     """F1 and pages/s per core of the generic path and of trafilatura on the public benchmark.
 
-    The two run in turn ``rounds`` times and the fastest run of each counts, so that a burst of
-    load from other processes on a shared machine does not fall on one side only.
+    Two speeds are kept for each: the CPU time of the extractor calls alone (``pages_per_s``, what
+    the goal compares), and of the whole loop (``loop_pages_per_s``), which also reads and
+    unzips every page and scores the extracted text: the same work on both sides, about 1.4 ms a
+    page, so it draws the loop's ratio towards 1. The two run in turn ``rounds`` times and the
+    fastest run of each counts, so that a burst of load from other processes on a shared machine
+    does not fall on one side only.
     """
     if not (dataset / "ground-truth.json").exists():
         logger.warning("benchmark data set not found at %s: generic path not measured", dataset)
         return None
     results: dict[str, Any] = {}
     for _ in range(rounds):
-        for name, extractor in (("generic", None), ("trafilatura", trafilatura_extractor)):
+        for name, extractor in (
+            ("generic", default_extractor),
+            ("trafilatura", trafilatura_extractor),
+        ):
+            timed = TimedExtractor(extractor)
             started = time.process_time()
-            result = run_benchmark(dataset, extractor)
+            result = run_benchmark(dataset, timed)
             seconds = time.process_time() - started
-            if name in results and results[name]["cpu_s"] <= seconds:
+            if name in results and results[name]["extract_cpu_s"] <= timed.cpu_s:
                 continue
             results[name] = {
                 "f1": result.f1,
                 "precision": result.precision,
                 "recall": result.recall,
                 "pages": result.pages,
+                "extract_cpu_s": timed.cpu_s,
+                "pages_per_s": result.pages / timed.cpu_s,
                 "cpu_s": seconds,
-                "pages_per_s": result.pages / seconds,
+                "loop_pages_per_s": result.pages / seconds,
             }
     return results
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.run import Row, archive_rows, crawl_rows, format_table, size_rows
+from benchmarks.run import Row, archive_rows, crawl_rows, extraction_rows, format_table, size_rows
 
 
 def _sizes(seconds_by_mb: dict[float, float]) -> list[dict]:
@@ -26,6 +26,24 @@ def test_linear_parse_time_meets_the_goal_and_quadratic_does_not():
     assert [row.met for row in quadratic if row.met is not None] == [False, False]
     slow_but_linear = size_rows(_sizes({0.5: 0.5, 1: 1.0, 2: 2.0, 4: 4.0}))  # 4 MB over 2 s
     assert [row.met for row in slow_but_linear if row.met is not None] == [False, False]
+
+
+def test_generic_goal_is_judged_on_the_extractor_calls_and_the_loop_is_shown_beside():
+    def side(extract_rate: float, loop_rate: float) -> dict:
+        return {
+            "f1": 0.9757,
+            "pages": 181,
+            "pages_per_s": extract_rate,
+            "loop_pages_per_s": loop_rate,
+        }
+
+    generic = {"generic": side(105.0, 70.0), "trafilatura": side(50.0, 46.0)}
+    rows = extraction_rows({}, generic)
+    assert rows[0].ratio == "2.10" and rows[0].met is True
+    assert rows[1].ratio == "1.52" and rows[1].met is None and "scored" in rows[1].measure
+    assert rows[2].met is True  # F1
+    slower = {"generic": side(95.0, 70.0), "trafilatura": side(50.0, 46.0)}
+    assert extraction_rows({}, slower)[0].met is False
 
 
 def test_crawl_goals_are_judged_on_the_pages_both_crawls_fetch():

@@ -24,6 +24,7 @@ from functools import lru_cache
 from lxml import etree
 from lxml import html as lxml_html
 
+from portal_spider.extraction.html_tree import WITHOUT_COMMENTS
 from portal_spider.extraction.vocabulary import BOILERPLATE_ATTR_RE
 
 WORD_RE = re.compile(r"\w+")
@@ -176,7 +177,10 @@ def article_region(tree: etree._Element) -> etree._Element:
         if parent is None or parent.tag in ROOT_TAGS:
             break
         region = parent
-    page = lxml_html.document_fromstring("<html><body><p>.</p></body></html>")
+    # the page parser's element classes, and its way of finding them (see parse_html)
+    page = lxml_html.document_fromstring(
+        "<html><body><p>.</p></body></html>", parser=WITHOUT_COMMENTS
+    )
     body = page.find("body")
     body.remove(body[0])
     clone = copy.deepcopy(region)

@@ -135,6 +135,16 @@ class PortalServer:
             self.log.user_agents.add(handler.headers.get("User-Agent", ""))
             self.log.in_flight += 1
             self.log.max_in_flight = max(self.log.max_in_flight, self.log.in_flight)
+        counted = True  # still counted in flight
+
+        def replied() -> None:
+            """The request stops counting as in flight (once)."""
+            nonlocal counted
+            if counted:
+                counted = False
+                with self.log.lock:
+                    self.log.in_flight -= 1
+
         try:
             fault = self._fault_for(target)
             delay = self.delay + (fault.delay if fault else 0.0)
@@ -159,9 +169,12 @@ class PortalServer:
             handler.send_header("Content-Length", str(len(reply.body)))
             if reply.location:
                 handler.send_header("Location", reply.location)
+            # counted out before the first byte goes: once the client has the whole reply it may
+            # send its next request at once, before this thread would run again to count it out
+            # (on a loaded machine that showed a third request "in flight" under a limit of two)
+            replied()
             handler.end_headers()
             if not head:
                 handler.wfile.write(reply.body)
         finally:
-            with self.log.lock:
-                self.log.in_flight -= 1
+            replied()

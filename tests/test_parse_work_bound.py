@@ -28,6 +28,7 @@ import pytest
 from portal_spider.demo.big_page import big_article_page
 from portal_spider.extraction.html_tree import (
     BYTES_WITHOUT_COMMENTS,
+    WITH_COMMENTS,
     WITHOUT_COMMENTS,
     html_element_classes,
 )
@@ -71,14 +72,15 @@ def parse_work(path: str, size: int) -> Work:
     layout, page_object = PATHS[path]
     page = big_article_page(size, layout)
     profile = cProfile.Profile()
-    # the main-content extractor's parser finds element classes in C; lxml.html's own lookup,
-    # a Python method, is put back meanwhile so that its element visits are counted too
-    for parser in (WITHOUT_COMMENTS, BYTES_WITHOUT_COMMENTS):
+    # the project's parsers find element classes in C; lxml.html's own lookup, a Python
+    # method, is put back meanwhile so that every element visit is counted
+    parsers = (WITH_COMMENTS, WITHOUT_COMMENTS, BYTES_WITHOUT_COMMENTS)
+    for parser in parsers:
         parser.set_element_class_lookup(lxml.html.HtmlElementClassLookup())
     try:
         item = profile.runcall(get_platform(page_object).parse_article, page.url, page.html)
     finally:
-        for parser in (WITHOUT_COMMENTS, BYTES_WITHOUT_COMMENTS):
+        for parser in parsers:
             parser.set_element_class_lookup(html_element_classes())
     body = item.body_text or ""
     assert item.title and body.startswith(page.first_paragraph), "the parse must be right"

@@ -56,9 +56,6 @@ class ProseBlock:
     element: etree._Element
     prose_words: int  # prose words of the block
     page_prose_words: int  # prose words of the whole page (chrome left out)
-    # chrome-named elements inside the block, to leave out of the body (those below page
-    # furniture are not listed: the furniture is left out whole)
-    chrome: set[etree._Element]
 
 
 @lru_cache(maxsize=4096)
@@ -138,8 +135,7 @@ def find_prose_block(tree: etree._Element) -> ProseBlock | None:
             best, best_depth = element, depth
     if best is None:
         return None
-    inside = {e for e in chrome if any(a is best for a in e.iterancestors())}
-    return ProseBlock(best, prose.get(best, 0) - removed.get(best, 0), total, inside)
+    return ProseBlock(best, prose.get(best, 0) - removed.get(best, 0), total)
 
 
 def _holding(

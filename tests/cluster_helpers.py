@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
 import time
 import uuid
 from collections import Counter
@@ -76,10 +77,22 @@ def run_cluster(
     for _ in range(workers):
         cluster.start_worker()
     try:
-        statuses = cluster.wait(timeout=timeout)
+        statuses = [exit_status(cluster, p, timeout) for p in [cluster.writer, *cluster.workers]]
     finally:
         cluster.stop()
     assert statuses == [0] * (workers + 1), cluster.logs()
+
+
+def exit_status(cluster: LocalCluster, process: subprocess.Popen | None, seconds: float) -> int:
+    """The exit status of one of the cluster's processes; a process still running after
+    ``seconds`` fails the test with every process's log."""
+    assert process is not None
+    try:
+        return process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(
+            f"{process.args[3]} still running after {seconds}s\n{cluster.logs()}"
+        ) from None
 
 
 def article_rows(db_path: Path) -> dict[str, dict[str, Any]]:

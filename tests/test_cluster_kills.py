@@ -22,7 +22,14 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from cluster_helpers import FAST, count_rows, needs_redis, new_cluster, wait_until
+from cluster_helpers import (
+    FAST,
+    count_rows,
+    exit_status,
+    needs_redis,
+    new_cluster,
+    wait_until,
+)
 
 from archive.db import open_archive
 from portal_spider.cluster.demo import portal_row
@@ -155,8 +162,8 @@ def test_a_worker_killed_mid_run_loses_nothing(redis_url, portals, tmp_path):
         killed_at = district_articles(cluster.db_path)
         assert killed_at < len(sites[DISTRICT].articles), "the run ended before the kill"
         survivor = next(p for p in cluster.workers if p is not victim)
-        assert cluster.writer.wait(timeout=240) == 0, cluster.logs()
-        assert survivor.wait(timeout=60) == 0, cluster.logs()
+        assert exit_status(cluster, cluster.writer, 240) == 0, cluster.logs()
+        assert exit_status(cluster, survivor, 60) == 0, cluster.logs()
         assert victim.wait(timeout=10) == -signal.SIGKILL
     finally:
         cluster.stop()
@@ -192,8 +199,8 @@ def test_a_killed_writer_started_again_loses_nothing(redis_url, portals, tmp_pat
         waiting = connect(redis_url).xrange(Keys(cluster.prefix).results)
         assert any(fields[b"kind"] == b"capture" for _, fields in waiting)  # captures in flight
         restarted = cluster.start_writer()
-        assert restarted.wait(timeout=240) == 0, cluster.logs()
-        assert all(worker.wait(timeout=60) == 0 for worker in cluster.workers), cluster.logs()
+        assert exit_status(cluster, restarted, 240) == 0, cluster.logs()
+        assert [exit_status(cluster, w, 60) for w in cluster.workers] == [0, 0], cluster.logs()
     finally:
         cluster.stop()
     assert_archived_once(cluster.db_path, sites)
@@ -222,8 +229,8 @@ def test_a_worker_that_lost_its_lease_stops_and_nothing_is_doubled(redis_url, po
         queue = JobQueue(connect(redis_url), Keys(cluster.prefix))
         job = next(job for job in queue.live_jobs() if job.portal.slug == DISTRICT)
         assert queue.client.delete(Keys(cluster.prefix).lease(job.job_id)) == 1
-        assert cluster.writer.wait(timeout=240) == 0, cluster.logs()
-        assert all(worker.wait(timeout=60) == 0 for worker in cluster.workers), cluster.logs()
+        assert exit_status(cluster, cluster.writer, 240) == 0, cluster.logs()
+        assert [exit_status(cluster, w, 60) for w in cluster.workers] == [0, 0], cluster.logs()
     finally:
         cluster.stop()
     logs = "".join(path.read_text(errors="replace") for path in cluster.folder.glob("worker-*"))

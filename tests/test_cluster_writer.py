@@ -264,6 +264,7 @@ def test_a_portal_asked_for_twice_gets_one_job(tmp_path):
             queue.ask(portal, {})
         writer = Writer(server.url, tmp_path / "archive.db", prefix=keys.prefix)
         writer.db = open_archive(tmp_path / "archive.db")
+        writer.ensure_group()
         writer.dispatch_wanted()
         queue.ask(PORTAL, {})  # while its job waits
         writer.dispatch_wanted()
@@ -271,3 +272,95 @@ def test_a_portal_asked_for_twice_gets_one_job(tmp_path):
         assert queue.client.llen(keys.wanted) == 0
     runs = list(open_archive(tmp_path / "archive.db")["crawl_runs"].rows)
     assert sorted(run["portal"] for run in runs) == ["xa-khac", "xa-thu"]
+
+
+def lose_worker(queue: JobQueue, keys: Keys) -> None:
+    """A worker claims the waiting job and dies: its lease is gone."""
+    job = queue.claim("worker-thu:1", 10)
+    assert job is not None
+    assert queue.client.delete(keys.lease(job.job_id)) == 1
+
+
+@pytest.mark.crawl  # starts a redis-server
+@needs_redis
+def test_a_lost_job_keeps_the_cluster_busy_until_its_portal_is_queued_again(tmp_path):
+    """Between taking a lost job back and queueing the portal's next one the writer reads the
+    archive; a worker that stops once the cluster is idle must not stop in that gap."""
+    with LocalRedis() as server:
+        keys = Keys("test-lost")
+        queue = JobQueue(connect(server.url), keys)
+        writer = Writer(server.url, tmp_path / "archive.db", prefix=keys.prefix)
+        writer.db = open_archive(tmp_path / "archive.db")
+        writer.ensure_group()
+        queue.ask(PORTAL, {})
+        writer.dispatch_wanted()
+        lose_worker(queue, keys)
+        [lost] = queue.lost_jobs()  # the writer's first step: the job out of the active list
+        assert queue.client.llen(keys.active) == 0
+        assert not queue.idle()
+        assert [job.run_id for job in queue.live_jobs()] == [lost.run_id]
+        writer.take_back_lost()
+        [again] = queue.live_jobs()
+        assert (again.portal.slug, again.attempt) == (PORTAL.slug, 2)
+        assert again.run_id != lost.run_id
+        assert queue.client.llen(keys.lost) == 0 and queue.client.llen(keys.jobs) == 1
+    runs = {row["id"]: row for row in open_archive(tmp_path / "archive.db")["crawl_runs"].rows}
+    assert runs[lost.run_id]["status"] == "interrupted"
+    assert runs[lost.run_id]["error"] == "the crawl stopped early (its worker was lost)"
+    assert runs[again.run_id]["status"] == "running"
+
+
+@pytest.mark.crawl  # starts a redis-server
+@needs_redis
+def test_a_writer_killed_after_closing_a_lost_run_queues_the_portal_on_restart(tmp_path):
+    with LocalRedis() as server:
+        keys = Keys("test-lost-restart")
+        queue = JobQueue(connect(server.url), keys)
+        first = Writer(server.url, tmp_path / "archive.db", prefix=keys.prefix)
+        first.db = open_archive(tmp_path / "archive.db")
+        first.ensure_group()
+        queue.ask(PORTAL, {})
+        first.dispatch_wanted()
+        lose_worker(queue, keys)
+        [lost] = queue.lost_jobs()
+        first.interrupt(lost.run_id, "its worker was lost")  # ... and the writer is killed here
+        restarted = Writer(server.url, tmp_path / "archive.db", prefix=keys.prefix)
+        restarted.db = open_archive(tmp_path / "archive.db")
+        restarted.ensure_group()
+        restarted.take_back_lost()
+        [again] = queue.live_jobs()
+        assert (again.attempt, queue.client.llen(keys.lost)) == (2, 0)
+    runs = list(open_archive(tmp_path / "archive.db")["crawl_runs"].rows)
+    assert [(run["id"], run["status"]) for run in runs] == [
+        (lost.run_id, "interrupted"),
+        (again.run_id, "running"),
+    ]
+
+
+@pytest.mark.crawl  # starts a redis-server
+@needs_redis
+def test_a_lost_job_whose_run_ended_or_used_its_attempts_is_dropped(tmp_path):
+    with LocalRedis() as server:
+        keys = Keys("test-lost-drop")
+        queue = JobQueue(connect(server.url), keys)
+        writer = Writer(server.url, tmp_path / "archive.db", prefix=keys.prefix)
+        writer.db = open_archive(tmp_path / "archive.db")
+        writer.ensure_group()
+        # the worker sent the end of its run, then died before it dropped the job
+        queue.ask(PORTAL, {})
+        writer.dispatch_wanted()
+        lose_worker(queue, keys)
+        [ended] = queue.live_jobs()
+        writer.run_writer(ended.run_id, PORTAL.slug).finish("finished", {})
+        writer.runs.pop(ended.run_id)
+        writer.take_back_lost()
+        assert queue.live_jobs() == [] and queue.idle()
+        # a portal whose worker was lost MAX_ATTEMPTS times is left for the next enqueue
+        job = writer.dispatch(PORTAL, {}, None, attempt=3)
+        lose_worker(queue, keys)
+        writer.take_back_lost()
+        assert queue.live_jobs() == [] and queue.idle()
+    runs = {row["id"]: row for row in open_archive(tmp_path / "archive.db")["crawl_runs"].rows}
+    assert runs[ended.run_id]["status"] != "running" and runs[ended.run_id]["error"] is None
+    assert runs[job.run_id]["error"] == "the crawl stopped early (its worker was lost)"
+    assert len(runs) == 2

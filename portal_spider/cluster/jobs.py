@@ -9,9 +9,12 @@ claims it with LMOVE and takes its lease in the same script) -> ``active`` -> (t
 the end of the run on the result stream, then drops the job and its lease) -> gone.
 
 The worker renews the lease while it crawls. A worker killed or cut off stops renewing it; once
-it has expired the writer takes the job out of ``active``, closes its run as interrupted and
-plans the portal again from the archive (which now holds whatever the lost worker had sent), so
-the next run goes on where the lost one stopped, as a local crawl does after a kill.
+it has expired the writer moves the job from ``active`` to ``lost`` (one script), closes its run
+as interrupted and plans the portal again from the archive (which now holds whatever the lost
+worker had sent), so the next run goes on where the lost one stopped, as a local crawl does after
+a kill. The next job is queued and the lost one dropped in one transaction: at no moment is the
+portal in none of the lists, so a worker that stops when the cluster is idle cannot stop while
+the portal is being planned again, and a writer killed in between finds the lost job on restart.
 """
 
 from __future__ import annotations
@@ -50,10 +53,12 @@ local removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
 redis.call('DEL', KEYS[2])
 return removed
 """
-# the writer takes back a job whose lease expired (only if it still has none)
+# the writer takes back a job whose lease expired (only if it still has none): active -> lost
 TAKE_BACK = """
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-return redis.call('LREM', KEYS[1], 1, ARGV[1])
+local removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
+if removed == 1 then redis.call('RPUSH', KEYS[3], ARGV[1]) end
+return removed
 """
 
 
@@ -128,12 +133,17 @@ class JobQueue:
         data = json.loads(text)
         return text, Portal(**data["portal"]), data.get("settings") or {}
 
-    def dispatch(self, job: Job, wanted_raw: str | None = None) -> None:
-        """Put ``job`` in the queue and, in the same transaction, drop the request it answers."""
+    def dispatch(
+        self, job: Job, wanted_raw: str | None = None, lost_raw: str | None = None
+    ) -> None:
+        """Put ``job`` in the queue and, in the same transaction, drop the request it answers
+        (``wanted_raw``) or the lost job it follows (``lost_raw``)."""
         with self.client.pipeline(transaction=True) as pipe:
             pipe.rpush(self.keys.jobs, job.to_json())
             if wanted_raw is not None:
                 pipe.lrem(self.keys.wanted, 1, wanted_raw)
+            if lost_raw is not None:
+                pipe.lrem(self.keys.lost, 1, lost_raw)
             pipe.execute()
 
     def drop_wanted(self, wanted_raw: str) -> None:
@@ -141,34 +151,41 @@ class JobQueue:
         self.client.lrem(self.keys.wanted, 1, wanted_raw)
 
     def lost_jobs(self) -> list[Job]:
-        """Active jobs whose lease has expired, taken out of the active list."""
-        lost = []
+        """The jobs whose lease expired: those of the active list, moved to the lost list now,
+        and those a writer killed before it dealt with them left there."""
         for raw in self.client.lrange(self.keys.active, 0, -1):
             job = Job.from_json(raw)
             if self.client.exists(self.keys.lease(job.job_id)):
                 continue
-            if self._take_back(keys=[self.keys.active, self.keys.lease(job.job_id)], args=[raw]):
-                lost.append(job)
-        return lost
+            self._take_back(
+                keys=[self.keys.active, self.keys.lease(job.job_id), self.keys.lost], args=[raw]
+            )
+        return [Job.from_json(raw) for raw in self.client.lrange(self.keys.lost, 0, -1)]
+
+    def forget_lost(self, job: Job) -> None:
+        """Drop a lost job without queueing the portal again."""
+        self.client.lrem(self.keys.lost, 1, job.raw)
 
     def live_jobs(self) -> list[Job]:
-        """The jobs waiting or claimed."""
+        """The jobs waiting, claimed, or lost and not yet planned again."""
         raws = [
             *self.client.lrange(self.keys.jobs, 0, -1),
             *self.client.lrange(self.keys.active, 0, -1),
+            *self.client.lrange(self.keys.lost, 0, -1),
         ]
         return [Job.from_json(raw) for raw in raws]
 
     def live_run_ids(self) -> set[int]:
-        """The runs of the jobs waiting or claimed."""
+        """The runs of the jobs waiting, claimed or lost."""
         return {job.run_id for job in self.live_jobs()}
 
     def idle(self) -> bool:
-        """Nothing asked for, waiting or claimed."""
+        """Nothing asked for, waiting, claimed, or lost and not yet planned again."""
         with self.client.pipeline(transaction=True) as pipe:
             pipe.llen(self.keys.wanted)
             pipe.llen(self.keys.jobs)
             pipe.llen(self.keys.active)
+            pipe.llen(self.keys.lost)
             return not any(pipe.execute())
 
     # --- a worker --------------------------------------------------------------------------------

@@ -4,6 +4,9 @@
 * ``<prefix>:jobs`` (list): jobs the writer made (portal, run id, crawl plan), waiting for a worker;
 * ``<prefix>:active`` (list): jobs a worker claimed; ``<prefix>:lease:<job>`` (string with a
   time to live) says its worker is alive; a job whose lease expired goes back to the writer;
+* ``<prefix>:lost`` (list): jobs taken back from ``active`` (their lease expired), until the
+  writer has queued the portal's next job (or given it up); they keep the cluster from looking
+  idle while the portal is planned again;
 * ``<prefix>:results`` (stream, consumer group ``writer``): what workers send the writer;
   ``<prefix>:rejected`` (stream): entries the writer could not read, with the reason;
 * ``<prefix>:host:<host:port>`` (sorted set) and ``<prefix>:host:<host:port>:next`` (string):
@@ -37,6 +40,10 @@ class Keys:
     @property
     def active(self) -> str:
         return f"{self.prefix}:active"
+
+    @property
+    def lost(self) -> str:
+        return f"{self.prefix}:lost"
 
     def lease(self, job_id: str) -> str:
         return f"{self.prefix}:lease:{job_id}"

@@ -65,6 +65,7 @@ BATCH = 100
 BLOCK_MS = 500
 MAX_ATTEMPTS = 3  # a portal whose worker was lost this many times in a row is left interrupted
 ARTICLE_OUTCOMES = ("new", "updated", "unchanged", "gone")
+WORKER_LOST = "its worker was lost"  # the reason a run taken back from a lost worker ends with
 DRAIN_MAX = 2000  # entries written before the writer looks at the job lists again
 # an entry no writer could ever read (an archive error is not among them: it stops the writer)
 UNREADABLE = (
@@ -415,9 +416,16 @@ class Writer:
             busy.add(portal.slug)
 
     def dispatch(
-        self, portal: Portal, job_settings: dict[str, Any], wanted_raw: str | None, attempt: int = 1
+        self,
+        portal: Portal,
+        job_settings: dict[str, Any],
+        wanted_raw: str | None,
+        attempt: int = 1,
+        *,
+        lost_raw: str | None = None,
     ) -> Job:
-        """Open a run of ``portal``, read its plan, and queue its job."""
+        """Open a run of ``portal``, read its plan, and queue its job (dropping, in the same
+        transaction, the request or the lost job it answers)."""
         assert self.db is not None
         settings = self.settings(job_settings)
         clock = Clock(settings.get("PORTAL_ARCHIVE_NOW"))
@@ -431,7 +439,7 @@ class Writer:
         job = Job(new_job_id(), portal, run_id, plan, job_settings, attempt)
         self.portals[run_id] = portal
         self.settings_of[run_id] = job_settings
-        self.queue.dispatch(job, wanted_raw)
+        self.queue.dispatch(job, wanted_raw, lost_raw)
         logger.info(
             "writer: job for %s queued (run %d, %d articles known, %d files pending)",
             portal.slug,
@@ -442,32 +450,44 @@ class Writer:
         return job
 
     def take_back_lost(self) -> None:
+        """Close the runs of the jobs whose lease expired and queue their portals again."""
         lost = self.queue.lost_jobs()
         if not lost:
             return
         self.drain(block=False)  # whatever the lost worker sent before it went is written first
         for job in lost:
-            logger.warning(
-                "writer: the worker of %s (run %d) stopped renewing its lease",
-                job.portal.slug,
-                job.run_id,
-            )
             self.portals.setdefault(job.run_id, job.portal)
             self.settings_of.setdefault(job.run_id, job.settings)
             writer = self.run_writer(job.run_id, job.portal.slug)
-            if not writer.running():
+            if writer.running():
+                logger.warning(
+                    "writer: the worker of %s (run %d) stopped renewing its lease",
+                    job.portal.slug,
+                    job.run_id,
+                )
+                self.interrupt(job.run_id, WORKER_LOST)
+            else:
                 writer.close()
                 self.runs.pop(job.run_id, None)
-                continue  # its end arrived before the lease expired: nothing is lost
-            self.interrupt(job.run_id, "its worker was lost")
+                if not self.closed_as_lost(job.run_id):
+                    self.queue.forget_lost(job)
+                    continue  # its end arrived before the lease expired: nothing is lost
+                # closed as lost by a writer killed before it queued the portal again
             if job.attempt >= MAX_ATTEMPTS:
                 logger.error(
                     "writer: %s lost its worker %d times; left for the next enqueue",
                     job.portal.slug,
                     job.attempt,
                 )
+                self.queue.forget_lost(job)
                 continue
-            self.dispatch(job.portal, job.settings, None, job.attempt + 1)
+            self.dispatch(job.portal, job.settings, None, job.attempt + 1, lost_raw=job.raw)
+
+    def closed_as_lost(self, run_id: int) -> bool:
+        """Whether the run was closed because its worker was lost (not by its own end)."""
+        assert self.db is not None
+        error = self.db["crawl_runs"].get(run_id)["error"] or ""
+        return error.endswith(f"({WORKER_LOST})")
 
 
 def wait_for_redis(url: str, seconds: float = 10) -> None:

@@ -79,3 +79,21 @@ def test_stats_are_scrapys_as_plain_calls(tmp_path):
     stats.set_value("reason", "finished")
     assert stats.get_stats() == {"pages": 3, "depth": 3, "reason": "finished"}
     assert stats.inc_value.__func__ is MemoryStatsCollector.inc_value  # no wrapper around it
+
+
+def test_a_crawl_collects_garbage_cycles_less_often_and_gives_the_thresholds_back():
+    import gc
+
+    from portal_spider.crawl.runner import CRAWL_GC_THRESHOLD, crawl_gc
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        with crawl_gc():
+            assert gc.get_threshold() == (CRAWL_GC_THRESHOLD, 10, 10)
+        assert gc.get_threshold() == (700, 10, 10)
+        gc.set_threshold(20_000, 5, 5)  # a process tuned higher already keeps its own
+        with crawl_gc():
+            assert gc.get_threshold() == (20_000, 5, 5)
+    finally:
+        gc.set_threshold(*before)

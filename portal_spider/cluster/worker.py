@@ -27,7 +27,7 @@ from twisted.internet.task import LoopingCall, deferLater
 from portal_spider.cluster.jobs import Job, JobQueue
 from portal_spider.cluster.keys import Keys, connect
 from portal_spider.cluster.spider import ClusterPortalSpider, Outbox
-from portal_spider.crawl.runner import crawl_settings
+from portal_spider.crawl.runner import crawl_gc, crawl_settings
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +115,8 @@ class Worker:
             DeferredList(loops, fireOnOneErrback=True, consumeErrors=True).addBoth(done)
 
         reactor.callWhenRunning(start)
-        self.process.start(stop_after_crawl=False, install_signal_handlers=False)
+        with crawl_gc():
+            self.process.start(stop_after_crawl=False, install_signal_handlers=False)
         logger.info("worker %s: %d job(s) done", self.name, self.jobs_done)
         return outcome["status"]
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +15,25 @@ from scrapy.settings import Settings
 from portal_spider.crawl.lock import ArchiveLock
 from portal_spider.registry import Portal
 from portal_spider.spiders.portal import PortalSpider
+
+# Python's cycle collector runs its youngest generation every 700 new container objects by
+# default: a crawl makes that many in a few requests (Scrapy's requests, responses, deferreds,
+# the page objects' records), and 1.1 of a 2,000-article crawl's ~24 CPU seconds went to
+# collecting. Every 5,000 objects it costs 0.4 s; garbage cycles wait a little longer (peak
+# memory +8 MB on that crawl). The older generations keep their default ratios.
+CRAWL_GC_THRESHOLD = 5_000
+
+
+@contextmanager
+def crawl_gc() -> Iterator[None]:
+    """Collect garbage cycles at a crawl's pace inside the block; the process's thresholds are
+    set back after it."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], CRAWL_GC_THRESHOLD), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 @dataclass
@@ -49,7 +71,7 @@ def run_crawl(
     another crawl holds it. Scrapy's reactor can start once per process, so call this once per
     process.
     """
-    with ArchiveLock(db_path):
+    with ArchiveLock(db_path), crawl_gc():
         settings = crawl_settings(db_path, overrides)
         settings.set("PORTAL_ARCHIVE_LOCK_HELD", True, priority="cmdline")
         process = CrawlerProcess(settings)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from portal_spider.extraction.html_tree import first, parse_html, text_of
+from portal_spider.extraction.html_tree import compiled_xpath, first, parse_html, text_of
 from portal_spider.normalize.dates_vi import find_dates
 from portal_spider.normalize.urls import absolute_url, canonical_url, same_origin
 
@@ -62,7 +62,7 @@ class ListingRules:
 def add_article(listing: Listing, link: HtmlElement, href: str, item: str = ITEM_ANCESTOR) -> None:
     """Add an article link, with the date its list item shows (for incremental stops)."""
     listing.article_urls.append(href)
-    block = link.xpath(item)
+    block = compiled_xpath(item)(link)
     if block:
         dates = find_dates(text_of(block[0]) or "")
         if dates:

@@ -19,7 +19,13 @@ from lxml.html import HtmlElement
 
 from portal_spider.extraction.attribution import read_attribution_line, record_attribution
 from portal_spider.extraction.field_guard import field_guard
-from portal_spider.extraction.html_tree import first, meta_content, parse_html, text_of
+from portal_spider.extraction.html_tree import (
+    compiled_xpath,
+    first,
+    meta_content,
+    parse_html,
+    text_of,
+)
 from portal_spider.extraction.listing_links import Listing, add_article
 from portal_spider.extraction.media import fill_body_fields
 from portal_spider.extraction.page import Page
@@ -43,6 +49,11 @@ ARTICLE_PAGE = re.compile(r"/noidung/[^?]*/pages/chi-tiet-[^/?]*\.aspx$", re.IGN
 
 # the href of every link in and under an element, in document order
 _LINK_HREFS = etree.XPath("descendant-or-self::a/@href", smart_strings=False)
+_BREADCRUMB_LINKS = etree.XPath(
+    "//*[contains(@class, 'breadcrumb') or contains(@class, 'duong-dan')]//a"
+)
+_BODY_BLOCKS = etree.XPath("./p|./div")
+_CAPTIONS = etree.XPath(".//table[contains(@class,'image-caption')]|.//figure")
 
 ARTICLE_BLOCKS = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' news-detail ')]",
@@ -261,7 +272,7 @@ class YenBaiPlatform(Platform):
 
     def _date(self, item: ArticleItem, block: HtmlElement) -> None:
         for path in DATE_PATHS:
-            for element in block.xpath(path):
+            for element in compiled_xpath(path)(block):
                 dates = find_dates(text_of(element) or "")
                 if dates:
                     item.published_raw = dates[0]
@@ -286,9 +297,7 @@ class YenBaiPlatform(Platform):
                 return
 
     def _category(self, item: ArticleItem, tree: HtmlElement) -> None:
-        crumbs = tree.xpath(
-            "//*[contains(@class, 'breadcrumb') or contains(@class, 'duong-dan')]//a"
-        )
+        crumbs = _BREADCRUMB_LINKS(tree)
         if len(crumbs) >= 2:
             item.category = text_of(crumbs[-1])
             item.note("category", "platform:yenbai .breadcrumb a[last]")
@@ -309,7 +318,7 @@ class YenBaiPlatform(Platform):
     def _body(self, item: ArticleItem, body: HtmlElement, url: str, how: str) -> None:
         body = deepcopy(body)
         # trailing attribution lines: author (a person) and source (an organisation)
-        for paragraph in _last_with_text(body.xpath("./p|./div"), ATTRIBUTION_PARAGRAPHS):
+        for paragraph in _last_with_text(_BODY_BLOCKS(body), ATTRIBUTION_PARAGRAPHS):
             text = text_of(paragraph) or ""
             found = read_attribution_line(text)
             author = found if found is not None and found[0] == "author" else None
@@ -324,7 +333,7 @@ class YenBaiPlatform(Platform):
             if (text_of(element) or "").lower() in TOOLBAR_LINK_WORDS:
                 element.drop_tree()
         text_only = deepcopy(body)
-        for caption in text_only.xpath(".//table[contains(@class,'image-caption')]|.//figure"):
+        for caption in _CAPTIONS(text_only):
             caption.drop_tree()
         fill_body_fields(item, body, url, how, text_root=text_only)
 

@@ -8,7 +8,7 @@ source and author lines at the end of the body, never in the page chrome around 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from lxml.html import HtmlElement
 
@@ -80,31 +80,40 @@ def headings(tree: HtmlElement) -> list[HtmlElement]:
     test as one XPath (libxml2 evaluates each ``contains`` per element), which
     tests/test_landmarks.py keeps as the reference.
     """
-    found = []
+    return list(iter_headings(tree))
+
+
+def iter_headings(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """:func:`headings`, one at a time: a reader that stops early leaves the rest unread."""
     for element in tree.iter():
         tag = element.tag
         if tag in HEADING_TAGS:
-            found.append(element)
+            yield element
         elif isinstance(tag, str) and tag != "a" and tag != "title":
             classes = element.get("class")
             if classes and any(word in classes for word in TITLE_CLASSES):
-                found.append(element)
-    return found
+                yield element
 
 
 def heading_candidates(
     tree: HtmlElement, verdicts: ChromeVerdicts | None = None
 ) -> list[HtmlElement]:
     """Headings and title-classed elements outside chrome and banners, in document order."""
-    found = []
-    for element in headings(tree):
+    return list(iter_heading_candidates(tree, verdicts))
+
+
+def iter_heading_candidates(
+    tree: HtmlElement, verdicts: ChromeVerdicts | None = None
+) -> Iterator[HtmlElement]:
+    """:func:`heading_candidates`, one at a time: those after the one a reader looks for (the
+    heading of a title already known) are not judged."""
+    for element in iter_headings(tree):
         text = clean_text(element.text_content()) or ""
         if not 8 <= len(text) <= 400 or in_chrome(element, verdicts=verdicts) or in_logo(element):
             continue
         if OTHER_NEWS_HEADING_RE.match(text) or BOX_TITLE_RE.match(text):
             continue  # the title of a box of other articles or of a widget
-        found.append(element)
-    return found
+        yield element
 
 
 def title_parts(text: str) -> list[str]:

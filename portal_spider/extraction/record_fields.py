@@ -44,6 +44,7 @@ from portal_spider.extraction.landmarks import (
     common_ancestor,
     heading_candidates,
     is_label_line,
+    iter_heading_candidates,
     link_trail,
     matching_heading,
     paragraph_element,
@@ -121,10 +122,11 @@ def complete_record(
 def _locate_title(item: ArticleItem, page: Page, fill: bool, how: str) -> None:
     if page.title is not None and item.title:
         return
-    candidates = heading_candidates(page.tree, page.chrome)
     if item.title:
-        page.title = matching_heading(candidates, item.title)
+        # the first heading that is the title ends the search: those after it are not judged
+        page.title = matching_heading(iter_heading_candidates(page.tree, page.chrome), item.title)
         return
+    candidates = heading_candidates(page.tree, page.chrome)
     hints = list(page.data.headline)
     titles = page.tree.xpath("//title")
     page_title = clean_text(titles[0].text_content()) if titles else None

@@ -14,6 +14,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from portal_spider.extraction.html_tree import meta_content
@@ -140,13 +141,26 @@ def _prop_value(element: HtmlElement) -> str | None:
     return clean_text(element.text_content()) or None
 
 
+_MICRODATA_ELEMENTS = etree.XPath("//*[@itemscope or @itemprop]")
+
+
 def read_microdata(tree: HtmlElement, data: StructuredData) -> None:
     """Fill ``data`` from the page's schema.org article microdata (``itemprop`` attributes)."""
-    scopes = tree.xpath("//*[@itemscope][contains(@itemtype, 'Article') or "
-                        "contains(@itemtype, 'BlogPosting')]")  # fmt: skip
-    scope = scopes[0] if scopes else None
+    # one walk of the tree for both questions (most pages have no microdata at all):
+    # //*[@itemscope][contains(@itemtype, 'Article') or contains(@itemtype, 'BlogPosting')]
+    # and //*[@itemprop='articleBody' or @itemprop='headline']
+    marked = _MICRODATA_ELEMENTS(tree)
+    scope = next(
+        (
+            element
+            for element in marked
+            if element.get("itemscope") is not None
+            and any(word in (element.get("itemtype") or "") for word in ("Article", "BlogPosting"))
+        ),
+        None,
+    )
     if scope is None:
-        if not tree.xpath("//*[@itemprop='articleBody' or @itemprop='headline']"):
+        if not any(element.get("itemprop") in ("articleBody", "headline") for element in marked):
             return
         scope = tree
     for element in _itemprop(scope, "headline")[:1]:

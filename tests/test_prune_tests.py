@@ -1,0 +1,106 @@
+"""trafilatura's prune expressions read as Python tests select what the XPaths select."""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from pathlib import Path
+
+import pytest
+import trafilatura.xpaths
+from lxml import etree
+from trafilatura import main_extractor
+from trafilatura.htmlprocessing import convert_tags, tree_cleaning
+
+from portal_spider.extraction.main_content import trafilatura_pass
+from portal_spider.extraction.main_content.prune_tests import python_prune
+from portal_spider.extraction.main_content.units import parse_page
+
+FIXTURE_PAGES = sorted((Path(__file__).parent / "fixtures" / "pages").glob("**/page.html"))
+TRAFILATURA_XPATHS = [
+    (f"{name}[{index}]", xpath)
+    for name in sorted(dir(trafilatura.xpaths))
+    if name.isupper() and isinstance(getattr(trafilatura.xpaths, name), list)
+    for index, xpath in enumerate(getattr(trafilatura.xpaths, name))
+    if isinstance(xpath, etree.XPath)
+]
+READABLE = [(name, xpath) for name, xpath in TRAFILATURA_XPATHS if python_prune(xpath) is not None]
+# attribute order (a union reads the attribute written first), absent and empty attributes,
+# translate, a case-blind regex, elements of other tags
+TRICKY = """<html><body><div>
+<div class="cookie-bar" id="main">a</div><div id="main" class="cookie-bar">b</div>
+<span id="x" class="reply-to">c</span><span class="reply-to" id="x">d</span>
+<p style="color:red" id="hidden-note">e</p><p id="hidden-note" style="color:red">f</p>
+<div role="Navigation">g</div><div role="">h</div><div data-lp-replacement-content="">i</div>
+<section class="FullText">j</section><section class="comments-title">k</section>
+<item class="sidebar">l</item><a class="sidebar">m</a><div class="">n</div><div>o</div>
+<list aria-hidden="true">p</list><div style="display: none">q</div><div class="x bottom">r</div>
+</div></body></html>"""
+
+
+def _trees(html: str) -> list[etree._Element]:
+    """A page's tree as parsed, and as trafilatura's cleaning and tag conversion leave it."""
+    tree = parse_page(html)
+    options = trafilatura_pass.PRECISE_OPTIONS
+    return [tree, convert_tags(tree_cleaning(deepcopy(tree), options), options)]
+
+
+def test_section_prunes_are_read_as_python() -> None:
+    """The expressions the speed of the precise pass rests on are read (not left as XPath)."""
+    for xpaths, tests in trafilatura_pass.SECTION_PRUNES[:3]:
+        assert all(not isinstance(test, etree.XPath) for test in tests), xpaths
+    assert len(READABLE) >= 12
+
+
+def test_unknown_forms_are_not_read() -> None:
+    assert python_prune(etree.XPath(".//*[self::div][@a][not(.//h1)]")) is None
+    assert python_prune(etree.XPath(".//*[@a or count(*) > 1]")) is None
+    assert python_prune(etree.XPath("(.//article)[1]")) is None
+    assert python_prune(etree.XPath(".//*[@class='a' or @id='b']")) is not None
+
+
+@pytest.mark.parametrize("name,xpath", READABLE, ids=[name for name, _ in READABLE])
+def test_python_prune_selects_what_the_xpath_selects(name: str, xpath: etree.XPath) -> None:
+    prune = python_prune(xpath)
+    assert prune is not None
+    selected = 0
+    for html in [TRICKY, *(page.read_text(encoding="utf-8") for page in FIXTURE_PAGES)]:
+        for tree in _trees(html):
+            expected = xpath(tree)
+            assert prune(tree) == expected, name
+            assert prune(tree) == expected, name  # answers kept from the first call
+            selected += len(expected)
+    if name.startswith(("OVERALL_DISCARD_XPATH", "PRECISION_DISCARD_XPATH[1]")):
+        assert selected  # the pages exercise it
+
+
+def test_union_reads_the_attribute_written_first() -> None:
+    prune = python_prune(
+        etree.XPath(
+            ".//*[re:test(@id|@class, '^cookie')]",
+            namespaces={"re": "http://exslt.org/regular-expressions"},
+        )
+    )
+    assert prune is not None
+    tree = etree.fromstring(
+        '<r><a class="cookie" id="m"/><b id="m" class="cookie"/><c id="cookie"/></r>'
+    )
+    assert [element.tag for element in prune(tree)] == ["a", "c"]
+
+
+def test_xpaths_used_outside_the_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """trafilatura's own calls get its XPaths; the precise pass gets the Python tests."""
+    seen: list[object] = []
+
+    def record(tree: etree._Element, nodelist: list, with_backup: bool = False) -> etree._Element:
+        seen.append(nodelist[0])
+        return tree
+
+    monkeypatch.setattr(trafilatura_pass, "_xpath_prune_unwanted_nodes", record)
+    tree = etree.fromstring("<div><p>x</p></div>")
+    main_extractor.prune_unwanted_nodes(tree, trafilatura.xpaths.OVERALL_DISCARD_XPATH)
+    with trafilatura_pass._python_prunes():
+        main_extractor.prune_unwanted_nodes(tree, trafilatura.xpaths.OVERALL_DISCARD_XPATH)
+        main_extractor.prune_unwanted_nodes(tree, trafilatura.xpaths.BODY_XPATH)
+    assert isinstance(seen[0], etree.XPath)
+    assert not isinstance(seen[1], etree.XPath)
+    assert seen[2] is trafilatura.xpaths.BODY_XPATH[0]

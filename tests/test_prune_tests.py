@@ -13,6 +13,11 @@ from trafilatura.htmlprocessing import convert_tags, tree_cleaning
 
 from portal_spider.extraction.main_content import trafilatura_pass
 from portal_spider.extraction.main_content.prune_tests import python_prune
+from portal_spider.extraction.main_content.python_xpaths import (
+    SWITCHED_LISTS,
+    PythonWhenOn,
+    python_xpaths,
+)
 from portal_spider.extraction.main_content.units import parse_page
 
 FIXTURE_PAGES = sorted((Path(__file__).parent / "fixtures" / "pages").glob("**/page.html"))
@@ -44,11 +49,23 @@ def _trees(html: str) -> list[etree._Element]:
     return [tree, convert_tags(tree_cleaning(deepcopy(tree), options), options)]
 
 
-def test_section_prunes_are_read_as_python() -> None:
+def test_section_xpaths_are_switched() -> None:
     """The expressions the speed of the precise pass rests on are read (not left as XPath)."""
-    for xpaths, tests in trafilatura_pass.SECTION_PRUNES[:3]:
-        assert all(not isinstance(test, etree.XPath) for test in tests), xpaths
-    assert len(READABLE) >= 12
+    for name in SWITCHED_LISTS:
+        switched = getattr(main_extractor, name)
+        assert [s.xpath if isinstance(s, PythonWhenOn) else s for s in switched] == getattr(
+            trafilatura.xpaths, name
+        )
+    for name, index in [("OVERALL_DISCARD_XPATH", 0), ("OVERALL_DISCARD_XPATH", 1)]:
+        assert isinstance(getattr(main_extractor, name)[index], PythonWhenOn)
+    assert [isinstance(s, PythonWhenOn) for s in main_extractor.BODY_XPATH] == [
+        True,
+        False,
+        True,
+        True,
+        False,
+    ]
+    assert len(READABLE) >= 15
 
 
 def test_unknown_forms_are_not_read() -> None:
@@ -69,7 +86,7 @@ def test_python_prune_selects_what_the_xpath_selects(name: str, xpath: etree.XPa
             assert prune(tree) == expected, name
             assert prune(tree) == expected, name  # answers kept from the first call
             selected += len(expected)
-    if name.startswith(("OVERALL_DISCARD_XPATH", "PRECISION_DISCARD_XPATH[1]")):
+    if name.startswith(("OVERALL_DISCARD_XPATH", "PRECISION_DISCARD_XPATH[1]", "BODY_XPATH[0]")):
         assert selected  # the pages exercise it
 
 
@@ -89,18 +106,14 @@ def test_union_reads_the_attribute_written_first() -> None:
 
 def test_xpaths_used_outside_the_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     """trafilatura's own calls get its XPaths; the precise pass gets the Python tests."""
-    seen: list[object] = []
-
-    def record(tree: etree._Element, nodelist: list, with_backup: bool = False) -> etree._Element:
-        seen.append(nodelist[0])
-        return tree
-
-    monkeypatch.setattr(trafilatura_pass, "_xpath_prune_unwanted_nodes", record)
+    switch = main_extractor.OVERALL_DISCARD_XPATH[0]
+    assert str(switch) == str(trafilatura.xpaths.OVERALL_DISCARD_XPATH[0])
+    seen: list[str] = []
+    monkeypatch.setattr(switch, "xpath", lambda tree: seen.append("xpath") or [])
+    monkeypatch.setattr(switch, "tests", lambda tree: seen.append("tests") or [])
     tree = etree.fromstring("<div><p>x</p></div>")
-    main_extractor.prune_unwanted_nodes(tree, trafilatura.xpaths.OVERALL_DISCARD_XPATH)
-    with trafilatura_pass._python_prunes():
-        main_extractor.prune_unwanted_nodes(tree, trafilatura.xpaths.OVERALL_DISCARD_XPATH)
-        main_extractor.prune_unwanted_nodes(tree, trafilatura.xpaths.BODY_XPATH)
-    assert isinstance(seen[0], etree.XPath)
-    assert not isinstance(seen[1], etree.XPath)
-    assert seen[2] is trafilatura.xpaths.BODY_XPATH[0]
+    switch(tree)
+    with python_xpaths():
+        switch(tree)
+    switch(tree)
+    assert seen == ["xpath", "tests", "xpath"]

@@ -24,19 +24,30 @@ Attributes = dict[str, str]
 Test = Callable[[Attributes], bool]
 CACHED_ANSWERS = 4096  # answers kept per prune (attribute sets repeat across a site's pages)
 
-_EXPRESSION_RE = re.compile(r"\.//\*(?:\[((?:self::\w+ or )*self::\w+)\])?\[(.*)\]")
+_FIRST_OF_ALL_RE = re.compile(r"\((.*)\)\[1\]")
+_EXPRESSION_RE = re.compile(r"\.//\*(?:\[((?:self::\w+ or )*self::\w+)\])?\[(.*?)\](\[1\])?")
+_SPACE_RE = re.compile(r"\s+")
+_SPACE_AROUND_RE = re.compile(r" ?([\[|,=(]) ?| ?([\])])")
 _ATTRIBUTES = r"(@[\w-]+(?:\|@[\w-]+)*)"
 _LITERAL = r"'([^']*)'"
 _EXISTS_RE = re.compile(r"@([\w-]+)")
-_EQUALS_RE = re.compile(rf"@([\w-]+) ?= ?{_LITERAL}")
-_CONTAINS_RE = re.compile(rf"contains\({_ATTRIBUTES}, ?{_LITERAL}\)")
+_EQUALS_RE = re.compile(rf"@([\w-]+)={_LITERAL}")
+_CONTAINS_RE = re.compile(rf"contains\({_ATTRIBUTES},{_LITERAL}\)")
 _TRANSLATED_RE = re.compile(
-    rf"contains\(translate\({_ATTRIBUTES}, ?{_LITERAL}, ?{_LITERAL}\), ?{_LITERAL}\)"
+    rf"contains\(translate\({_ATTRIBUTES},{_LITERAL},{_LITERAL}\),{_LITERAL}\)"
 )
-_STARTS_RE = re.compile(rf"starts-with\({_ATTRIBUTES}, ?{_LITERAL}\)")
+_STARTS_RE = re.compile(rf"starts-with\({_ATTRIBUTES},{_LITERAL}\)")
 _NAME_RE = re.compile(r"@([\w-]+)")
 _UNION_RE = re.compile(r"@[\w-]+(?:\|@[\w-]+)+")
-_REGEX_RE = re.compile(rf"re:test\({_ATTRIBUTES}, ?{_LITERAL}(?:, ?{_LITERAL})?\)")
+_REGEX_RE = re.compile(rf"re:test\({_ATTRIBUTES},{_LITERAL}(?:,{_LITERAL})?\)")
+
+
+def _normalized(path: str) -> str:
+    """*path* with its white space outside string literals cut to what separates words."""
+    parts = path.split("'")
+    for index in range(0, len(parts), 2):  # the even parts are outside the quotes
+        parts[index] = _SPACE_AROUND_RE.sub(r"\1\2", _SPACE_RE.sub(" ", parts[index]))
+    return "'".join(parts).strip()
 
 
 def _split_or(predicate: str) -> list[str] | None:
@@ -124,9 +135,14 @@ class PythonPrune:
     the answer depends on their order on the element and is worked out for that element.
     """
 
-    def __init__(self, tags: tuple[str, ...], tests: list[Test], clauses: list[str]) -> None:
+    def __init__(
+        self, tags: tuple[str, ...], tests: list[Test], clauses: list[str], first: str = ""
+    ) -> None:
         self.tags = tags
         self.tests = tests
+        # "" every match; "of-all" (``(…)[1]``) the first; "per-parent" (``…[1]``) the first
+        # match among each element's children
+        self.first = first
         self.names = tuple(dict.fromkeys(_NAME_RE.findall(" ".join(clauses))))
         self.unions = [
             [self.names.index(name) for name in _NAME_RE.findall(union)]
@@ -151,8 +167,9 @@ class PythonPrune:
         answers = self.answers
         if len(answers) > CACHED_ANSWERS:
             answers.clear()
-        names = self.names
+        names, first = self.names, self.first
         found = []
+        parents = set()
         for element in tree.iterdescendants(*self.tags):
             values = tuple(map(element.get, names))
             answer = answers.get(values)
@@ -160,16 +177,32 @@ class PythonPrune:
                 answer = answers[values] = self._answer(values)
             if answer is ORDER_MATTERS:
                 answer = self._matches(dict(element.items()))
-            if answer:
-                found.append(element)
+            if not answer:
+                continue
+            if first == "per-parent":
+                parent = element.getparent()
+                if parent in parents:
+                    continue
+                parents.add(parent)
+            found.append(element)
+            if first == "of-all":
+                break
         return found
 
 
 def python_prune(xpath: etree.XPath) -> PythonPrune | None:
     """*xpath* (one of trafilatura's prunes) as Python tests; ``None`` for a form not read here."""
-    match = _EXPRESSION_RE.fullmatch(" ".join(xpath.path.split()))
+    path = _normalized(xpath.path)
+    first = ""
+    if match := _FIRST_OF_ALL_RE.fullmatch(path):
+        path, first = match[1], "of-all"
+    match = _EXPRESSION_RE.fullmatch(path)
     if match is None:
         return None
+    if match[3]:
+        if first:
+            return None
+        first = "per-parent"
     tags = tuple(step[len("self::") :] for step in match[1].split(" or ")) if match[1] else ()
     clauses = _split_or(match[2])
     if clauses is None:
@@ -177,4 +210,4 @@ def python_prune(xpath: etree.XPath) -> PythonPrune | None:
     tests = [_clause_test(clause) for clause in clauses]
     if any(test is None for test in tests):
         return None
-    return PythonPrune(tags or (etree.Element,), tests, clauses)  # type: ignore[arg-type]
+    return PythonPrune(tags or (etree.Element,), tests, clauses, first)  # type: ignore[arg-type]

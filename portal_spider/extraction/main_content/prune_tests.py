@@ -16,7 +16,7 @@ element), joined by ``or``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from lxml import etree
 
@@ -163,30 +163,31 @@ class PythonPrune:
         }
         return self._matches(attributes)
 
-    def __call__(self, tree: etree._Element) -> list[etree._Element]:
-        answers = self.answers
-        if len(answers) > CACHED_ANSWERS:
-            answers.clear()
-        names, first = self.names, self.first
-        found = []
-        parents = set()
+    def _matching(self, tree: etree._Element) -> Iterator[etree._Element]:
+        """The elements the tests accept, in document order."""
+        answers, names = self.answers, self.names
         for element in tree.iterdescendants(*self.tags):
             values = tuple(map(element.get, names))
             answer = answers.get(values)
             if answer is None:
                 answer = answers[values] = self._answer(values)
-            if answer is ORDER_MATTERS:
-                answer = self._matches(dict(element.items()))
-            if not answer:
-                continue
-            if first == "per-parent":
+            if answer is True or (answer is ORDER_MATTERS and self._matches(dict(element.items()))):
+                yield element
+
+    def __call__(self, tree: etree._Element) -> list[etree._Element]:
+        if len(self.answers) > CACHED_ANSWERS:
+            self.answers.clear()
+        if self.first == "of-all":
+            return next(([element] for element in self._matching(tree)), [])
+        found = list(self._matching(tree))
+        if self.first == "per-parent":
+            firsts, parents = [], set()
+            for element in found:
                 parent = element.getparent()
-                if parent in parents:
-                    continue
-                parents.add(parent)
-            found.append(element)
-            if first == "of-all":
-                break
+                if parent not in parents:
+                    parents.add(parent)
+                    firsts.append(element)
+            return firsts
         return found
 
 

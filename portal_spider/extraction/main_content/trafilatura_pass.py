@@ -5,7 +5,9 @@ by step, so that the steps which cannot change anything on the region are left o
 comment and infinite-scroll prunes when no ``id``/``class`` of the region could match them,
 and the tree copies kept for the fallbacks that fast mode never runs. Its result is the body
 ``trafilatura.bare_extraction`` returns for the same options (a test checks it on pages where
-each prune applies and where none does).
+each prune applies and where none does). Both runs find and prune the article section with
+trafilatura's XPaths answered by Python tests (:mod:`.python_xpaths`): the same elements, without
+lxml's call into Python for every ``re:test`` of every element.
 """
 
 from __future__ import annotations

@@ -136,8 +136,14 @@ class PythonPrune:
     """
 
     def __init__(
-        self, tags: tuple[str, ...], tests: list[Test], clauses: list[str], first: str = ""
+        self,
+        source: etree.XPath,
+        tags: tuple[str, ...],
+        tests: list[Test],
+        clauses: list[str],
+        first: str = "",
     ) -> None:
+        self.source = source
         self.tags = tags
         self.tests = tests
         # "" every match; "of-all" (``(…)[1]``) the first; "per-parent" (``…[1]``) the first
@@ -149,6 +155,9 @@ class PythonPrune:
             for union in _UNION_RE.findall(" ".join(clauses))
         ]
         self.answers: dict[tuple[str | None, ...], object] = {}
+
+    def __str__(self) -> str:  # trafilatura logs the expression that found the section
+        return str(self.source)
 
     def _matches(self, attributes: Attributes) -> bool:
         return any(test(attributes) for test in self.tests)
@@ -211,4 +220,4 @@ def python_prune(xpath: etree.XPath) -> PythonPrune | None:
     tests = [_clause_test(clause) for clause in clauses]
     if any(test is None for test in tests):
         return None
-    return PythonPrune(tags or (etree.Element,), tests, clauses, first)  # type: ignore[arg-type]
+    return PythonPrune(xpath, tags or (etree.Element,), tests, clauses, first)  # type: ignore[arg-type]

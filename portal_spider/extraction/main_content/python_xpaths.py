@@ -2,23 +2,24 @@
 
 ``trafilatura.main_extractor`` finds the article section with its ``BODY_XPATH`` expressions and
 prunes it with ``OVERALL_DISCARD_XPATH``, ``DISCARD_IMAGE_ELEMENTS``, ``TEASER_DISCARD_XPATH`` and
-``PRECISION_DISCARD_XPATH``, read from its module's names at each call. Those names are given
-lists of :class:`PythonWhenOn`: inside :func:`python_xpaths` each expression that
-:mod:`.prune_tests` can read is answered by its Python tests (the same elements, in the same
-order), elsewhere by the XPath itself, so that every other caller of trafilatura runs it as
-before.
+``PRECISION_DISCARD_XPATH``, read from its module's names at each call. Inside
+:func:`python_xpaths` those names hold the same lists with each expression that
+:mod:`.prune_tests` can read replaced by its Python tests (the same elements, in the same order);
+outside, they hold trafilatura's own lists, so that every other use of trafilatura runs exactly
+as it does without this module. A thread running trafilatura itself while a pass runs finds the
+Python tests too, which select the same elements.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 
 from lxml import etree
 from trafilatura import main_extractor
 
-from portal_spider.extraction.main_content.prune_tests import PythonPrune, python_prune
+from portal_spider.extraction.main_content.prune_tests import python_prune
 
 SWITCHED_LISTS = (
     "BODY_XPATH",
@@ -27,43 +28,48 @@ SWITCHED_LISTS = (
     "TEASER_DISCARD_XPATH",
     "PRECISION_DISCARD_XPATH",
 )
-_PYTHON_ON = ContextVar("python_xpaths_on", default=False)
 
 
-class PythonWhenOn:
-    """One of trafilatura's XPaths, answered by its Python tests inside :func:`python_xpaths`."""
+class _Switch:
+    """trafilatura's own lists and their Python versions, and how many passes use the latter."""
 
-    def __init__(self, xpath: etree.XPath, tests: PythonPrune) -> None:
-        self.xpath = xpath
-        self.tests = tests
+    def __init__(self) -> None:
+        self.xpaths = {name: getattr(main_extractor, name) for name in SWITCHED_LISTS}
+        self.tests = {
+            name: [
+                (python_prune(xpath) if isinstance(xpath, etree.XPath) else None) or xpath
+                for xpath in xpaths
+            ]
+            for name, xpaths in self.xpaths.items()
+        }
+        self.lock = threading.Lock()
+        self.users = 0
 
-    def __call__(self, tree: etree._Element) -> list:
-        if _PYTHON_ON.get():
-            return self.tests(tree)
-        return self.xpath(tree)
+    def install(self, lists: dict[str, list]) -> None:
+        for name, expressions in lists.items():
+            setattr(main_extractor, name, expressions)
 
-    def __str__(self) -> str:  # trafilatura logs the expression that found the section
-        return str(self.xpath)
+    def enter(self) -> None:
+        with self.lock:
+            if not self.users:
+                self.install(self.tests)
+            self.users += 1
+
+    def leave(self) -> None:
+        with self.lock:
+            self.users -= 1
+            if not self.users:
+                self.install(self.xpaths)
 
 
-def _switched(xpaths: list) -> list:
-    switched = []
-    for xpath in xpaths:
-        tests = python_prune(xpath) if isinstance(xpath, etree.XPath) else None
-        switched.append(xpath if tests is None else PythonWhenOn(xpath, tests))
-    return switched
-
-
-for _name in SWITCHED_LISTS:
-    if not any(isinstance(x, PythonWhenOn) for x in getattr(main_extractor, _name)):
-        setattr(main_extractor, _name, _switched(getattr(main_extractor, _name)))
+SWITCH = _Switch()
 
 
 @contextmanager
 def python_xpaths() -> Iterator[None]:
     """trafilatura's switched XPaths are answered by their Python tests inside this block."""
-    token = _PYTHON_ON.set(True)
+    SWITCH.enter()
     try:
         yield
     finally:
-        _PYTHON_ON.reset(token)
+        SWITCH.leave()

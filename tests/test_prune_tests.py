@@ -59,6 +59,7 @@ READ_AS_PYTHON = {
 def test_section_xpaths_are_switched() -> None:
     """The expressions the speed of the precise pass rests on are read (not left as XPath)."""
     assert set(READ_AS_PYTHON) == set(SWITCHED_LISTS)
+    assert [type(e) for e in trafilatura_pass.CONVERTED_COMMENT_PRUNES] == [PythonPrune]
     with python_xpaths():
         for name, expected in READ_AS_PYTHON.items():
             switched = getattr(main_extractor, name)

@@ -36,6 +36,7 @@ from trafilatura.xpaths import (
     REMOVE_COMMENTS_XPATH,
 )
 
+from portal_spider.extraction.main_content.prune_tests import python_prune
 from portal_spider.extraction.main_content.python_xpaths import python_xpaths
 from portal_spider.extraction.main_content.units import (
     Unit,
@@ -92,7 +93,8 @@ def _as_element_test(xpath: etree.XPath) -> etree.XPath:
 
 
 COMMENT_PRUNES_RAW = [_as_element_test(xpath) for xpath in REMOVE_COMMENTS_AND_LISTS_XPATH]
-COMMENT_PRUNES_CONVERTED = [_as_element_test(xpath) for xpath in REMOVE_COMMENTS_XPATH]
+# the comment prune of the converted tree, read as Python tests (prune_tests: the same elements)
+CONVERTED_COMMENT_PRUNES = [python_prune(xpath) or xpath for xpath in REMOVE_COMMENTS_XPATH]
 # Every text node of a tree, and whether it has MathML (whose formulas trafilatura turns into
 # text from attributes): the balanced run finds no more words than the text nodes hold.
 TEXT_NODES = etree.XPath("//text()", smart_strings=False)
@@ -140,7 +142,7 @@ def _precise_body(tree: etree._Element, url: str | None) -> etree._Element | Non
         tree = _prune_comments(tree, COMMENT_PRUNES_RAW)
     cleaned = convert_tags(tree_cleaning(tree, options), options, url)
     if comments:
-        cleaned = _prune_comments(cleaned, COMMENT_PRUNES_CONVERTED)
+        cleaned = prune_unwanted_nodes(cleaned, CONVERTED_COMMENT_PRUNES)
     body, text = extract_content(cleaned, options)
     return body if len(text) >= options.min_output_size else None
 

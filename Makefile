@@ -21,11 +21,12 @@ demo: setup
 cluster-demo: setup
 	$(BIN)/python -m portal_spider.cluster.demo demo-archive/cluster.db
 
-# two test processes (pytest-xdist): the crawl tests mostly wait on their servers' delays
+# two test processes (pytest-xdist): the crawl tests mostly wait on their servers' delays; the
+# slowest tests are listed at the end (the suite's budget is 10 minutes on 2 cores)
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --durations=15
 
 # the tests that start no crawl, server or browser: under a minute
 test-fast: setup

@@ -701,3 +701,10 @@ def m013_search_speed(db: Database) -> None:
         "CREATE TRIGGER articles_recent_au AFTER UPDATE OF title, body_text, source ON articles "
         f"WHEN old.rowid > {recent} AND ({changed}) BEGIN {delete_old} {insert_new} END"
     )
+
+
+@migrations()
+def m014_files_by_url(db: Database) -> None:
+    """An index on ``files.url``: each file an article links is looked up by its address when the
+    article is stored (is it fetched already?), which without it reads the whole table."""
+    db["files"].create_index(["url"], if_not_exists=True)

@@ -25,4 +25,4 @@ RECENT_ARTICLES = 10_000
 RECENT_STEP = 1_000
 # The newest migration: an archive that has it applied needs none, and a command that only reads
 # (``search``) opens it with plain sqlite3 instead of loading sqlite-utils to check.
-LATEST_MIGRATION = "m013_search_speed"
+LATEST_MIGRATION = "m014_files_by_url"

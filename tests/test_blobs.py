@@ -89,3 +89,16 @@ def test_what_a_response_is_kept_as():
         capture_kind(scrapy.Request("https://x.vn/tin", meta={"kind": "listing"}), xhtml)
         == "listing"
     )
+
+
+def test_the_lookups_of_a_file_by_address_use_an_index(tmp_path):
+    """Storing an article looks up each file it links by address (is it kept already?): an
+    index lookup, not a read of every file row, whatever the archive's size."""
+    db = open_archive(tmp_path / "archive.db")
+    for sql in (
+        "select sha256, size from files where url = ?",
+        "select sha256, size from captures where url = ? and kind in ('attachment', 'image')",
+        "select 1 from article_files where url = ? and status = 'skipped'",
+    ):
+        plan = " ".join(row[3] for row in db.execute(f"explain query plan {sql}", ["x"]))
+        assert "USING INDEX" in plan, (sql, plan)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import pickle
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from cluster_helpers import needs_redis
@@ -253,6 +254,28 @@ def test_an_unreadable_entry_is_kept_aside_and_the_writer_goes_on(tmp_path):
     assert db["crawl_runs"].get(run_id)["status"] == "interrupted"  # no job will finish it
 
 
+def open_writer(url: str, db_path: Path, keys: Keys) -> Writer:
+    """A writer ready for its steps to be called one by one (not run)."""
+    writer = Writer(url, db_path, prefix=keys.prefix)
+    writer.db = open_archive(db_path)
+    writer.ensure_group()
+    return writer
+
+
+def lose_worker(queue: JobQueue, keys: Keys) -> None:
+    """A worker claims the oldest waiting job and dies: its lease is gone."""
+    job = queue.claim("worker-thu:1", 10)
+    assert job is not None
+    assert queue.client.delete(keys.lease(job.job_id)) == 1
+
+
+def job_lost(writer: Writer, queue: JobQueue, keys: Keys) -> None:
+    """The portal is asked for, its job queued, and the worker that claims it dies."""
+    queue.ask(PORTAL, {})
+    writer.dispatch_wanted()
+    lose_worker(queue, keys)
+
+
 @pytest.mark.crawl  # starts a redis-server
 @needs_redis
 def test_a_portal_asked_for_twice_gets_one_job(tmp_path):
@@ -262,9 +285,7 @@ def test_a_portal_asked_for_twice_gets_one_job(tmp_path):
         other = Portal(slug="xa-khac", name="Xã Khác", base_url="http://127.0.0.1:8/")
         for portal in (PORTAL, other, PORTAL):
             queue.ask(portal, {})
-        writer = Writer(server.url, tmp_path / "archive.db", prefix=keys.prefix)
-        writer.db = open_archive(tmp_path / "archive.db")
-        writer.ensure_group()
+        writer = open_writer(server.url, tmp_path / "archive.db", keys)
         writer.dispatch_wanted()
         queue.ask(PORTAL, {})  # while its job waits
         writer.dispatch_wanted()
@@ -272,13 +293,6 @@ def test_a_portal_asked_for_twice_gets_one_job(tmp_path):
         assert queue.client.llen(keys.wanted) == 0
     runs = list(open_archive(tmp_path / "archive.db")["crawl_runs"].rows)
     assert sorted(run["portal"] for run in runs) == ["xa-khac", "xa-thu"]
-
-
-def lose_worker(queue: JobQueue, keys: Keys) -> None:
-    """A worker claims the waiting job and dies: its lease is gone."""
-    job = queue.claim("worker-thu:1", 10)
-    assert job is not None
-    assert queue.client.delete(keys.lease(job.job_id)) == 1
 
 
 @pytest.mark.crawl  # starts a redis-server
@@ -289,12 +303,8 @@ def test_a_lost_job_keeps_the_cluster_busy_until_its_portal_is_queued_again(tmp_
     with LocalRedis() as server:
         keys = Keys("test-lost")
         queue = JobQueue(connect(server.url), keys)
-        writer = Writer(server.url, tmp_path / "archive.db", prefix=keys.prefix)
-        writer.db = open_archive(tmp_path / "archive.db")
-        writer.ensure_group()
-        queue.ask(PORTAL, {})
-        writer.dispatch_wanted()
-        lose_worker(queue, keys)
+        writer = open_writer(server.url, tmp_path / "archive.db", keys)
+        job_lost(writer, queue, keys)
         [lost] = queue.lost_jobs()  # the writer's first step: the job out of the active list
         assert queue.client.llen(keys.active) == 0
         assert not queue.idle()
@@ -316,17 +326,11 @@ def test_a_writer_killed_after_closing_a_lost_run_queues_the_portal_on_restart(t
     with LocalRedis() as server:
         keys = Keys("test-lost-restart")
         queue = JobQueue(connect(server.url), keys)
-        first = Writer(server.url, tmp_path / "archive.db", prefix=keys.prefix)
-        first.db = open_archive(tmp_path / "archive.db")
-        first.ensure_group()
-        queue.ask(PORTAL, {})
-        first.dispatch_wanted()
-        lose_worker(queue, keys)
+        first = open_writer(server.url, tmp_path / "archive.db", keys)
+        job_lost(first, queue, keys)
         [lost] = queue.lost_jobs()
         first.interrupt(lost.run_id, "its worker was lost")  # ... and the writer is killed here
-        restarted = Writer(server.url, tmp_path / "archive.db", prefix=keys.prefix)
-        restarted.db = open_archive(tmp_path / "archive.db")
-        restarted.ensure_group()
+        restarted = open_writer(server.url, tmp_path / "archive.db", keys)
         restarted.take_back_lost()
         [again] = queue.live_jobs()
         assert (again.attempt, queue.client.llen(keys.lost)) == (2, 0)
@@ -343,13 +347,9 @@ def test_a_lost_job_whose_run_ended_or_used_its_attempts_is_dropped(tmp_path):
     with LocalRedis() as server:
         keys = Keys("test-lost-drop")
         queue = JobQueue(connect(server.url), keys)
-        writer = Writer(server.url, tmp_path / "archive.db", prefix=keys.prefix)
-        writer.db = open_archive(tmp_path / "archive.db")
-        writer.ensure_group()
+        writer = open_writer(server.url, tmp_path / "archive.db", keys)
         # the worker sent the end of its run, then died before it dropped the job
-        queue.ask(PORTAL, {})
-        writer.dispatch_wanted()
-        lose_worker(queue, keys)
+        job_lost(writer, queue, keys)
         [ended] = queue.live_jobs()
         writer.run_writer(ended.run_id, PORTAL.slug).finish("finished", {})
         writer.runs.pop(ended.run_id)

@@ -12,6 +12,7 @@ sites refuse with 405.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -62,6 +63,20 @@ class RequestLog:
             self.max_in_flight = self.in_flight
 
 
+class _LocalHTTPServer(ThreadingHTTPServer):
+    """The threading HTTP server, with a client that hung up logged as such, not as a traceback
+    on stderr (a crawl killed or stopped mid-download is an expected event in the tests)."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            logger.debug("client %s hung up: %s", client_address, error)
+            return
+        logger.exception("error while serving a request from %s", client_address)
+
+
 class PortalServer:
     """Serve a site on 127.0.0.1 in a background thread; use as a context manager."""
 
@@ -88,8 +103,7 @@ class PortalServer:
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 logger.debug("%s " + format, self.address_string(), *args)
 
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _LocalHTTPServer((host, port), Handler)
         self.thread: threading.Thread | None = None
 
     @property

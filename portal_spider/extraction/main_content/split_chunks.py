@@ -12,6 +12,7 @@ from portal_spider.extraction.main_content.units import (
     Unit,
     iter_units,
     prose_words,
+    string_value,
     units_words,
 )
 from portal_spider.extraction.vocabulary import normalize_line
@@ -33,7 +34,7 @@ def _body_parent(tree: etree._Element, units: list[Unit]) -> etree._Element | No
         return None
     parents: dict[etree._Element, int] = {}
     for para in tree.iter("p"):
-        if normalize_line(para.xpath("string()")) in prose:
+        if normalize_line(string_value(para)) in prose:
             parent = para.getparent()
             parents[parent] = parents.get(parent, 0) + 1
     if not parents:

@@ -5,7 +5,9 @@ by step, so that the steps which cannot change anything on the region are left o
 comment and infinite-scroll prunes when no ``id``/``class`` of the region could match them,
 and the tree copies kept for the fallbacks that fast mode never runs. Its result is the body
 ``trafilatura.bare_extraction`` returns for the same options (a test checks it on pages where
-each prune applies and where none does).
+each prune applies and where none does). Both runs find and prune the article section with
+trafilatura's XPaths answered by Python tests (:mod:`.python_xpaths`): the same elements, without
+lxml's call into Python for every ``re:test`` of every element.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from trafilatura.xpaths import (
     REMOVE_COMMENTS_XPATH,
 )
 
+from portal_spider.extraction.main_content.prune_tests import python_prune
+from portal_spider.extraction.main_content.python_xpaths import python_xpaths
 from portal_spider.extraction.main_content.units import (
     Unit,
     fragment_units,
@@ -89,7 +93,8 @@ def _as_element_test(xpath: etree.XPath) -> etree.XPath:
 
 
 COMMENT_PRUNES_RAW = [_as_element_test(xpath) for xpath in REMOVE_COMMENTS_AND_LISTS_XPATH]
-COMMENT_PRUNES_CONVERTED = [_as_element_test(xpath) for xpath in REMOVE_COMMENTS_XPATH]
+# the comment prune of the converted tree, read as Python tests (prune_tests: the same elements)
+CONVERTED_COMMENT_PRUNES = [python_prune(xpath) or xpath for xpath in REMOVE_COMMENTS_XPATH]
 # Every text node of a tree, and whether it has MathML (whose formulas trafilatura turns into
 # text from attributes): the balanced run finds no more words than the text nodes hold.
 TEXT_NODES = etree.XPath("//text()", smart_strings=False)
@@ -137,7 +142,7 @@ def _precise_body(tree: etree._Element, url: str | None) -> etree._Element | Non
         tree = _prune_comments(tree, COMMENT_PRUNES_RAW)
     cleaned = convert_tags(tree_cleaning(tree, options), options, url)
     if comments:
-        cleaned = _prune_comments(cleaned, COMMENT_PRUNES_CONVERTED)
+        cleaned = prune_unwanted_nodes(cleaned, CONVERTED_COMMENT_PRUNES)
     body, text = extract_content(cleaned, options)
     return body if len(text) >= options.min_output_size else None
 
@@ -171,7 +176,8 @@ def _trafilatura_html(tree: etree._Element, url: str | None, precise: bool) -> s
     region), which the HTML output does not hold.
     """
     try:
-        body = _precise_body(tree, url) if precise else _balanced_body(tree, url)
+        with python_xpaths():  # the same elements found, faster
+            body = _precise_body(tree, url) if precise else _balanced_body(tree, url)
     except (ValueError, TypeError, etree.LxmlError) as exc:
         logger.debug("trafilatura failed on %s: %s", url, exc)
         return ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import pickle
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -295,25 +295,46 @@ def test_a_portal_asked_for_twice_gets_one_job(tmp_path):
     assert sorted(run["portal"] for run in runs) == ["xa-khac", "xa-thu"]
 
 
+@dataclass
+class QueueAndWriter:
+    """A private redis-server's job queue and a writer whose steps a test calls one by one."""
+
+    url: str
+    keys: Keys
+    queue: JobQueue
+    writer: Writer
+
+
+@pytest.fixture
+def queue_and_writer(tmp_path):
+    with LocalRedis() as server:
+        keys = Keys("test-steps")
+        yield QueueAndWriter(
+            server.url,
+            keys,
+            JobQueue(connect(server.url), keys),
+            open_writer(server.url, tmp_path / "archive.db", keys),
+        )
+
+
 @pytest.mark.crawl  # starts a redis-server
 @needs_redis
-def test_a_lost_job_keeps_the_cluster_busy_until_its_portal_is_queued_again(tmp_path):
+def test_a_lost_job_keeps_the_cluster_busy_until_its_portal_is_queued_again(
+    tmp_path, queue_and_writer
+):
     """Between taking a lost job back and queueing the portal's next one the writer reads the
     archive; a worker that stops once the cluster is idle must not stop in that gap."""
-    with LocalRedis() as server:
-        keys = Keys("test-lost")
-        queue = JobQueue(connect(server.url), keys)
-        writer = open_writer(server.url, tmp_path / "archive.db", keys)
-        job_lost(writer, queue, keys)
-        [lost] = queue.lost_jobs()  # the writer's first step: the job out of the active list
-        assert queue.client.llen(keys.active) == 0
-        assert not queue.idle()
-        assert [job.run_id for job in queue.live_jobs()] == [lost.run_id]
-        writer.take_back_lost()
-        [again] = queue.live_jobs()
-        assert (again.portal.slug, again.attempt) == (PORTAL.slug, 2)
-        assert again.run_id != lost.run_id
-        assert queue.client.llen(keys.lost) == 0 and queue.client.llen(keys.jobs) == 1
+    keys, queue, writer = queue_and_writer.keys, queue_and_writer.queue, queue_and_writer.writer
+    job_lost(writer, queue, keys)
+    [lost] = queue.lost_jobs()  # the writer's first step: the job out of the active list
+    assert queue.client.llen(keys.active) == 0
+    assert not queue.idle()
+    assert [job.run_id for job in queue.live_jobs()] == [lost.run_id]
+    writer.take_back_lost()
+    [again] = queue.live_jobs()
+    assert (again.portal.slug, again.attempt) == (PORTAL.slug, 2)
+    assert again.run_id != lost.run_id
+    assert queue.client.llen(keys.lost) == 0 and queue.client.llen(keys.jobs) == 1
     runs = {row["id"]: row for row in open_archive(tmp_path / "archive.db")["crawl_runs"].rows}
     assert runs[lost.run_id]["status"] == "interrupted"
     assert runs[lost.run_id]["error"] == "the crawl stopped early (its worker was lost)"
@@ -322,18 +343,17 @@ def test_a_lost_job_keeps_the_cluster_busy_until_its_portal_is_queued_again(tmp_
 
 @pytest.mark.crawl  # starts a redis-server
 @needs_redis
-def test_a_writer_killed_after_closing_a_lost_run_queues_the_portal_on_restart(tmp_path):
-    with LocalRedis() as server:
-        keys = Keys("test-lost-restart")
-        queue = JobQueue(connect(server.url), keys)
-        first = open_writer(server.url, tmp_path / "archive.db", keys)
-        job_lost(first, queue, keys)
-        [lost] = queue.lost_jobs()
-        first.interrupt(lost.run_id, "its worker was lost")  # ... and the writer is killed here
-        restarted = open_writer(server.url, tmp_path / "archive.db", keys)
-        restarted.take_back_lost()
-        [again] = queue.live_jobs()
-        assert (again.attempt, queue.client.llen(keys.lost)) == (2, 0)
+def test_a_writer_killed_after_closing_a_lost_run_queues_the_portal_on_restart(
+    tmp_path, queue_and_writer
+):
+    keys, queue, first = queue_and_writer.keys, queue_and_writer.queue, queue_and_writer.writer
+    job_lost(first, queue, keys)
+    [lost] = queue.lost_jobs()
+    first.interrupt(lost.run_id, "its worker was lost")  # ... and the writer is killed here
+    restarted = open_writer(queue_and_writer.url, tmp_path / "archive.db", keys)
+    restarted.take_back_lost()
+    [again] = queue.live_jobs()
+    assert (again.attempt, queue.client.llen(keys.lost)) == (2, 0)
     runs = list(open_archive(tmp_path / "archive.db")["crawl_runs"].rows)
     assert [(run["id"], run["status"]) for run in runs] == [
         (lost.run_id, "interrupted"),
@@ -343,23 +363,20 @@ def test_a_writer_killed_after_closing_a_lost_run_queues_the_portal_on_restart(t
 
 @pytest.mark.crawl  # starts a redis-server
 @needs_redis
-def test_a_lost_job_whose_run_ended_or_used_its_attempts_is_dropped(tmp_path):
-    with LocalRedis() as server:
-        keys = Keys("test-lost-drop")
-        queue = JobQueue(connect(server.url), keys)
-        writer = open_writer(server.url, tmp_path / "archive.db", keys)
-        # the worker sent the end of its run, then died before it dropped the job
-        job_lost(writer, queue, keys)
-        [ended] = queue.live_jobs()
-        writer.run_writer(ended.run_id, PORTAL.slug).finish("finished", {})
-        writer.runs.pop(ended.run_id)
-        writer.take_back_lost()
-        assert queue.live_jobs() == [] and queue.idle()
-        # a portal whose worker was lost MAX_ATTEMPTS times is left for the next enqueue
-        job = writer.dispatch(PORTAL, {}, None, attempt=3)
-        lose_worker(queue, keys)
-        writer.take_back_lost()
-        assert queue.live_jobs() == [] and queue.idle()
+def test_a_lost_job_whose_run_ended_or_used_its_attempts_is_dropped(tmp_path, queue_and_writer):
+    keys, queue, writer = queue_and_writer.keys, queue_and_writer.queue, queue_and_writer.writer
+    # the worker sent the end of its run, then died before it dropped the job
+    job_lost(writer, queue, keys)
+    [ended] = queue.live_jobs()
+    writer.run_writer(ended.run_id, PORTAL.slug).finish("finished", {})
+    writer.runs.pop(ended.run_id)
+    writer.take_back_lost()
+    assert queue.live_jobs() == [] and queue.idle()
+    # a portal whose worker was lost MAX_ATTEMPTS times is left for the next enqueue
+    job = writer.dispatch(PORTAL, {}, None, attempt=3)
+    lose_worker(queue, keys)
+    writer.take_back_lost()
+    assert queue.live_jobs() == [] and queue.idle()
     runs = {row["id"]: row for row in open_archive(tmp_path / "archive.db")["crawl_runs"].rows}
     assert runs[ended.run_id]["status"] != "running" and runs[ended.run_id]["error"] is None
     assert runs[job.run_id]["error"] == "the crawl stopped early (its worker was lost)"

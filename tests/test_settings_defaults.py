@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from portal_spider.crawl.runner import crawl_settings
+import gc
+
+from portal_spider.crawl.runner import CRAWL_GC_THRESHOLD, crawl_gc, crawl_settings
 
 
 def test_scrapy_remote_control_and_telnet_are_off(tmp_path):
@@ -82,10 +84,6 @@ def test_stats_are_scrapys_as_plain_calls(tmp_path):
 
 
 def test_a_crawl_collects_garbage_cycles_less_often_and_gives_the_thresholds_back():
-    import gc
-
-    from portal_spider.crawl.runner import CRAWL_GC_THRESHOLD, crawl_gc
-
     before = gc.get_threshold()
     try:
         gc.set_threshold(700, 10, 10)
